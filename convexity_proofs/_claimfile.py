@@ -1,0 +1,306 @@
+"""Reading claim files: TOML in, validated :class:`Claim` objects out.
+
+Claim files are untrusted.  Every field is checked for presence, type and meaning, and
+every problem becomes one :class:`ClaimError` naming the file, the claim and the field.
+Function texts go only through the safe ``ast`` parser (never ``eval``/``sympify``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import sympy
+
+from convexity_proofs._parser import make_symbol, parse_expression, parse_number
+from convexity_proofs._values import (
+    NAMED_DOMAINS,
+    REAL,
+    Claim,
+    Domain,
+    Expect,
+    Property,
+    interval_domain,
+)
+from convexity_proofs.errors import ClaimError, ExpressionError
+
+#: Claim files larger than this are refused before they are parsed.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: More claims than this in one file is not a claim file anyone writes by hand.
+MAX_CLAIMS = 1000
+#: A claim about more symbols than this is refused (the engine is not built for it).
+MAX_SYMBOLS = 5000
+
+_CLAIM_KEYS = {
+    "name": "required",
+    "statement": "optional",
+    "function": "required",
+    "variables": "required (optional for invariant)",
+    "property": "required",
+    "expect": "optional",
+    "domain": "optional",
+    "substitution": "for invariant",
+}
+_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
+_CLAIM_HEADER = re.compile(r"^\s*\[\[\s*claim\s*\]\]")
+
+
+def load_claims(path: str | Path) -> list[Claim]:
+    """Read and validate every claim of one TOML claim file."""
+    path = Path(path)
+    file = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ClaimError(f"cannot read the file: {exc.strerror or exc}", file=file) from None
+    if size > MAX_FILE_BYTES:
+        raise ClaimError(
+            f"file is too large: {size} bytes (the limit is {MAX_FILE_BYTES})", file=file
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClaimError(f"cannot read the file as UTF-8 text: {exc}", file=file) from None
+    return parse_claims(text, file=file)
+
+
+def parse_claims(text: str, *, file: str = "<string>") -> list[Claim]:
+    """Validate the claims in TOML ``text``; ``file`` is used in error messages."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ClaimError(f"invalid TOML: {exc}", file=file) from None
+    unknown = sorted(set(document) - {"claim"})
+    if unknown:
+        raise ClaimError(
+            f"unknown top-level key {unknown[0]!r}: a claim file holds only [[claim]] tables",
+            file=file,
+            field=unknown[0],
+        )
+    tables = document.get("claim")
+    if tables is None:
+        raise ClaimError("no [[claim]] tables in this file", file=file)
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise ClaimError(
+            "'claim' must be an array of tables, written [[claim]]", file=file, field="claim"
+        )
+    if len(tables) > MAX_CLAIMS:
+        raise ClaimError(f"too many claims: {len(tables)} (the limit is {MAX_CLAIMS})", file=file)
+    lines = [i + 1 for i, line in enumerate(text.splitlines()) if _CLAIM_HEADER.match(line)]
+    claims: list[Claim] = []
+    seen: dict[str, int] = {}
+    for index, table in enumerate(tables):
+        line = lines[index] if index < len(lines) else None
+        claim = _parse_claim(table, file=file, index=index, line=line)
+        if claim.name in seen:
+            raise ClaimError(
+                f"duplicate claim name (claim #{seen[claim.name] + 1} has it too)",
+                file=file,
+                claim=claim.name,
+                field="name",
+            )
+        seen[claim.name] = index
+        claims.append(claim)
+    return claims
+
+
+class _Reader:
+    """Field access for one claim table, with errors that say where."""
+
+    def __init__(self, table: Mapping[str, Any], file: str, claim: str) -> None:
+        self.table = table
+        self.file = file
+        self.claim = claim
+
+    def error(self, field: str | None, message: str) -> ClaimError:
+        return ClaimError(message, file=self.file, claim=self.claim, field=field)
+
+    def string(self, field: str, *, required: bool, default: str = "") -> str:
+        if field not in self.table:
+            if required:
+                raise self.error(field, "missing required field")
+            return default
+        value = self.table[field]
+        if not isinstance(value, str):
+            raise self.error(field, f"expected a string, found {_describe(value)}")
+        return value
+
+
+def _describe(value: Any) -> str:
+    shown = repr(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{type(value).__name__} {shown}"
+
+
+def build_claim(table: Mapping[str, Any], *, file: str = "<api>") -> Claim:
+    """Validate one claim given as a mapping, exactly as a ``[[claim]]`` table is."""
+    return _parse_claim(table, file=file, index=0, line=None)
+
+
+def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int | None) -> Claim:
+    label = table.get("name") if isinstance(table.get("name"), str) else f"#{index + 1}"
+    reader = _Reader(table, file, label)
+    unknown = sorted(set(table) - set(_CLAIM_KEYS))
+    if unknown:
+        allowed = ", ".join(_CLAIM_KEYS)
+        raise reader.error(unknown[0], f"unknown key (allowed keys: {allowed})")
+
+    name = reader.string("name", required=True)
+    if not _NAME_PATTERN.match(name):
+        raise reader.error(
+            "name",
+            "expected a name of letters, digits, '-', '_' or '.' (at most 128 characters), "
+            f"found {name!r}",
+        )
+    statement = reader.string("statement", required=False)
+    prop = _enum(reader, "property", Property, required=True)
+    expect = _enum(reader, "expect", Expect, required=False) or Expect.HOLDS
+    source = reader.string("function", required=True)
+    function = _expression(reader, "function", source)
+    symbols = sorted(function.free_symbols, key=lambda s: s.name)
+    if len(symbols) > MAX_SYMBOLS:
+        raise reader.error(
+            "function", f"too many symbols: {len(symbols)} (the limit is {MAX_SYMBOLS})"
+        )
+    by_name = {s.name: s for s in symbols}
+
+    variables = _variables(reader, prop, by_name)
+    domains = _domains(reader, by_name)
+    substitution = _substitution(reader, prop, by_name)
+    return Claim(
+        name=name,
+        function=function,
+        variables=variables,
+        property=prop,
+        expect=expect,
+        domains=tuple((s, domains.get(s.name, REAL)) for s in symbols),
+        substitution=substitution,
+        statement=statement,
+        source=source,
+        file=file,
+        line=line,
+    )
+
+
+def _enum(reader: _Reader, field: str, enum: type[Any], *, required: bool) -> Any:
+    if field not in reader.table and not required:
+        return None
+    value = reader.string(field, required=required)
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in enum)
+        raise reader.error(field, f"expected one of {allowed}, found {value!r}") from None
+
+
+def _expression(reader: _Reader, field: str, text: str) -> sympy.Expr:
+    try:
+        return parse_expression(text)
+    except ExpressionError as exc:
+        raise reader.error(field, str(exc)) from None
+
+
+def _variables(
+    reader: _Reader, prop: Property, by_name: Mapping[str, sympy.Symbol]
+) -> tuple[sympy.Symbol, ...]:
+    if "variables" not in reader.table:
+        if prop is Property.INVARIANT:
+            return tuple(by_name.values())
+        raise reader.error("variables", "missing required field (a list of symbol names)")
+    raw = reader.table["variables"]
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise reader.error("variables", f"expected a list of strings, found {_describe(raw)}")
+    if not raw:
+        raise reader.error("variables", "expected at least one variable, found an empty list")
+    result = []
+    for name in raw:
+        if name not in by_name:
+            known = ", ".join(by_name) or "none"
+            raise reader.error(
+                "variables",
+                f"{name!r} does not occur in the function (its symbols: {known})",
+            )
+        if by_name[name] in result:
+            raise reader.error("variables", f"{name!r} is listed twice")
+        result.append(by_name[name])
+    return tuple(result)
+
+
+def _domains(reader: _Reader, by_name: Mapping[str, sympy.Symbol]) -> dict[str, Domain]:
+    raw = reader.table.get("domain", {})
+    if not isinstance(raw, dict):
+        raise reader.error("domain", f"expected a table of symbol = domain, found {_describe(raw)}")
+    domains = {}
+    for name in sorted(raw):
+        field = f"domain.{name}"
+        if name not in by_name:
+            raise reader.error(field, f"{name!r} does not occur in the function")
+        domains[name] = _domain(reader, field, raw[name])
+    return domains
+
+
+def _domain(reader: _Reader, field: str, value: Any) -> Domain:
+    if isinstance(value, str):
+        if value in NAMED_DOMAINS:
+            return NAMED_DOMAINS[value]
+        allowed = ", ".join(repr(n) for n in NAMED_DOMAINS)
+        raise reader.error(field, f"expected one of {allowed} or [lo, hi], found {value!r}")
+    if not isinstance(value, list) or len(value) != 2:
+        raise reader.error(
+            field, f"expected a domain name or an interval [lo, hi], found {_describe(value)}"
+        )
+    ends: list[Fraction] = []
+    for end in value:
+        try:
+            ends.append(parse_number(end))
+        except ExpressionError as exc:
+            raise reader.error(field, f"interval end: {exc}") from None
+    lo, hi = ends
+    if lo > hi:
+        raise reader.error(field, f"empty interval: lower end {lo} is above upper end {hi}")
+    if lo == hi:
+        raise reader.error(
+            field,
+            f"interval [{lo}, {hi}] is a single point: give the symbol's value in the function",
+        )
+    return interval_domain(lo, hi)
+
+
+def _substitution(
+    reader: _Reader, prop: Property, by_name: Mapping[str, sympy.Symbol]
+) -> tuple[tuple[sympy.Symbol, sympy.Expr], ...]:
+    if "substitution" not in reader.table:
+        if prop is Property.INVARIANT:
+            raise reader.error(
+                "substitution",
+                'missing: an invariant claim needs substitution = { w1 = "w2", w2 = "w1" }',
+            )
+        return ()
+    if prop is not Property.INVARIANT:
+        raise reader.error(
+            "substitution", f"only an invariant claim takes a substitution (property is {prop})"
+        )
+    raw = reader.table["substitution"]
+    if not isinstance(raw, dict) or not raw:
+        raise reader.error(
+            "substitution", f"expected a non-empty table of symbol = expression, found {_describe(raw)}"
+        )
+    pairs = []
+    for name in sorted(raw):
+        field = f"substitution.{name}"
+        if name not in by_name:
+            raise reader.error(field, f"{name!r} does not occur in the function")
+        text = raw[name]
+        if not isinstance(text, str):
+            raise reader.error(field, f"expected an expression string, found {_describe(text)}")
+        image = _expression(reader, field, text)
+        unknown = sorted(s.name for s in image.free_symbols if s.name not in by_name)
+        if unknown:
+            raise reader.error(field, f"{unknown[0]!r} does not occur in the function")
+        pairs.append((make_symbol(name), image))
+    return tuple(pairs)

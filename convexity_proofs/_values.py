@@ -1,0 +1,305 @@
+"""Value objects shared by every layer: domains, claims, witnesses, proof steps, verdicts.
+
+No logic lives here beyond construction, formatting of exact numbers and conversion
+to JSON-ready data.  Everything is frozen so a verdict cannot change after it is made,
+and so that proofs and witnesses can later be written out as certificates unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sympy
+
+
+class Property(StrEnum):
+    """The properties a claim can assert (the claim-file contract)."""
+
+    CONVEX = "convex"
+    CONCAVE = "concave"
+    STRICTLY_CONVEX = "strictly-convex"
+    STRICTLY_CONCAVE = "strictly-concave"
+    AFFINE = "affine"
+    NONCONVEX = "nonconvex"
+    NONCONCAVE = "nonconcave"
+    NEITHER = "neither"
+    INVARIANT = "invariant"
+
+
+class Status(StrEnum):
+    PROVED = "proved"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"
+
+
+class Expect(StrEnum):
+    HOLDS = "holds"
+    FAILS = "fails"
+
+
+def format_number(q: Fraction) -> int | str:
+    """An exact number as the contract writes it: an int, or a ``"p/q"`` string."""
+    q = Fraction(q)
+    if q.denominator == 1:
+        return int(q.numerator)
+    return f"{q.numerator}/{q.denominator}"
+
+
+def _format_assignment(values: tuple[tuple[str, Fraction], ...]) -> dict[str, int | str]:
+    return {name: format_number(value) for name, value in values}
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """A convex set of reals: ``lo``/``hi`` are ``None`` when unbounded.
+
+    ``lo_open``/``hi_open`` say whether a finite end is excluded (``positive`` is
+    ``(0, oo)``).  Every domain the claim format can express is an interval.
+    """
+
+    lo: Fraction | None = None
+    hi: Fraction | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    name: str = "real"
+
+    def contains(self, q: Fraction) -> bool:
+        if self.lo is not None and (q < self.lo or (self.lo_open and q == self.lo)):
+            return False
+        if self.hi is not None and (q > self.hi or (self.hi_open and q == self.hi)):
+            return False
+        return True
+
+    def contains_interior(self, q: Fraction) -> bool:
+        """True when ``q`` lies strictly inside, so a whole neighbourhood is in the domain."""
+        if self.lo is not None and q <= self.lo:
+            return False
+        if self.hi is not None and q >= self.hi:
+            return False
+        return True
+
+    def describe(self) -> str:
+        if self.name != "interval":
+            return self.name
+        return f"[{format_number(self.lo)}, {format_number(self.hi)}]"  # type: ignore[arg-type]
+
+
+REAL = Domain()
+POSITIVE = Domain(lo=Fraction(0), lo_open=True, name="positive")
+NONNEGATIVE = Domain(lo=Fraction(0), name="nonnegative")
+NEGATIVE = Domain(hi=Fraction(0), hi_open=True, name="negative")
+NONPOSITIVE = Domain(hi=Fraction(0), name="nonpositive")
+NAMED_DOMAINS: dict[str, Domain] = {
+    d.name: d for d in (REAL, POSITIVE, NONNEGATIVE, NEGATIVE, NONPOSITIVE)
+}
+
+
+def interval_domain(lo: Fraction, hi: Fraction) -> Domain:
+    return Domain(lo=Fraction(lo), hi=Fraction(hi), name="interval")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One claim, validated: the function is a SymPy expression over real symbols.
+
+    ``domains`` has an entry for every symbol of the function (``REAL`` by default),
+    sorted by name so that iteration order never depends on dicts or sets.
+    """
+
+    name: str
+    function: sympy.Expr
+    variables: tuple[sympy.Symbol, ...]
+    property: Property
+    expect: Expect = Expect.HOLDS
+    domains: tuple[tuple[sympy.Symbol, Domain], ...] = ()
+    substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
+    statement: str = ""
+    source: str = ""
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def parameters(self) -> tuple[sympy.Symbol, ...]:
+        """Symbols that are not variables: fixed, but arbitrary within their domains."""
+        chosen = set(self.variables)
+        return tuple(s for s, _ in self.domains if s not in chosen)
+
+    def domain_of(self, symbol: sympy.Symbol) -> Domain:
+        for s, d in self.domains:
+            if s == symbol:
+                return d
+        return REAL
+
+
+# --- witnesses ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentWitness:
+    """f(t·a + (1−t)·b) against t·f(a) + (1−t)·f(b), parameters fixed.
+
+    ``at_t`` and ``chord`` are decimal approximations of the certified values, for
+    reports only; the exact data are ``a``, ``b``, ``t`` and ``parameters``.
+    ``relation`` is the certified relation of ``at_t`` to ``chord`` (">", "<" or "=").
+    """
+
+    a: tuple[tuple[str, Fraction], ...]
+    b: tuple[tuple[str, Fraction], ...]
+    t: Fraction
+    parameters: tuple[tuple[str, Fraction], ...]
+    relation: str
+    at_t: float
+    chord: float
+    argument: str = "search"
+
+    kind = "segment"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "segment",
+            "a": _format_assignment(self.a),
+            "b": _format_assignment(self.b),
+            "t": format_number(self.t),
+            "parameters": _format_assignment(self.parameters),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CurvatureWitness:
+    """The second derivative of s ↦ f(point + s·direction) at 0, certified to be ``sign``."""
+
+    point: tuple[tuple[str, Fraction], ...]
+    direction: tuple[tuple[str, Fraction], ...]
+    parameters: tuple[tuple[str, Fraction], ...]
+    sign: str  # "<0", ">0" or "!=0"
+    second_derivative: float
+
+    kind = "curvature"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "curvature",
+            "point": _format_assignment(self.point),
+            "direction": _format_assignment(self.direction),
+            "parameters": _format_assignment(self.parameters),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PointWitness:
+    """A point where the function and its substituted form certifiably differ."""
+
+    point: tuple[tuple[str, Fraction], ...]
+    value: float
+    substituted_value: float
+
+    kind = "point"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": "point", "point": _format_assignment(self.point)}
+
+
+Witness = SegmentWitness | CurvatureWitness | PointWitness
+
+
+# --- proofs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A side condition of a proof step and how it was established."""
+
+    statement: str
+    established_by: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"statement": self.statement, "established_by": self.established_by}
+
+
+@dataclass(frozen=True, slots=True)
+class ProofStep:
+    """One step of a proof, as data: which rule, applied to what, and why it applies.
+
+    A step may rest on a certified witness (for ``nonconvex``/``neither`` claims a proof
+    *is* a refutation of the opposite property).  ``children`` are the steps the
+    conclusion depends on, so a composition proof is a tree.
+    """
+
+    rule: str
+    subject: str
+    reason: str
+    conditions: tuple[Condition, ...] = ()
+    witness: Witness | None = None
+    children: tuple[ProofStep, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"rule": self.rule, "subject": self.subject, "reason": self.reason}
+        if self.conditions:
+            data["conditions"] = [c.to_json() for c in self.conditions]
+        if self.witness is not None:
+            data["witness"] = self.witness.to_json()
+        if self.children:
+            data["steps"] = [c.to_json() for c in self.children]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What a strategy tried and why it gave no decisive answer (shown for ``unknown``)."""
+
+    strategy: str
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    claim: Claim
+    status: Status
+    witness: Witness | None = None
+    proof: tuple[ProofStep, ...] = ()
+    attempts: tuple[Attempt, ...] = ()
+    seconds: float = 0.0
+    #: For a refutation by proof (``nonconvex`` refuted because ``convex`` is proved),
+    #: the proof that refutes; ``witness`` is ``None`` then.
+    refuting_proof: tuple[ProofStep, ...] = field(default=())
+
+    @property
+    def passed(self) -> bool:
+        if self.claim.expect is Expect.HOLDS:
+            return self.status is Status.PROVED
+        return self.status is Status.REFUTED
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "file": self.claim.file,
+            "name": self.claim.name,
+            "property": str(self.claim.property),
+            "status": str(self.status),
+            "expect": str(self.claim.expect),
+            "passed": self.passed,
+            "seconds": round(self.seconds, 3),
+        }
+        if self.status is Status.REFUTED:
+            if self.witness is not None:
+                data["witness"] = self.witness.to_json()
+            else:
+                data["witness"] = {
+                    "kind": "proof",
+                    "steps": [s.to_json() for s in self.refuting_proof],
+                }
+        if self.status is Status.PROVED:
+            data["proof"] = [s.to_json() for s in self.proof]
+        if self.status is Status.UNKNOWN:
+            data["attempts"] = [
+                {"strategy": a.strategy, "outcome": a.outcome} for a in self.attempts
+            ]
+        return data
+
+    def __rich__(self) -> Any:
+        from convexity_proofs._report import render_verdict
+
+        return render_verdict(self)

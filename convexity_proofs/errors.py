@@ -1,0 +1,57 @@
+"""The exception hierarchy: one root, errors that say where and what.
+
+Every problem with user input is a :class:`ClaimError` (or an :class:`ExpressionError`
+that the claim-file reader wraps into one), naming the file, the claim and the field,
+what was expected and what was found.  The CLI turns these into exit code 2.
+"""
+
+from __future__ import annotations
+
+
+class ConvexityProofsError(Exception):
+    """Root of every error this package raises on purpose."""
+
+
+class ExpressionError(ConvexityProofsError):
+    """A function text that the safe parser refuses; the message says why."""
+
+
+class ClaimError(ConvexityProofsError):
+    """Unusable claim input, located as precisely as it can be.
+
+    ``file``, ``claim`` and ``field`` may each be ``None`` when they do not apply
+    (a TOML syntax error has no claim yet).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        claim: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.claim = claim
+        self.field = field
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.claim:
+            where.append(f"claim {self.claim!r}")
+        if self.field:
+            where.append(f"field {self.field!r}")
+        prefix = ": ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class CheckTimeout(BaseException):  # noqa: N818 - the name reads as what happened
+    """Raised when a claim's time budget runs out.
+
+    A ``BaseException`` on purpose, like ``KeyboardInterrupt``: strategies and the
+    libraries they call (Hypothesis) must not swallow it as an ordinary failure.
+    """

@@ -1,0 +1,70 @@
+"""Invariance under a substitution, proved symbolically.
+
+The substitution is applied simultaneously (``xreplace``).  The cheapest check is
+structural equality: SymPy keeps sums and products in a canonical order, so swapping
+the hidden units of a network usually gives the identical expression.  Next the
+difference is expanded (exact polynomial algebra; ``tanh``/``sinh`` odd and ``cosh``
+even are applied by SymPy's automatic evaluation) and, for rational functions,
+``cancel``-ed.  Only an exact zero proves invariance; anything else is "no answer".
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from convexity_proofs._values import Condition, ProofStep
+
+#: Expanding a difference bigger than this (in operations) is not attempted.
+MAX_EXPAND_OPS = 20_000
+
+
+def substitute(expr: sympy.Expr, substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...]) -> sympy.Expr:
+    return expr.xreplace(dict(substitution))
+
+
+def _relu_positive_scaling(expr: sympy.Expr) -> sympy.Expr:
+    """Max(0, c·u) -> c·Max(0, u) for a positive number c (relu is positively homogeneous)."""
+
+    def rewrite(node: sympy.Expr) -> sympy.Expr:
+        if isinstance(node, sympy.Max) and len(node.args) == 2 and sympy.S.Zero in node.args:
+            other = node.args[0] if node.args[1] == 0 else node.args[1]
+            coeff, rest = other.as_coeff_Mul()
+            if coeff.is_positive and coeff != 1:
+                return coeff * sympy.Max(0, rest)
+        return node
+
+    return expr.replace(lambda n: isinstance(n, sympy.Max), rewrite)
+
+
+def prove_invariant(
+    expr: sympy.Expr, substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+) -> ProofStep | None:
+    """A proof that ``expr`` is unchanged by the substitution, or ``None``."""
+    image = substitute(expr, substitution)
+    shown = ", ".join(f"{s} -> {sympy.sstr(v)}" for s, v in substitution)
+    if image == expr:
+        return ProofStep(
+            rule="identity after substitution",
+            subject=sympy.sstr(expr)[:120],
+            reason=f"substituting {shown} gives the same expression up to the order of sums "
+            "and products",
+            conditions=(Condition("f(σ(θ)) and f(θ) are the same canonical SymPy expression",
+                                  "structural equality"),),
+        )
+    difference = _relu_positive_scaling(expr) - _relu_positive_scaling(image)
+    if sympy.count_ops(difference, visual=False) > MAX_EXPAND_OPS:
+        return None
+    for method, rewrite in (("expansion", sympy.expand), ("rational cancellation", sympy.cancel)):
+        try:
+            zero = rewrite(difference) == 0
+        except (sympy.PolynomialError, RecursionError):
+            zero = False
+        if zero:
+            return ProofStep(
+                rule="identity after substitution",
+                subject=sympy.sstr(expr)[:120],
+                reason=f"substituting {shown} leaves the function unchanged: the difference "
+                f"is 0 by {method}",
+                conditions=(Condition("f(θ) − f(σ(θ)) = 0", method),),
+            )
+    return None

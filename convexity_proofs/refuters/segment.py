@@ -1,0 +1,231 @@
+"""Segment witnesses: f rises above its chord (Jensen's inequality fails).
+
+The only kind of witness for non-smooth functions (abs, max, relu, Piecewise).  Two
+searches, cheapest first:
+
+1. a vectorised NumPy batch of random segments, ranked by the float gap;
+2. Hypothesis ``find`` over exact small rationals, steered by ``target(gap)`` and
+   shrunk, so the reported witness is the simplest one found (derandomised, no
+   example database: the same witness on every run).
+
+A float gap only nominates; :func:`convexity_proofs._certify.decide_segment` decides,
+and unless f is known to be defined on the whole box, the whole segment is checked to
+lie where f is defined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import sympy
+from hypothesis import HealthCheck, Phase, find, settings, target
+from hypothesis import strategies as st
+from hypothesis.errors import HypothesisException
+
+from convexity_proofs import _certify
+from convexity_proofs._numeric import Program
+from convexity_proofs._values import Domain, SegmentWitness
+from convexity_proofs.refuters._space import Deadline, random_value
+
+_TS = (Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(1, 4), Fraction(3, 4))
+#: Programs longer than this make Hypothesis's one-example-at-a-time search too slow.
+HYPOTHESIS_MAX_PROGRAM = 3000
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSearch:
+    batch: int = 2048
+    certify_best: int = 8
+    hypothesis_examples: int = 300
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    expr: sympy.Expr
+    program: Program
+    variables: tuple[sympy.Symbol, ...]
+    parameters: tuple[sympy.Symbol, ...]
+    domains: dict[sympy.Symbol, Domain]
+    sign: int
+    total: bool  # f proved defined on the whole box: no need to check each segment
+
+
+def find_segment_witness(
+    expr: sympy.Expr,
+    program: Program,
+    variables: tuple[sympy.Symbol, ...],
+    parameters: tuple[sympy.Symbol, ...],
+    domains: dict[sympy.Symbol, Domain],
+    *,
+    sign: int,
+    total: bool,
+    settings_: SegmentSearch,
+    deadline: Deadline,
+) -> SegmentWitness | None:
+    """A certified segment on which ``sign·f`` rises above its chord, or ``None``."""
+    problem = _Problem(expr, program, variables, parameters, domains, sign, total)
+    found = _batch_search(problem, settings_, deadline)
+    if found is None and len(program._code) <= HYPOTHESIS_MAX_PROGRAM and not deadline.expired():
+        found = _hypothesis_search(problem, settings_, deadline)
+    return found
+
+
+def _gap(problem: _Problem, a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """sign·(f(t·a + (1−t)·b) − t·f(a) − (1−t)·f(b)), relative to the values' size."""
+    mid = t[:, None] * a + (1 - t[:, None]) * b
+    fa, fb, fm = (problem.program.values(z) for z in (a, b, mid))
+    gap = problem.sign * (fm - t * fa - (1 - t) * fb)
+    scale = 1.0 + np.abs(fa) + np.abs(fb) + np.abs(fm)
+    rel = gap / scale
+    rel[~np.isfinite(rel)] = -np.inf
+    return rel
+
+
+def _batch_search(problem: _Problem, cfg: SegmentSearch, deadline: Deadline) -> SegmentWitness | None:
+    rng = np.random.default_rng(cfg.seed)
+    inputs = problem.program.inputs
+    params = [
+        {s: random_value(rng, problem.domains[s], interior=False) for s in problem.parameters}
+        for _ in range(cfg.batch)
+    ]
+    ends = [
+        [
+            {s: random_value(rng, problem.domains[s], interior=False) for s in problem.variables}
+            for _ in range(cfg.batch)
+        ]
+        for _ in range(2)
+    ]
+    ts = [_TS[int(i)] for i in rng.integers(0, len(_TS), size=cfg.batch)]
+
+    def matrix(which: int) -> np.ndarray:
+        rows = []
+        for k in range(cfg.batch):
+            values = {**params[k], **ends[which][k]}
+            rows.append([float(values[s]) for s in inputs])
+        return np.array(rows)
+
+    a, b = matrix(0), matrix(1)
+    # Parameters are shared by both ends, so they sit at the same value in the midpoint.
+    rel = _gap(problem, a, b, np.array([float(t) for t in ts]))
+    for k in np.argsort(-rel)[: cfg.certify_best]:
+        if deadline.expired() or not rel[k] > 1e-12:
+            break
+        witness = _certify_candidate(problem, ends[0][k], ends[1][k], ts[k], params[k])
+        if witness is not None:
+            return witness
+    return None
+
+
+def _value_strategy(domain: Domain) -> st.SearchStrategy[Fraction]:
+    lo = domain.lo if domain.lo is not None else (domain.hi - 16 if domain.hi is not None else -16)
+    hi = domain.hi if domain.hi is not None else (domain.lo + 16 if domain.lo is not None else 16)
+    return st.fractions(min_value=lo, max_value=hi, max_denominator=8).filter(domain.contains)
+
+
+def _hypothesis_search(problem: _Problem, cfg: SegmentSearch, deadline: Deadline) -> SegmentWitness | None:
+    variables, parameters = problem.variables, problem.parameters
+    point = st.tuples(*(_value_strategy(problem.domains[s]) for s in variables))
+    strategy = st.tuples(
+        point,
+        point,
+        st.sampled_from(_TS),
+        st.tuples(*(_value_strategy(problem.domains[s]) for s in parameters)),
+    )
+    inputs = problem.program.inputs
+
+    def row(values: dict[sympy.Symbol, Fraction]) -> np.ndarray:
+        return np.array([[float(values[s]) for s in inputs]])
+
+    def violates(example: tuple) -> bool:
+        if deadline.expired():
+            return False
+        a_vals, b_vals, t, p_vals = example
+        params = dict(zip(parameters, p_vals, strict=True))
+        a = {**params, **dict(zip(variables, a_vals, strict=True))}
+        b = {**params, **dict(zip(variables, b_vals, strict=True))}
+        rel = float(_gap(problem, row(a), row(b), np.array([float(t)]))[0])
+        if rel == -np.inf:
+            return False
+        target(rel)
+        if rel <= 1e-12:
+            return False
+        return _certify_candidate(
+            problem,
+            {s: a[s] for s in variables},
+            {s: b[s] for s in variables},
+            t,
+            params,
+        ) is not None
+
+    config = settings(
+        database=None,
+        derandomize=True,
+        deadline=None,
+        max_examples=cfg.hypothesis_examples,
+        phases=[Phase.generate, Phase.target, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    try:
+        a_vals, b_vals, t, p_vals = find(strategy, violates, settings=config)
+    except HypothesisException:
+        return None
+    params = dict(zip(parameters, p_vals, strict=True))
+    return _certify_candidate(
+        problem,
+        dict(zip(variables, a_vals, strict=True)),
+        dict(zip(variables, b_vals, strict=True)),
+        t,
+        params,
+    )
+
+
+def _certify_candidate(
+    problem: _Problem,
+    a: dict[sympy.Symbol, Fraction],
+    b: dict[sympy.Symbol, Fraction],
+    t: Fraction,
+    params: dict[sympy.Symbol, Fraction],
+) -> SegmentWitness | None:
+    if a == b:
+        return None
+    return certify_segment(
+        problem.expr, a, b, t, params, problem.variables, problem.parameters,
+        relation=">" if problem.sign > 0 else "<", total=problem.total,
+    )
+
+
+def certify_segment(
+    expr: sympy.Expr,
+    a: dict[sympy.Symbol, Fraction],
+    b: dict[sympy.Symbol, Fraction],
+    t: Fraction,
+    params: dict[sympy.Symbol, Fraction],
+    variables: tuple[sympy.Symbol, ...],
+    parameters: tuple[sympy.Symbol, ...],
+    *,
+    relation: str,
+    total: bool,
+    argument: str = "search",
+) -> SegmentWitness | None:
+    """Certify a segment proposed elsewhere (e.g. the permutation argument, a flat direction).
+
+    ``relation`` is what must be certified: ">" (above the chord), "<" or "=".
+    """
+    decided = _certify.decide_segment(expr, a, b, t, params)
+    if decided is None or decided.relation != relation:
+        return None
+    if not total and not _certify.defined_on_segment(expr, a, b, params):
+        return None
+    return SegmentWitness(
+        a=tuple((s.name, a[s]) for s in variables),
+        b=tuple((s.name, b[s]) for s in variables),
+        t=t,
+        parameters=tuple((s.name, params[s]) for s in parameters),
+        relation=decided.relation,
+        at_t=decided.lhs,
+        chord=decided.rhs,
+        argument=argument,
+    )

@@ -1,0 +1,152 @@
+"""The claim-file reader: valid claims load; every bad input is one located ClaimError."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from convexity_proofs import ClaimError, Expect, Property, load_claims, parse_claims
+from convexity_proofs._parser import make_symbol
+
+GOOD = """
+[[claim]]
+name = "logistic"
+statement = "A one-layer logistic loss is convex."
+function = "log(1 + exp(-y*(w*x + b)))"
+variables = ["w", "b"]
+property = "convex"
+domain = { y = [-1, "1/2"], x = "positive" }
+
+[[claim]]
+name = "swap"
+function = "v1*tanh(w1) + v2*tanh(w2)"
+property = "invariant"
+substitution = { w1 = "w2", w2 = "w1", v1 = "v2", v2 = "v1" }
+expect = "holds"
+"""
+
+
+def test_good_file_loads_with_parameters_domains_and_lines() -> None:
+    first, second = parse_claims(GOOD, file="good.toml")
+    assert first.name == "logistic"
+    assert first.property is Property.CONVEX and first.expect is Expect.HOLDS
+    assert [s.name for s in first.variables] == ["w", "b"]
+    assert [s.name for s in first.parameters] == ["x", "y"]
+    y = first.domain_of(make_symbol("y"))
+    assert (y.lo, y.hi) == (Fraction(-1), Fraction(1, 2))
+    assert first.domain_of(make_symbol("x")).name == "positive"
+    assert first.domain_of(make_symbol("w")).name == "real"
+    assert first.line == 2 and second.line == 10
+    assert first.file == "good.toml"
+    # invariant claims may omit variables: every symbol is then a variable
+    assert {s.name for s in second.variables} == {"v1", "v2", "w1", "w2"}
+    assert [(s.name, str(v)) for s, v in second.substitution] == [
+        ("v1", "v2"), ("v2", "v1"), ("w1", "w2"), ("w2", "w1")
+    ]
+
+
+def test_decimals_in_domains_are_exact() -> None:
+    (claim,) = parse_claims(
+        '[[claim]]\nname = "a"\nfunction = "x"\nvariables = ["x"]\nproperty = "affine"\n'
+        "domain = { x = [0.1, 2.5] }\n"
+    )
+    d = claim.domain_of(make_symbol("x"))
+    assert (d.lo, d.hi) == (Fraction(1, 10), Fraction(5, 2))
+
+
+def claim_text(**fields: str) -> str:
+    base = {
+        "name": '"c"',
+        "function": '"x**2"',
+        "variables": '["x"]',
+        "property": '"convex"',
+    }
+    base.update(fields)
+    body = "\n".join(f"{k} = {v}" for k, v in base.items() if v is not None)
+    return f"[[claim]]\n{body}\n"
+
+
+BAD = [
+    # (toml text, field named in the error, words the message must contain)
+    ("[[claim]\nname = 1", None, "invalid TOML"),
+    ("[other]\nx = 1\n", "other", "unknown top-level key"),
+    ("", None, "no [[claim]] tables"),
+    ("claim = 3\n", "claim", "array of tables"),
+    (claim_text(function=None), "function", "missing required field"),
+    (claim_text(propery='"convex"'), "propery", "unknown key"),
+    (claim_text(variables='"x"'), "variables", "expected a list of strings"),
+    (claim_text(variables="[]"), "variables", "at least one"),
+    (claim_text(variables='["x", "x"]'), "variables", "listed twice"),
+    (claim_text(variables='["z"]'), "variables", "'z' does not occur"),
+    (claim_text(property='"convexish"'), "property", "expected one of"),
+    (claim_text(property="1"), "property", "expected a string, found int 1"),
+    (claim_text(expect='"maybe"'), "expect", "expected one of"),
+    (claim_text(name='"has space"'), "name", "expected a name"),
+    (claim_text(function='"foo(x)"'), "function", "foo"),
+    (claim_text(function='"__import__(\'os\').system(\'echo hacked\')"'), "function", "import"),
+    (claim_text(function='"x.real"'), "function", "attribute"),
+    (claim_text(function='"10**10**10"'), "function", "exponent"),
+    (claim_text(domain='{ x = [2, 1] }'), "domain.x", "empty interval"),
+    (claim_text(domain='{ x = [1, 1] }'), "domain.x", "single point"),
+    (claim_text(domain='{ x = "posative" }'), "domain.x", "expected one of"),
+    (claim_text(domain='{ q = "positive" }'), "domain.q", "does not occur"),
+    (claim_text(domain='{ x = [0, "abc"] }'), "domain.x", "interval end"),
+    (claim_text(domain='{ x = [0, 1, 2] }'), "domain.x", "interval [lo, hi]"),
+    (claim_text(domain='3'), "domain", "expected a table"),
+    (claim_text(property='"invariant"'), "substitution", "needs substitution"),
+    (claim_text(substitution='{ x = "y" }'), "substitution", "only an invariant claim"),
+    (claim_text(property='"invariant"', substitution='{ q = "x" }'), "substitution.q",
+     "does not occur"),
+    (claim_text(property='"invariant"', substitution='{ x = "q" }'), "substitution.x",
+     "'q' does not occur"),
+    (claim_text(property='"invariant"', substitution='{ x = 2 }'), "substitution.x",
+     "expected an expression string"),
+    (claim_text() + claim_text(), "name", "duplicate claim name"),
+]
+
+
+@pytest.mark.parametrize(("text", "field", "words"), BAD)
+def test_bad_input_is_one_located_error(text: str, field: str | None, words: str) -> None:
+    with pytest.raises(ClaimError) as info:
+        parse_claims(text, file="bad.toml")
+    error = info.value
+    assert error.file == "bad.toml"
+    assert error.field == field
+    assert words in str(error)
+    assert str(error).startswith("bad.toml")
+    if field not in (None, "other", "claim"):
+        assert error.claim is not None and f"claim {error.claim!r}" in str(error)
+
+
+def test_toml_error_reports_the_line() -> None:
+    with pytest.raises(ClaimError, match=r"line 3"):
+        parse_claims('[[claim]]\nname = "a"\nfunction = \n', file="f.toml")
+
+
+def test_load_claims_errors_for_missing_unreadable_and_huge_files(tmp_path: Path) -> None:
+    with pytest.raises(ClaimError, match="cannot read"):
+        load_claims(tmp_path / "missing.toml")
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(ClaimError, match="UTF-8"):
+        load_claims(binary)
+    huge = tmp_path / "huge.toml"
+    huge.write_text("# " + "x" * (5 * 1024 * 1024))
+    with pytest.raises(ClaimError, match="too large"):
+        load_claims(huge)
+
+
+def test_one_megabyte_expression_is_refused_cleanly() -> None:
+    text = claim_text(function='"' + "x+" * 500_000 + 'x"')
+    with pytest.raises(ClaimError, match="too long") as info:
+        parse_claims(text, file="big.toml")
+    assert info.value.field == "function"
+
+
+def test_deeply_nested_parentheses_are_refused_cleanly() -> None:
+    text = claim_text(function='"' + "(" * 10_000 + "x" + ")" * 10_000 + '"')
+    with pytest.raises(ClaimError) as info:
+        parse_claims(text, file="deep.toml")
+    assert info.value.field == "function"
