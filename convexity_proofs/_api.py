@@ -13,7 +13,7 @@ from convexity_proofs._values import Verdict
 def check(
     function: str,
     variables: Sequence[str] | None = None,
-    property: str = "convex",  # noqa: A002 - the claim format's own word
+    property: str = "convex",
     domain: Mapping[str, Any] | None = None,
     substitution: Mapping[str, str] | None = None,
     *,
@@ -26,8 +26,12 @@ def check(
     ``function`` is parsed by the same safe parser as claim files (never ``eval``).
     Invalid input raises :class:`~convexity_proofs.errors.ClaimError`.
     """
-    table: dict[str, Any] = {"name": name, "function": function, "property": property,
-                             "expect": expect}
+    table: dict[str, Any] = {
+        "name": name,
+        "function": function,
+        "property": property,
+        "expect": expect,
+    }
     if variables is not None:
         table["variables"] = list(variables)
     if domain is not None:

@@ -167,6 +167,7 @@ class _Algebra:
     """
 
     union: Callable[[Any, Any], Any] | None = None
+    moving: frozenset[sympy.Symbol] = frozenset()  # symbols that vary (local algebras only)
 
     def __init__(self, env: Mapping[sympy.Symbol, Any]) -> None:
         self.env = env
@@ -201,7 +202,7 @@ class _Exact(_Algebra):
     def root_power(self, a: Fraction, r: Fraction) -> Fraction | None:
         return _rational_power(a, r)
 
-    def general_power(self, a: Fraction, e: Fraction) -> Fraction | None:
+    def general_power(self, a: Fraction, e: Fraction, fixed: bool) -> Fraction | None:
         if e.denominator == 1:
             return self.int_power(a, int(e))
         return self.root_power(a, e)
@@ -262,8 +263,8 @@ class _Ball(_Algebra):
             return arb(0).union((_ball(r) * x.upper().log()).exp()).nonnegative_part()
         return None
 
-    def general_power(self, x: arb, e: arb) -> arb | None:
-        if e.is_exact() and e.is_integer():
+    def general_power(self, x: arb, e: arb, fixed: bool) -> arb | None:
+        if e.is_exact() and e.is_integer():  # exact: the same integer on all the input balls
             return self.int_power(x, int(e.unique_fmpz()))
         return (e * x.log()).exp() if x > 0 else None
 
@@ -301,6 +302,10 @@ class _Taylor(_Algebra):
     meaningless.  No unions: a union of branches is not a Taylor expansion.
     """
 
+    def __init__(self, env: Mapping[sympy.Symbol, Taylor]) -> None:
+        super().__init__(env)
+        self.moving = frozenset(s for s, value in env.items() if value[1])
+
     def number(self, q: Fraction) -> Taylor:
         return (q, Fraction(0), Fraction(0))
 
@@ -332,9 +337,11 @@ class _Taylor(_Algebra):
         v1, v2 = c1 / c0, c2 / c0
         return (root, root * r * v1, root * (r * v2 + r * (r - 1) / 2 * v1**2))
 
-    def general_power(self, a: Taylor, e: Taylor) -> Taylor | None:
-        if e[1] or e[2]:
-            return None  # a varying exponent: left to the series
+    def general_power(self, a: Taylor, e: Taylor, fixed: bool) -> Taylor | None:
+        # An exponent that moves with s is not constant just because e1 = e2 = 0 (think 2 + s³
+        # on a negative base): a moving exponent needs a positive base, i.e. the series.
+        if not fixed or e[1] or e[2]:
+            return None
         return self.int_power(a, int(e[0])) if e[0].denominator == 1 else self.root_power(a, e[0])
 
     def abs(self, a: Taylor) -> Taylor | None:
@@ -367,6 +374,12 @@ class _Series(_Algebra):
     """Arb power series truncated after s², with the same analyticity rules as ``_Taylor``
     (certified on the ball of the constant term)."""
 
+    def __init__(self, env: Mapping[sympy.Symbol, arb_series]) -> None:
+        super().__init__(env)
+        self.moving = frozenset(
+            s for s, value in env.items() if not _coefficient(value, 1).is_zero()
+        )
+
     def number(self, q: Fraction) -> arb_series:
         return _series([_ball(q)])
 
@@ -392,10 +405,9 @@ class _Series(_Algebra):
     def root_power(self, s: arb_series, r: Fraction) -> arb_series | None:
         return (s.log() * _ball(r)).exp() if _coefficient(s, 0) > 0 else None
 
-    def general_power(self, s: arb_series, e: arb_series) -> arb_series | None:
+    def general_power(self, s: arb_series, e: arb_series, fixed: bool) -> arb_series | None:
         e0 = _coefficient(e, 0)
-        constant = _coefficient(e, 1).is_zero() and _coefficient(e, 2).is_zero()
-        if constant and e0.is_exact() and e0.is_integer():
+        if fixed and e0.is_exact() and e0.is_integer():  # see _Taylor.general_power
             return self.int_power(s, int(e0.unique_fmpz()))
         return (e * s.log()).exp() if _coefficient(s, 0) > 0 else None
 
@@ -499,7 +511,8 @@ def _operate(node: sympy.Basic, values: list[Any], algebra: Any) -> Any:
             if r.denominator == 1:
                 return algebra.int_power(values[0], int(r))
             return algebra.root_power(values[0], r)
-        return algebra.general_power(values[0], values[1])
+        fixed = not (algebra.moving and node.exp.free_symbols & algebra.moving)
+        return algebra.general_power(values[0], values[1], fixed)
     if isinstance(node, sympy.Abs):
         return algebra.abs(values[0])
     if isinstance(node, (sympy.Max, sympy.Min)):
@@ -537,7 +550,7 @@ def _piecewise(pairs: list[tuple[Any, Truth]], union: Callable[[Any, Any], Any] 
         return None  # no branch is certainly taken: f may be undefined (SymPy gives nan)
     if any(v is None for v in taken):
         return None
-    return taken[-1]
+    return reduce(union, taken) if len(taken) > 1 else taken[0]
 
 
 # ------------------------------------------------------------------------------------ helpers

@@ -288,7 +288,8 @@ def _substitution(
     raw = reader.table["substitution"]
     if not isinstance(raw, dict) or not raw:
         raise reader.error(
-            "substitution", f"expected a non-empty table of symbol = expression, found {_describe(raw)}"
+            "substitution",
+            f"expected a non-empty table of symbol = expression, found {_describe(raw)}",
         )
     pairs = []
     for name in sorted(raw):

@@ -41,7 +41,7 @@ from convexity_proofs._values import (
 )
 from convexity_proofs.errors import CheckTimeout
 from convexity_proofs.provers import composition, identity, second_order
-from convexity_proofs.refuters import curvature, invariance, segment
+from convexity_proofs.refuters import curvature, invariance, permutation, segment
 from convexity_proofs.refuters._space import Deadline, candidate_points, simple_values
 
 
@@ -78,7 +78,7 @@ class _Context:
         self.domains: dict[sympy.Symbol, Domain] = dict(claim.domains)
         self.seed = (zlib.crc32(claim.name.encode()) ^ settings.seed) & 0xFFFFFFFF
         self.attempts: list[Attempt] = []
-        self._program: Program | None | bool = False
+        self._program: Program | bool | None = False
         self._total: bool | None = None
 
     def note(self, strategy: str, outcome: str) -> None:
@@ -106,7 +106,10 @@ def _fallback(ctx: _Context) -> composition.Fallback:
 
     def prove(sub: sympy.Expr) -> composition.Analysis | None:
         own = tuple(v for v in ctx.variables if v in sub.free_symbols)
-        for sign, curvature_ in ((1, composition.Curvature.CONVEX), (-1, composition.Curvature.CONCAVE)):
+        for sign, curvature_ in (
+            (1, composition.Curvature.CONVEX),
+            (-1, composition.Curvature.CONCAVE),
+        ):
             for prover in (second_order.quadratic, second_order.univariate):
                 result = prover(sign * sub, own, ctx.domains)
                 if result is not None and result.convex is True:
@@ -140,8 +143,10 @@ def _prove_curvature(ctx: _Context, sign: int) -> _Settled | None:
         ctx.note("composition rules", f"the rules show the function is {analysis.curvature.value}")
 
     signed = sign * ctx.f
-    for name, prover in (("constant Hessian", second_order.quadratic),
-                         ("second derivative", second_order.univariate)):
+    for name, prover in (
+        ("constant Hessian", second_order.quadratic),
+        ("second derivative", second_order.univariate),
+    ):
         if ctx.deadline.expired():
             return None
         result = prover(signed, ctx.variables, ctx.domains)
@@ -149,8 +154,12 @@ def _prove_curvature(ctx: _Context, sign: int) -> _Settled | None:
             ctx.note(name, "does not apply")
             continue
         if result.convex is True:
-            return _Settled(Status.PROVED, (_signed_step(result.step, sign),), strict=result.strict,
-                            flat_direction=result.flat_direction)
+            return _Settled(
+                Status.PROVED,
+                (_signed_step(result.step, sign),),
+                strict=result.strict,
+                flat_direction=result.flat_direction,
+            )
         if result.negative_direction is not None:
             witness = _certify_direction(ctx, result.negative_direction, sign)
             if witness is not None:
@@ -159,7 +168,9 @@ def _prove_curvature(ctx: _Context, sign: int) -> _Settled | None:
     return None
 
 
-def _certify_direction(ctx: _Context, direction: dict[sympy.Symbol, Fraction], sign: int) -> Witness | None:
+def _certify_direction(
+    ctx: _Context, direction: dict[sympy.Symbol, Fraction], sign: int
+) -> Witness | None:
     point = {s: simple_values(ctx.domains[s], interior=True)[0] for s in ctx.variables}
     point.update({s: simple_values(ctx.domains[s], interior=False)[0] for s in ctx.parameters})
     return curvature.certify_curvature(
@@ -175,24 +186,42 @@ def _refute_curvature(ctx: _Context, sign: int) -> Witness | None:
     if program is None:
         ctx.note("search", "the function holds something the numeric search cannot evaluate")
         return None
+    if len(ctx.variables) >= 2:
+        found = _permutation_argument(ctx, program, sign)
+        if found is not None:
+            return found
     smooth = second_order.is_smooth(ctx.f)
     if smooth:
         found = curvature.find_curvature_witness(
-            ctx.f, program, ctx.variables, ctx.parameters, ctx.domains, sign=sign,
+            ctx.f,
+            program,
+            ctx.variables,
+            ctx.parameters,
+            ctx.domains,
+            sign=sign,
             settings=curvature.CurvatureSearch(ctx.settings.curvature_points, ctx.seed),
             deadline=ctx.deadline,
         )
         if found is not None:
             return found
-        ctx.note("curvature search", f"no certified negative curvature at "
-                 f"{ctx.settings.curvature_points} points")
+        ctx.note(
+            "curvature search",
+            f"no certified negative curvature at {ctx.settings.curvature_points} points",
+        )
     if ctx.deadline.expired():
         return None
     cfg = ctx.settings.segment
     found = segment.find_segment_witness(
-        ctx.f, program, ctx.variables, ctx.parameters, ctx.domains, sign=sign, total=ctx.total,
-        settings_=segment.SegmentSearch(cfg.batch, cfg.certify_best, cfg.hypothesis_examples,
-                                        ctx.seed),
+        ctx.f,
+        program,
+        ctx.variables,
+        ctx.parameters,
+        ctx.domains,
+        sign=sign,
+        total=ctx.total,
+        settings_=segment.SegmentSearch(
+            cfg.batch, cfg.certify_best, cfg.hypothesis_examples, ctx.seed
+        ),
         deadline=ctx.deadline,
     )
     if found is None:
@@ -200,13 +229,30 @@ def _refute_curvature(ctx: _Context, sign: int) -> Witness | None:
     if not smooth and found is None:
         # Away from kinks a non-smooth function may still curve the wrong way.
         found = curvature.find_curvature_witness(
-            ctx.f, program, ctx.variables, ctx.parameters, ctx.domains, sign=sign,
+            ctx.f,
+            program,
+            ctx.variables,
+            ctx.parameters,
+            ctx.domains,
+            sign=sign,
             settings=curvature.CurvatureSearch(ctx.settings.curvature_points, ctx.seed),
             deadline=ctx.deadline,
         )
     return found
 
 
+def _permutation_argument(ctx: _Context, program: Program, sign: int) -> Witness | None:
+    swap = permutation.find_invariant_swap(ctx.f, ctx.variables, ctx.deadline)
+    if swap is None:
+        return None
+    found = permutation.find_permutation_witness(
+        ctx.f, program, ctx.variables, ctx.parameters, ctx.domains, swap, sign=sign,
+        total=ctx.total, seed=ctx.seed, tries=256, deadline=ctx.deadline,
+    )
+    if found is None:
+        ctx.note("permutation argument", f"f is invariant under {permutation.describe(swap)}, "
+                 "but no midpoint above the chord was certified")
+    return found
 
 
 def _settle_curvature(ctx: _Context, sign: int, cache: dict[int, _Settled]) -> _Settled:
@@ -227,7 +273,9 @@ def _settle_curvature(ctx: _Context, sign: int, cache: dict[int, _Settled]) -> _
 # --- properties ---------------------------------------------------------------------
 
 
-def _property(ctx: _Context) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
+def _property(
+    ctx: _Context,
+) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
     """(status, proof, witness, refuting proof) for the claim's property."""
     prop = ctx.claim.property
     cache: dict[int, _Settled] = {}
@@ -248,17 +296,25 @@ def _property(ctx: _Context) -> tuple[Status, tuple[ProofStep, ...], Witness | N
     raise AssertionError(prop)
 
 
-def _opposite(s: _Settled, what: str) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
+def _opposite(
+    s: _Settled, what: str
+) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
     if s.status is Status.REFUTED:
-        step = ProofStep(rule=f"not {what}", subject="f", reason=f"a certified witness shows f is "
-                         f"not {what}", witness=s.witness)
+        step = ProofStep(
+            rule=f"not {what}",
+            subject="f",
+            reason=f"a certified witness shows f is not {what}",
+            witness=s.witness,
+        )
         return Status.PROVED, (step,), None, ()
     if s.status is Status.PROVED:
         return Status.REFUTED, (), None, s.proof
     return Status.UNKNOWN, (), None, ()
 
 
-def _neither(ctx: _Context, cache: dict[int, _Settled]) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
+def _neither(
+    ctx: _Context, cache: dict[int, _Settled]
+) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
     steps = []
     for sign, what in ((1, "convex"), (-1, "concave")):
         s = _settle_curvature(ctx, sign, cache)
@@ -266,13 +322,20 @@ def _neither(ctx: _Context, cache: dict[int, _Settled]) -> tuple[Status, tuple[P
             return Status.REFUTED, (), None, s.proof
         if s.status is Status.UNKNOWN:
             return Status.UNKNOWN, (), None, ()
-        steps.append(ProofStep(rule=f"not {what}", subject="f",
-                               reason=f"a certified witness shows f is not {what}",
-                               witness=s.witness))
+        steps.append(
+            ProofStep(
+                rule=f"not {what}",
+                subject="f",
+                reason=f"a certified witness shows f is not {what}",
+                witness=s.witness,
+            )
+        )
     return Status.PROVED, tuple(steps), None, ()
 
 
-def _strict(ctx: _Context, sign: int, cache: dict[int, _Settled]) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
+def _strict(
+    ctx: _Context, sign: int, cache: dict[int, _Settled]
+) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
     s = _settle_curvature(ctx, sign, cache)
     if s.status is Status.REFUTED:
         return Status.REFUTED, (), s.witness, ()
@@ -292,8 +355,11 @@ def _strict(ctx: _Context, sign: int, cache: dict[int, _Settled]) -> tuple[Statu
     witness = _flat_search(ctx)
     if witness is not None:
         return Status.REFUTED, (), witness, ()
-    ctx.note("strictness", "convexity is proved but strictness could not be established, "
-             "and no segment on which f is exactly affine was found")
+    ctx.note(
+        "strictness",
+        "convexity is proved but strictness could not be established, "
+        "and no segment on which f is exactly affine was found",
+    )
     return Status.UNKNOWN, (), None, ()
 
 
@@ -304,10 +370,20 @@ def _flat_segment(ctx: _Context, direction: dict[sympy.Symbol, Fraction]) -> Wit
     for step in (Fraction(1), Fraction(1, 2), Fraction(1, 8), Fraction(1, 64)):
         a = {s: base[s] + step * direction.get(s, Fraction(0)) for s in ctx.variables}
         b = {s: base[s] - step * direction.get(s, Fraction(0)) for s in ctx.variables}
-        if all(ctx.domains[s].contains(a[s]) and ctx.domains[s].contains(b[s]) for s in ctx.variables):
+        if all(
+            ctx.domains[s].contains(a[s]) and ctx.domains[s].contains(b[s]) for s in ctx.variables
+        ):
             return segment.certify_segment(
-                ctx.f, a, b, Fraction(1, 2), params, ctx.variables, ctx.parameters,
-                relation="=", total=ctx.total, argument="flat direction",
+                ctx.f,
+                a,
+                b,
+                Fraction(1, 2),
+                params,
+                ctx.variables,
+                ctx.parameters,
+                relation="=",
+                total=ctx.total,
+                argument="flat direction",
             )
     return None
 
@@ -334,20 +410,32 @@ def _flat_search(ctx: _Context) -> Witness | None:
                 if not all(ctx.domains[s].contains(b[s]) for s in ctx.variables):
                     continue
                 witness = segment.certify_segment(
-                    ctx.f, a, b, Fraction(1, 2), params, ctx.variables, ctx.parameters,
-                    relation="=", total=ctx.total, argument="flat segment",
+                    ctx.f,
+                    a,
+                    b,
+                    Fraction(1, 2),
+                    params,
+                    ctx.variables,
+                    ctx.parameters,
+                    relation="=",
+                    total=ctx.total,
+                    argument="flat segment",
                 )
                 if witness is not None:
                     return witness
     return None
 
 
-def _affine(ctx: _Context, cache: dict[int, _Settled]) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
+def _affine(
+    ctx: _Context, cache: dict[int, _Settled]
+) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
     analysis = composition.analyse(ctx.f, ctx.variables, ctx.domains)
     if analysis.curvature.is_affine:
         step = analysis.step or ProofStep(
-            rule="affine", subject=sympy.sstr(ctx.f)[:120],
-            reason="the function is a constant or a variable")
+            rule="affine",
+            subject=sympy.sstr(ctx.f)[:120],
+            reason="the function is a constant or a variable",
+        )
         return Status.PROVED, (step,), None, ()
     for sign in (1, -1):
         s = _settle_curvature(ctx, sign, cache)
@@ -357,7 +445,9 @@ def _affine(ctx: _Context, cache: dict[int, _Settled]) -> tuple[Status, tuple[Pr
     return Status.UNKNOWN, (), None, ()
 
 
-def _invariant(ctx: _Context) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
+def _invariant(
+    ctx: _Context,
+) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
     substitution = ctx.claim.substitution
     step = identity.prove_invariant(ctx.f, substitution)
     if step is not None:
@@ -366,8 +456,13 @@ def _invariant(ctx: _Context) -> tuple[Status, tuple[ProofStep, ...], Witness | 
     image = identity.substitute(ctx.f, substitution)
     symbols = tuple(s for s, _ in ctx.claim.domains)
     witness = invariance.find_point_witness(
-        ctx.f, image, symbols, ctx.domains, seed=ctx.seed,
-        points=ctx.settings.invariance_points, deadline=ctx.deadline,
+        ctx.f,
+        image,
+        symbols,
+        ctx.domains,
+        seed=ctx.seed,
+        points=ctx.settings.invariance_points,
+        deadline=ctx.deadline,
     )
     if witness is not None:
         return Status.REFUTED, (), witness, ()
@@ -419,8 +514,10 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
     except RecursionError:
         ctx.note("engine", "the expression is nested too deeply for the symbolic layer")
         status, proof, witness, refuting = Status.UNKNOWN, (), None, ()
-    if status is Status.UNKNOWN and deadline.expired() and not any(
-        a.strategy == "time limit" for a in ctx.attempts
+    if (
+        status is Status.UNKNOWN
+        and deadline.expired()
+        and not any(a.strategy == "time limit" for a in ctx.attempts)
     ):
         ctx.note("time limit", f"the search stopped at the {timeout:g} s limit")
     return Verdict(

@@ -35,7 +35,11 @@ _UNARY: dict[type, tuple[Callable[[Array], Array], ...]] = {
     sympy.log: (np.log, lambda u: 1.0 / u, lambda u: -1.0 / (u * u)),
     sympy.sin: (np.sin, np.cos, lambda u: -np.sin(u)),
     sympy.cos: (np.cos, lambda u: -np.sin(u), lambda u: -np.cos(u)),
-    sympy.tan: (np.tan, lambda u: 1 + np.tan(u) ** 2, lambda u: 2 * np.tan(u) * (1 + np.tan(u) ** 2)),
+    sympy.tan: (
+        np.tan,
+        lambda u: 1 + np.tan(u) ** 2,
+        lambda u: 2 * np.tan(u) * (1 + np.tan(u) ** 2),
+    ),
     sympy.sinh: (np.sinh, np.cosh, np.sinh),
     sympy.cosh: (np.cosh, np.sinh, np.cosh),
     sympy.tanh: (
@@ -278,7 +282,9 @@ def _jet_step(ins: _Instr, jets: list[Jet], vals: list[Array], x: Array, v: Arra
             return np.abs(u0), sign * u1, sign * u2
         case "max" | "min":
             stacked = [np.stack([np.broadcast_to(j[m], (k,)) for j in a]) for m in range(3)]
-            pick = np.argmax(stacked[0], axis=0) if ins.op == "max" else np.argmin(stacked[0], axis=0)
+            pick = (
+                np.argmax(stacked[0], axis=0) if ins.op == "max" else np.argmin(stacked[0], axis=0)
+            )
             cols = np.arange(k)
             return stacked[0][pick, cols], stacked[1][pick, cols], stacked[2][pick, cols]
         case "piecewise":

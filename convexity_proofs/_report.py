@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
@@ -42,6 +43,12 @@ THEME = Theme(
     }
 )
 
+
+def _s(name: str) -> Style:
+    """A theme style as a Style object, so renderables work on any console."""
+    return THEME.styles[name]
+
+
 _PASS = {True: ("PASS", "verdict.pass"), False: ("FAIL", "verdict.fail")}
 
 
@@ -57,7 +64,7 @@ def render_verdict(verdict: Verdict, *, verbose: bool = False) -> RenderableType
     """One claim's report: what was claimed, the verdict, and the proof or witness."""
     claim = verdict.claim
     facts = Table.grid(padding=(0, 1))
-    facts.add_column(style="claim.label", justify="right")
+    facts.add_column(style=_s("claim.label"), justify="right")
     facts.add_column()
     if claim.statement:
         facts.add_row("statement", claim.statement)
@@ -69,9 +76,11 @@ def render_verdict(verdict: Verdict, *, verbose: bool = False) -> RenderableType
     if restricted:
         facts.add_row("domain", ", ".join(f"{s.name} ∈ {d.describe()}" for s, d in restricted))
     facts.add_row("property", f"{claim.property} (expected to {claim.expect.value[:-1]})")
-    status = Text(str(verdict.status), style=f"verdict.{verdict.status}")
+    status = Text(str(verdict.status), style=_s(f"verdict.{verdict.status}"))
     label, style = _PASS[verdict.passed]
-    facts.add_row("verdict", Text.assemble(status, "  ", (label, style), f"  ({verdict.seconds:.2f} s)"))
+    facts.add_row(
+        "verdict", Text.assemble(status, "  ", (label, _s(style)), f"  ({verdict.seconds:.2f} s)")
+    )
 
     parts: list[RenderableType] = [facts]
     if verdict.status is Status.PROVED:
@@ -80,16 +89,18 @@ def render_verdict(verdict: Verdict, *, verbose: bool = False) -> RenderableType
         if verdict.witness is not None:
             parts.append(render_witness(verdict.witness, claim.property))
         else:
-            parts.append(_proof_tree("refuted by a proof of the opposite", verdict.refuting_proof, verbose))
+            parts.append(
+                _proof_tree("refuted by a proof of the opposite", verdict.refuting_proof, verbose)
+            )
     else:
         parts.append(_attempts(verdict))
     where = f"{claim.file}:{claim.line}" if claim.file and claim.line else (claim.file or "")
     return Panel(
         Group(*parts),
-        title=Text(claim.name, style="claim.name"),
+        title=Text(claim.name, style=_s("claim.name")),
         subtitle=where or None,
         subtitle_align="right",
-        border_style=f"verdict.{verdict.status}",
+        border_style=_s(f"verdict.{verdict.status}"),
     )
 
 
@@ -101,46 +112,62 @@ def _proof_tree(title: str, steps: Sequence[ProofStep], verbose: bool) -> Tree:
 
 
 def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
-    label = Text.assemble((step.rule, "proof.rule"), ": ", step.subject)
+    label = Text.assemble((step.rule, _s("proof.rule")), ": ", step.subject)
     node = parent.add(label)
     node.add(Text(step.reason))
     for condition in step.conditions if verbose else step.conditions[:4]:
-        node.add(Text(f"✓ {condition.statement}  [{condition.established_by}]", style="proof.condition"))
+        node.add(
+            Text(
+                f"✓ {condition.statement}  [{condition.established_by}]",
+                style=_s("proof.condition"),
+            )
+        )
     if not verbose and len(step.conditions) > 4:
-        node.add(Text(f"… {len(step.conditions) - 4} more conditions (--verbose)", style="proof.condition"))
+        node.add(
+            Text(
+                f"… {len(step.conditions) - 4} more conditions (--verbose)",
+                style=_s("proof.condition"),
+            )
+        )
     if step.witness is not None:
         node.add(render_witness(step.witness, None))
     children = step.children
     if not verbose and depth >= 2 and children:
-        node.add(Text(f"… {len(children)} sub-steps (--verbose)", style="proof.condition"))
+        node.add(Text(f"… {len(children)} sub-steps (--verbose)", style=_s("proof.condition")))
         return
     for child in children if verbose else children[:6]:
         _add_step(node, child, verbose, depth + 1)
     if not verbose and len(children) > 6:
-        node.add(Text(f"… {len(children) - 6} more sub-steps (--verbose)", style="proof.condition"))
+        node.add(
+            Text(f"… {len(children) - 6} more sub-steps (--verbose)", style=_s("proof.condition"))
+        )
 
 
-def _values_table(title: str, rows: Sequence[tuple[str, Sequence[tuple[str, Fraction]]]]) -> Table:
+def _values_table(
+    title: str, columns: Sequence[tuple[str, Sequence[tuple[str, Fraction]]]]
+) -> Table:
+    """One row per symbol, one column per assignment (a, b, point, direction, ...)."""
     names: list[str] = []
-    for _, values in rows:
+    for _, values in columns:
         for name, _ in values:
             if name not in names:
                 names.append(name)
     table = Table(title=title, title_justify="left", show_edge=False)
-    table.add_column("")
+    table.add_column("symbol")
+    for label, _ in columns:
+        table.add_column(label, justify="right")
+    lookups = [dict(values) for _, values in columns]
     for name in names:
-        table.add_column(name, justify="right")
-    for label, values in rows:
-        lookup = dict(values)
         cells = []
-        for name in names:
-            if name in lookup:
-                q = lookup[name]
-                exact = _exact(q)
-                cells.append(exact if q.denominator == 1 else f"{exact} (≈{_decimal(q)})")
-            else:
+        for lookup in lookups:
+            q = lookup.get(name)
+            if q is None:
                 cells.append("")
-        table.add_row(label, *cells)
+            elif q.denominator == 1:
+                cells.append(_exact(q))
+            else:
+                cells.append(f"{_exact(q)} ≈ {_decimal(q)}")
+        table.add_row(name, *cells)
     return table
 
 
@@ -155,11 +182,15 @@ def render_witness(witness: Witness, prop: Property | None) -> RenderableType:
         meaning = {
             ">": "a convex function never rises above a chord",
             "<": "a concave function never falls below a chord",
-            "=": "a strictly convex or concave function is never exactly on a chord inside a segment",
+            "=": "a strictly convex or concave function is never exactly on a chord "
+            "inside a segment",
         }[witness.relation]
         argument = ""
         if witness.argument == "permutation":
-            argument = "The permutation argument, made rigorous: b is a with hidden units swapped, so f(a) = f(b). "
+            argument = (
+                f"The permutation argument, made rigorous: b is a with {witness.swap} "
+                "swapped, which provably leaves f unchanged, so f(a) = f(b). "
+            )
         sentence = (
             f"{argument}On the segment from a to b, f at t = {t} (the point t·a + (1−t)·b) is "
             f"{witness.at_t:.6g}, {relation} its chord {witness.chord:.6g}: {meaning}."
@@ -171,7 +202,8 @@ def render_witness(witness: Witness, prop: Property | None) -> RenderableType:
             rows.append(("parameters", witness.parameters))
         word = "negative" if witness.sign == "<0" else "positive"
         meaning = (
-            "a convex function never curves downward" if witness.sign == "<0"
+            "a convex function never curves downward"
+            if witness.sign == "<0"
             else "a concave function never curves upward"
         )
         sentence = (
@@ -192,7 +224,7 @@ def render_witness(witness: Witness, prop: Property | None) -> RenderableType:
 def _attempts(verdict: Verdict) -> RenderableType:
     tree = Tree(Text("not settled; what was tried", style="bold"))
     for attempt in verdict.attempts:
-        tree.add(Text.assemble((attempt.strategy, "proof.rule"), ": ", attempt.outcome))
+        tree.add(Text.assemble((attempt.strategy, _s("proof.rule")), ": ", attempt.outcome))
     if not verdict.attempts:
         tree.add("nothing applied")
     return tree
@@ -200,8 +232,14 @@ def _attempts(verdict: Verdict) -> RenderableType:
 
 def render_summary(verdicts: Sequence[Verdict]) -> RenderableType:
     table = Table(title="summary", title_justify="left")
-    for column, justify in (("claim", "left"), ("property", "left"), ("expect", "left"),
-                            ("verdict", "left"), ("", "left"), ("seconds", "right")):
+    for column, justify in (
+        ("claim", "left"),
+        ("property", "left"),
+        ("expect", "left"),
+        ("verdict", "left"),
+        ("", "left"),
+        ("seconds", "right"),
+    ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for v in verdicts:
         label, style = _PASS[v.passed]
@@ -209,8 +247,8 @@ def render_summary(verdicts: Sequence[Verdict]) -> RenderableType:
             v.claim.name,
             str(v.claim.property),
             str(v.claim.expect),
-            Text(str(v.status), style=f"verdict.{v.status}"),
-            Text(label, style=style),
+            Text(str(v.status), style=_s(f"verdict.{v.status}")),
+            Text(label, style=_s(style)),
             f"{v.seconds:.2f}",
         )
     passed = sum(v.passed for v in verdicts)

@@ -155,6 +155,8 @@ class SegmentWitness:
     at_t: float
     chord: float
     argument: str = "search"
+    #: For the permutation argument: the swap σ, written ``w1<->w2, v1<->v2``.
+    swap: str = ""
 
     kind = "segment"
 

@@ -46,12 +46,25 @@ def build_parser() -> argparse.ArgumentParser:
         prog="convexity-check",
         description="Prove or refute convexity claims written in TOML claim files.",
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="claim files, or directories searched for *.toml (sorted)")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text: a readable report (default); json: machine-readable")
-    parser.add_argument("--timeout", type=_positive_seconds, default=60.0, metavar="SECONDS",
-                        help="time limit per claim; a claim past it is unknown (default 60)")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="claim files, or directories searched for *.toml (sorted)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: a readable report (default); json: machine-readable",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="time limit per claim; a claim past it is unknown (default 60)",
+    )
     parser.add_argument("--verbose", action="store_true", help="show complete proof trees")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -75,13 +88,13 @@ def collect_files(paths: Sequence[str]) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    err = Console(stderr=True, theme=THEME, highlight=False)
     try:
         claims: list[Claim] = []
         for file in collect_files(args.paths):
             claims.extend(load_claims(file))
     except ClaimError as exc:
-        err.print(f"convexity-check: error: {exc}", markup=False, highlight=False)
+        # Plain text on one line: error messages are for people and for grep.
+        print(f"convexity-check: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     settings = Settings(timeout=args.timeout)
     out = Console(theme=THEME, highlight=False)

@@ -49,7 +49,7 @@ class ClaimError(ConvexityProofsError):
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
-class CheckTimeout(BaseException):  # noqa: N818 - the name reads as what happened
+class CheckTimeout(BaseException):
     """Raised when a claim's time budget runs out.
 
     A ``BaseException`` on purpose, like ``KeyboardInterrupt``: strategies and the

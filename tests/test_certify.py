@@ -9,6 +9,7 @@ code with Arb.
 from __future__ import annotations
 
 import ast
+import math
 import subprocess
 import sys
 from fractions import Fraction as F
@@ -225,6 +226,16 @@ def test_curvature_through_transcendentals_uses_balls() -> None:
     assert result is not None and result.sign == 1 and abs(result.value - 2.0) < 1e-15
     result = decide_curvature(sp.sin(x), {x: F(1)}, {x: F(1)}, {})
     assert result is not None and result.sign == -1
+
+
+def test_symbolic_exponents_must_stay_fixed_near_the_point() -> None:
+    # On (-2)**(2 + s³) the exponent is an integer only at s = 0: undefined nearby.
+    assert decide_curvature((x - 2) ** (2 + y**3), {x: F(0), y: F(0)}, {y: F(1)}, {}) is None
+    result = decide_curvature((x - 2) ** y, {x: F(0)}, {x: F(1)}, {y: F(2)})  # fixed exponent
+    assert result == Curvature(1, 2.0, "exact rationals")
+    result = decide_curvature(x**y, {x: F(2), y: F(1)}, {y: F(1)}, {})  # 2**(1+s)
+    assert result is not None and result.sign == 1
+    assert abs(result.value - 2 * math.log(2) ** 2) < 1e-14
 
 
 def test_curvature_validates_symbols() -> None:

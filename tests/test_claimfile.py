@@ -43,7 +43,10 @@ def test_good_file_loads_with_parameters_domains_and_lines() -> None:
     # invariant claims may omit variables: every symbol is then a variable
     assert {s.name for s in second.variables} == {"v1", "v2", "w1", "w2"}
     assert [(s.name, str(v)) for s, v in second.substitution] == [
-        ("v1", "v2"), ("v2", "v1"), ("w1", "w2"), ("w2", "w1")
+        ("v1", "v2"),
+        ("v2", "v1"),
+        ("w1", "w2"),
+        ("w2", "w1"),
     ]
 
 
@@ -85,24 +88,33 @@ BAD = [
     (claim_text(expect='"maybe"'), "expect", "expected one of"),
     (claim_text(name='"has space"'), "name", "expected a name"),
     (claim_text(function='"foo(x)"'), "function", "foo"),
-    (claim_text(function='"__import__(\'os\').system(\'echo hacked\')"'), "function", "import"),
+    (claim_text(function="\"__import__('os').system('echo hacked')\""), "function", "not allowed"),
     (claim_text(function='"x.real"'), "function", "attribute"),
     (claim_text(function='"10**10**10"'), "function", "exponent"),
-    (claim_text(domain='{ x = [2, 1] }'), "domain.x", "empty interval"),
-    (claim_text(domain='{ x = [1, 1] }'), "domain.x", "single point"),
+    (claim_text(domain="{ x = [2, 1] }"), "domain.x", "empty interval"),
+    (claim_text(domain="{ x = [1, 1] }"), "domain.x", "single point"),
     (claim_text(domain='{ x = "posative" }'), "domain.x", "expected one of"),
     (claim_text(domain='{ q = "positive" }'), "domain.q", "does not occur"),
     (claim_text(domain='{ x = [0, "abc"] }'), "domain.x", "interval end"),
-    (claim_text(domain='{ x = [0, 1, 2] }'), "domain.x", "interval [lo, hi]"),
-    (claim_text(domain='3'), "domain", "expected a table"),
+    (claim_text(domain="{ x = [0, 1, 2] }"), "domain.x", "interval [lo, hi]"),
+    (claim_text(domain="3"), "domain", "expected a table"),
     (claim_text(property='"invariant"'), "substitution", "needs substitution"),
     (claim_text(substitution='{ x = "y" }'), "substitution", "only an invariant claim"),
-    (claim_text(property='"invariant"', substitution='{ q = "x" }'), "substitution.q",
-     "does not occur"),
-    (claim_text(property='"invariant"', substitution='{ x = "q" }'), "substitution.x",
-     "'q' does not occur"),
-    (claim_text(property='"invariant"', substitution='{ x = 2 }'), "substitution.x",
-     "expected an expression string"),
+    (
+        claim_text(property='"invariant"', substitution='{ q = "x" }'),
+        "substitution.q",
+        "does not occur",
+    ),
+    (
+        claim_text(property='"invariant"', substitution='{ x = "q" }'),
+        "substitution.x",
+        "'q' does not occur",
+    ),
+    (
+        claim_text(property='"invariant"', substitution="{ x = 2 }"),
+        "substitution.x",
+        "expected an expression string",
+    ),
     (claim_text() + claim_text(), "name", "duplicate claim name"),
 ]
 

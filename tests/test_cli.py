@@ -81,8 +81,11 @@ def test_exit_1_when_a_claim_misses_its_expectation(tmp_path: Path, capsys) -> N
 
 
 def test_exit_1_for_unknown_and_timeout_makes_unknown(tmp_path: Path, capsys) -> None:
-    path = write(tmp_path, "a.toml", CONVEX.replace('"x**2"', '"x**4 + 3*x**2*y**2 + y**4"')
-                 .replace('["x"]', '["x", "y"]'))
+    path = write(
+        tmp_path,
+        "a.toml",
+        CONVEX.replace('"x**2"', '"x**4 + 3*x**2*y**2 + y**4"').replace('["x"]', '["x", "y"]'),
+    )
     code, doc = run_json(capsys, str(path), "--timeout", "0.001")
     assert code == 1
     (result,) = doc["results"]
@@ -146,7 +149,9 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
     path = write(tmp_path, "a.toml", CONVEX)
     done = subprocess.run(
         [sys.executable, "-m", "convexity_proofs", "--format", "json", str(path)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["summary"]["passed"] == 1

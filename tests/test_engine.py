@@ -13,8 +13,12 @@ from convexity_proofs._values import Property
 from . import _independent
 
 CLAIMS = sorted(Path(__file__).resolve().parent.parent.joinpath("claims").glob("*.toml"))
-SIGN = {Property.CONVEX: 1, Property.STRICTLY_CONVEX: 1, Property.CONCAVE: -1,
-        Property.STRICTLY_CONCAVE: -1}
+SIGN = {
+    Property.CONVEX: 1,
+    Property.STRICTLY_CONVEX: 1,
+    Property.CONCAVE: -1,
+    Property.STRICTLY_CONCAVE: -1,
+}
 
 
 def all_claims():
@@ -114,10 +118,14 @@ def test_domains_are_respected() -> None:
     on_negatives = check("x**3", ["x"], domain={"x": [-2, -1]})
     assert on_negatives.status is Status.REFUTED
     witness = on_negatives.to_json()["witness"]
-    values = [witness.get("point", {}).get("x")] if witness["kind"] == "curvature" else [
-        witness["a"]["x"], witness["b"]["x"]]
+    values = (
+        [witness.get("point", {}).get("x")]
+        if witness["kind"] == "curvature"
+        else [witness["a"]["x"], witness["b"]["x"]]
+    )
     for v in values:
         from fractions import Fraction
+
         assert Fraction(v) >= -2 and Fraction(v) <= -1
 
 

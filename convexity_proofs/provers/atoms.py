@@ -82,13 +82,17 @@ MAX = Atom("max", convex=ALWAYS, increasing=ALWAYS)
 MIN = Atom("min", concave=ALWAYS, increasing=ALWAYS)
 COSH = Atom("cosh", convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
 SINH = Atom(
-    "sinh", convex=when(When("nonnegative", 0)), concave=when(When("nonpositive", 0)),
+    "sinh",
+    convex=when(When("nonnegative", 0)),
+    concave=when(When("nonpositive", 0)),
     increasing=ALWAYS,
 )
 # tanh, atan and erf are S-shaped: concave right of 0, convex left of 0, increasing.
 TANH, ATAN, ERF = (
     Atom(
-        name, convex=when(When("nonpositive", 0)), concave=when(When("nonnegative", 0)),
+        name,
+        convex=when(When("nonpositive", 0)),
+        concave=when(When("nonnegative", 0)),
         increasing=ALWAYS,
     )
     for name in ("tanh", "atan", "erf")
@@ -112,18 +116,25 @@ def power_atom(p: Fraction) -> Atom | None:
             return Atom(name, convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
         if n >= 3:  # odd
             return Atom(
-                name, convex=when(When("nonnegative", 0)), concave=when(When("nonpositive", 0)),
+                name,
+                convex=when(When("nonnegative", 0)),
+                concave=when(When("nonpositive", 0)),
                 increasing=ALWAYS,
             )
         if n < 0 and n % 2 == 0:  # 1/u**2: convex on each side of 0
             return Atom(
-                name, domain=(When("nonzero", 0),), convex=ALWAYS,
-                increasing=when(NEG), decreasing=when(POS),
+                name,
+                domain=(When("nonzero", 0),),
+                convex=ALWAYS,
+                increasing=when(NEG),
+                decreasing=when(POS),
             )
         if n < 0:  # odd negative power: convex right of 0, concave left, decreasing on each side
             return Atom(
-                name, domain=(When("nonzero", 0),),
-                convex=when(When("positive", 0)), concave=when(When("negative", 0)),
+                name,
+                domain=(When("nonzero", 0),),
+                convex=when(When("positive", 0)),
+                concave=when(When("negative", 0)),
                 decreasing=ALWAYS,
             )
         return None
@@ -159,7 +170,9 @@ _UNARY_ATOMS: dict[type, Atom] = {
 }
 
 
-def match_atom(node: sympy.Expr, depends: set[sympy.Symbol]) -> tuple[Atom, tuple[sympy.Expr, ...]] | None:
+def match_atom(
+    node: sympy.Expr, depends: set[sympy.Symbol]
+) -> tuple[Atom, tuple[sympy.Expr, ...]] | None:
     """Recognise ``node`` as an atom applied to arguments, or ``None``.
 
     ``depends`` are the claim's variables: constant coefficients are told apart from
@@ -216,17 +229,16 @@ def _logsumexp_arguments(arg: sympy.Expr) -> tuple[sympy.Expr, ...] | None:
     return (*exps, sympy.Integer(0)) if has_constant else tuple(exps)
 
 
-def _match_product(node: sympy.Mul, depends: set[sympy.Symbol]) -> tuple[Atom, tuple[sympy.Expr, ...]] | None:
+def _match_product(
+    node: sympy.Mul, depends: set[sympy.Symbol]
+) -> tuple[Atom, tuple[sympy.Expr, ...]] | None:
     varying = [f for f in node.args if f.free_symbols & depends]
     if len(varying) != 2 or len(varying) != len(node.args):
         return None
     first, second = varying
     # u**2 * v**-1  ->  quad-over-lin(u, v)
     for square, inverse in ((first, second), (second, first)):
-        if (
-            square.is_Pow and square.args[1] == 2
-            and inverse.is_Pow and inverse.args[1] == -1
-        ):
+        if square.is_Pow and square.args[1] == 2 and inverse.is_Pow and inverse.args[1] == -1:
             return QUAD_OVER_LIN, (square.args[0], inverse.args[0])
     # u * log(u)  ->  negative entropy
     for factor, logarithm in ((first, second), (second, first)):

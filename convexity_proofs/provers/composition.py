@@ -178,7 +178,8 @@ class Composer:
         for cond in atom.domain:
             if not self._holds(cond, args, None, conditions):
                 return self._unknown(
-                    expr, f"{atom.name} needs argument {_show(args[cond.arg or 0])} to be "
+                    expr,
+                    f"{atom.name} needs argument {_show(args[cond.arg or 0])} to be "
                     f"{cond.sign} on the whole domain, which could not be established",
                 )
         inner = [self.analyse(a) for a in args]
@@ -197,9 +198,7 @@ class Composer:
                     children=tuple(a.step for a in inner if a.step is not None),
                 )
                 return Analysis(target, step)
-        return self._unknown(
-            expr, f"{atom.name} of these arguments fits no composition rule"
-        )
+        return self._unknown(expr, f"{atom.name} of these arguments fits no composition rule")
 
     def _composes(
         self,

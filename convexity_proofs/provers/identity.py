@@ -18,7 +18,9 @@ from convexity_proofs._values import Condition, ProofStep
 MAX_EXPAND_OPS = 20_000
 
 
-def substitute(expr: sympy.Expr, substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...]) -> sympy.Expr:
+def substitute(
+    expr: sympy.Expr, substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+) -> sympy.Expr:
     return expr.xreplace(dict(substitution))
 
 
@@ -48,8 +50,12 @@ def prove_invariant(
             subject=sympy.sstr(expr)[:120],
             reason=f"substituting {shown} gives the same expression up to the order of sums "
             "and products",
-            conditions=(Condition("f(σ(θ)) and f(θ) are the same canonical SymPy expression",
-                                  "structural equality"),),
+            conditions=(
+                Condition(
+                    "f(σ(θ)) and f(θ) are the same canonical SymPy expression",
+                    "structural equality",
+                ),
+            ),
         )
     difference = _relu_positive_scaling(expr) - _relu_positive_scaling(image)
     if sympy.count_ops(difference, visual=False) > MAX_EXPAND_OPS:

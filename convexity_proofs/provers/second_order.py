@@ -79,7 +79,9 @@ def quadratic(
         if sum(monom) != 2:
             continue
         if not coeff.is_Rational:
-            return None  # a parameter in the Hessian: definiteness for all values is not decided here
+            return (
+                None  # a parameter in the Hessian: definiteness for all values is not decided here
+            )
         c = Fraction(int(coeff.p), int(coeff.q))
         idx = [i for i, e in enumerate(monom) for _ in range(e)]
         i, j = idx
@@ -92,8 +94,13 @@ def quadratic(
     subject = sympy.sstr(expr)[:120]
     if not result.psd:
         direction = dict(zip(variables, result.negative_direction or (), strict=True))
-        return SecondOrderResult(False, False, None, negative_direction=direction,
-                                 note="the constant Hessian has a negative direction")
+        return SecondOrderResult(
+            False,
+            False,
+            None,
+            negative_direction=direction,
+            note="the constant Hessian has a negative direction",
+        )
     kind = "positive definite" if result.pd else "positive semidefinite"
     step = ProofStep(
         rule="constant Hessian",
@@ -140,7 +147,9 @@ def univariate(
         if exact is not None and exact.nonnegative is False:
             point = exact.counterexample
             return SecondOrderResult(
-                False, False, None,
+                False,
+                False,
+                None,
                 note=f"f'' < 0 at {x} = {point}" if point is not None else "",
             )
     if _intervals.positive(second, domains):
@@ -154,8 +163,10 @@ def univariate(
         subject=subject,
         reason=f"f'' = {shown} is {kind} on the whole domain",
         conditions=(
-            Condition(f"f is defined on the domain and f'' = {shown} {kind}",
-                      "rigorous interval analysis (parameters ranging over their domains)"),
+            Condition(
+                f"f is defined on the domain and f'' = {shown} {kind}",
+                "rigorous interval analysis (parameters ranging over their domains)",
+            ),
         ),
     )
     return SecondOrderResult(True, strict, step)

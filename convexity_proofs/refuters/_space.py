@@ -57,7 +57,9 @@ def simple_values(domain: Domain, *, interior: bool) -> list[Fraction]:
     return seen
 
 
-def random_value(rng: np.random.Generator, domain: Domain, *, interior: bool, spread: int = 4) -> Fraction:
+def random_value(
+    rng: np.random.Generator, domain: Domain, *, interior: bool, spread: int = 4
+) -> Fraction:
     """A pseudo-random small-denominator rational in ``domain``."""
     inside = domain.contains_interior if interior else domain.contains
     for _ in range(64):
@@ -90,9 +92,7 @@ def candidate_points(
     for k in range(min(4, count)):
         points.append({s: simple[s][min(k, len(simple[s]) - 1)] for s in symbols})
     while len(points) < count:
-        points.append(
-            {s: random_value(rng, domains[s], interior=s in interior) for s in symbols}
-        )
+        points.append({s: random_value(rng, domains[s], interior=s in interior) for s in symbols})
     unique: list[dict[sympy.Symbol, Fraction]] = []
     for p in points:
         if p not in unique:
@@ -100,7 +100,9 @@ def candidate_points(
     return unique
 
 
-def to_array(points: list[dict[sympy.Symbol, Fraction]], order: tuple[sympy.Symbol, ...]) -> np.ndarray:
+def to_array(
+    points: list[dict[sympy.Symbol, Fraction]], order: tuple[sympy.Symbol, ...]
+) -> np.ndarray:
     return np.array([[float(p[s]) for s in order] for p in points], dtype=float)
 
 

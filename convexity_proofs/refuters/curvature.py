@@ -65,7 +65,9 @@ def find_curvature_witness(
     return None
 
 
-def _block(variables: tuple[sympy.Symbol, ...], rng: np.random.Generator) -> tuple[sympy.Symbol, ...]:
+def _block(
+    variables: tuple[sympy.Symbol, ...], rng: np.random.Generator
+) -> tuple[sympy.Symbol, ...]:
     if len(variables) <= MAX_BLOCK:
         return variables
     chosen = sorted(rng.choice(len(variables), size=MAX_BLOCK, replace=False))
@@ -93,8 +95,8 @@ def _proposals(
     if not np.all(np.isfinite(second)):
         return []
     hessian = np.zeros((m, m))
-    for row, (i, j) in enumerate(pairs[:m]):
-        hessian[i, i] = second[row]
+    for row in range(m):
+        hessian[row, row] = second[row]
     for row, (i, j) in enumerate(pairs[m:], start=m):
         hessian[i, j] = hessian[j, i] = (second[row] - hessian[i, i] - hessian[j, j]) / 2
     scale = 1.0 + float(np.max(np.abs(hessian)))

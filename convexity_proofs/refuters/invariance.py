@@ -34,7 +34,8 @@ def find_point_witness(
     if f_prog is not None and g_prog is not None:
         x = to_array(candidates, symbols)
         fv, gv = f_prog.values(x), g_prog.values(x)
-        rel = np.abs(fv - gv) / (1 + np.abs(fv) + np.abs(gv))
+        with np.errstate(all="ignore"):
+            rel = np.abs(fv - gv) / (1 + np.abs(fv) + np.abs(gv))
         rel[~np.isfinite(rel)] = -1.0
         # Keep the search order (simple points first) among clear float differences.
         order = [k for k in order if rel[k] > 1e-9] + [k for k in order if not rel[k] > 1e-9]

@@ -77,14 +77,17 @@ def _gap(problem: _Problem, a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.n
     """sign·(f(t·a + (1−t)·b) − t·f(a) − (1−t)·f(b)), relative to the values' size."""
     mid = t[:, None] * a + (1 - t[:, None]) * b
     fa, fb, fm = (problem.program.values(z) for z in (a, b, mid))
-    gap = problem.sign * (fm - t * fa - (1 - t) * fb)
-    scale = 1.0 + np.abs(fa) + np.abs(fb) + np.abs(fm)
-    rel = gap / scale
+    with np.errstate(all="ignore"):  # inf/nan are expected where f is undefined
+        gap = problem.sign * (fm - t * fa - (1 - t) * fb)
+        scale = 1.0 + np.abs(fa) + np.abs(fb) + np.abs(fm)
+        rel = gap / scale
     rel[~np.isfinite(rel)] = -np.inf
     return rel
 
 
-def _batch_search(problem: _Problem, cfg: SegmentSearch, deadline: Deadline) -> SegmentWitness | None:
+def _batch_search(
+    problem: _Problem, cfg: SegmentSearch, deadline: Deadline
+) -> SegmentWitness | None:
     rng = np.random.default_rng(cfg.seed)
     inputs = problem.program.inputs
     params = [
@@ -125,7 +128,9 @@ def _value_strategy(domain: Domain) -> st.SearchStrategy[Fraction]:
     return st.fractions(min_value=lo, max_value=hi, max_denominator=8).filter(domain.contains)
 
 
-def _hypothesis_search(problem: _Problem, cfg: SegmentSearch, deadline: Deadline) -> SegmentWitness | None:
+def _hypothesis_search(
+    problem: _Problem, cfg: SegmentSearch, deadline: Deadline
+) -> SegmentWitness | None:
     variables, parameters = problem.variables, problem.parameters
     point = st.tuples(*(_value_strategy(problem.domains[s]) for s in variables))
     strategy = st.tuples(
@@ -152,13 +157,16 @@ def _hypothesis_search(problem: _Problem, cfg: SegmentSearch, deadline: Deadline
         target(rel)
         if rel <= 1e-12:
             return False
-        return _certify_candidate(
-            problem,
-            {s: a[s] for s in variables},
-            {s: b[s] for s in variables},
-            t,
-            params,
-        ) is not None
+        return (
+            _certify_candidate(
+                problem,
+                {s: a[s] for s in variables},
+                {s: b[s] for s in variables},
+                t,
+                params,
+            )
+            is not None
+        )
 
     config = settings(
         database=None,
@@ -192,8 +200,15 @@ def _certify_candidate(
     if a == b:
         return None
     return certify_segment(
-        problem.expr, a, b, t, params, problem.variables, problem.parameters,
-        relation=">" if problem.sign > 0 else "<", total=problem.total,
+        problem.expr,
+        a,
+        b,
+        t,
+        params,
+        problem.variables,
+        problem.parameters,
+        relation=">" if problem.sign > 0 else "<",
+        total=problem.total,
     )
 
 

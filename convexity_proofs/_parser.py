@@ -1,0 +1,1234 @@
+"""The safe expression parser: untrusted text in, a SymPy expression out.
+
+Claim files come from anyone, so no part of their text ever reaches ``eval``, ``exec``,
+``compile`` (other than through :func:`ast.parse`), ``sympy.sympify``, ``sympy.S(str)`` or
+``parse_expr``.  The text is parsed by :func:`ast.parse` into a syntax tree and that tree is
+walked against a whitelist; every accepted node is turned into a SymPy object by calling
+SymPy's constructors directly (``sympy.Add``, ``sympy.Pow``, ``sympy.Rational``, ...).
+
+Besides code injection, the parser guards against inputs that are cheap to write but
+expensive to build: very long texts, very many nodes, deep nesting, huge number literals
+and numbers that grow past about 10,000 bits through powers, products or sums (such as
+``10**10**10`` or ``2**5000 * 2**5000 * ...``).  Every refusal is an
+:class:`~convexity_proofs.errors.ExpressionError` whose message says what was found, where
+(column, and line for multi-line texts) and what is allowed; no other exception escapes.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import dataclasses
+import enum
+import functools
+import io
+import itertools
+import keyword
+import math
+import re
+import reprlib
+import tokenize
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Final
+
+import sympy
+
+from convexity_proofs.errors import ExpressionError
+
+__all__ = [
+    "CONSTANT_NAMES",
+    "FUNCTION_NAMES",
+    "make_symbol",
+    "parse_expression",
+    "parse_number",
+]
+
+# --------------------------------------------------------------------------- limits
+
+_MAX_LITERAL_CHARS: Final = 100
+"""Longest number literal: keeps ``Decimal``/``int`` conversion and rationals small."""
+
+_MAX_DECIMAL_EXPONENT: Final = 400
+"""``1e999999999`` would otherwise become an integer with a billion digits."""
+
+_MAX_EXPONENT: Final = 1000
+"""Bound on the numerator and the denominator of a numeric exponent as written."""
+
+_MAX_RESULT_EXPONENT: Final = 10_000
+"""Bound on numeric exponents after SymPy merges powers (``(x**1000)**1000``)."""
+
+_MAX_NUMBER_BITS: Final = 10_000
+"""Bound on the size of any number SymPy is asked to compute while building."""
+
+_MAX_DEPTH: Final = 500
+"""Deepest nesting of syntax (a flattened ``+``/``*`` chain counts as one level)."""
+
+_MAX_NAME_LENGTH: Final = 64
+
+_NAME_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# Characters outside printable ASCII (plus ordinary whitespace).  Refusing them up front
+# keeps column numbers simple (ast offsets are UTF-8 bytes) and stops Python's NFKC
+# normalisation of identifiers from turning look-alike letters into accepted names.
+_BAD_CHAR_RE: Final = re.compile(r"[^\t\n\r\x0c\x20-\x7e]")
+# A run of more than _MAX_LITERAL_CHARS digits that starts a number (not inside a name).
+# Found before ast.parse, which would otherwise spend time on (or choke on) the literal.
+_LONG_DIGITS_RE: Final = re.compile(
+    r"(?<![A-Za-z0-9_])[0-9][0-9_]{" + str(_MAX_LITERAL_CHARS) + ",}"
+)
+_INTEGER_TEXT_RE: Final = re.compile(r"[+-]?[0-9]+")
+_DECIMAL_TEXT_RE: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_FRACTION_TEXT_RE: Final = re.compile(r"([+-]?[0-9]+)\s*/\s*([0-9]+)")
+
+_UNDEFINED: Final = (sympy.S.ComplexInfinity, sympy.S.Infinity, sympy.S.NegativeInfinity,
+                     sympy.S.NaN)
+
+# ------------------------------------------------------------------------ functions
+
+
+def _sigmoid(u: sympy.Expr) -> sympy.Expr:
+    """The logistic function, written out so provers see only exp and powers."""
+    return sympy.Pow(sympy.Add(sympy.S.One, sympy.exp(sympy.Mul(sympy.S.NegativeOne, u))),
+                     sympy.S.NegativeOne)
+
+
+def _softplus(u: sympy.Expr) -> sympy.Expr:
+    """``log(1 + exp(u))``, the smooth ReLU."""
+    return sympy.log(sympy.Add(sympy.S.One, sympy.exp(u)))
+
+
+def _relu(u: sympy.Expr) -> sympy.Expr:
+    """``Max(0, u)``."""
+    return sympy.Max(sympy.S.Zero, u)
+
+
+def _logsumexp(*args: sympy.Expr) -> sympy.Expr:
+    """``log(exp(a) + exp(b) + ...)``, written out (no stabilising shift: it is exact)."""
+    return sympy.log(sympy.Add(*[sympy.exp(a) for a in args]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Function:
+    """How a callable name is checked (arity) and built (from already built arguments)."""
+
+    min_args: int
+    max_args: int | None
+    build: Callable[..., sympy.Expr]
+
+    def arity_text(self) -> str:
+        """The accepted argument count, in words, for error messages."""
+        def plural(n: int) -> str:
+            return f"{n} argument" + ("" if n == 1 else "s")
+
+        if self.max_args is None:
+            return f"at least {plural(self.min_args)}"
+        if self.max_args == self.min_args:
+            return f"exactly {plural(self.min_args)}"
+        return f"{self.min_args} to {plural(self.max_args)}"
+
+
+def _unary(build: Callable[..., sympy.Expr]) -> _Function:
+    return _Function(1, 1, build)
+
+
+def _variadic(build: Callable[..., sympy.Expr]) -> _Function:
+    return _Function(1, None, build)
+
+
+_PIECEWISE: Final = "Piecewise"
+
+# Adding a function is one line here.  Piecewise is handled apart: its arguments are
+# (expression, condition) pairs, not expressions.
+_FUNCTIONS: Final[dict[str, _Function]] = {
+    "exp": _unary(sympy.exp),
+    "log": _unary(sympy.log),
+    "sqrt": _unary(sympy.sqrt),
+    "sin": _unary(sympy.sin),
+    "cos": _unary(sympy.cos),
+    "tan": _unary(sympy.tan),
+    "sinh": _unary(sympy.sinh),
+    "cosh": _unary(sympy.cosh),
+    "tanh": _unary(sympy.tanh),
+    "atan": _unary(sympy.atan),
+    "erf": _unary(sympy.erf),
+    "abs": _unary(sympy.Abs),
+    "Abs": _unary(sympy.Abs),
+    "max": _variadic(sympy.Max),
+    "Max": _variadic(sympy.Max),
+    "min": _variadic(sympy.Min),
+    "Min": _variadic(sympy.Min),
+    "sigmoid": _unary(_sigmoid),
+    "softplus": _unary(_softplus),
+    "relu": _unary(_relu),
+    "logsumexp": _variadic(_logsumexp),
+}
+
+FUNCTION_NAMES: Final[frozenset[str]] = frozenset({*_FUNCTIONS, _PIECEWISE})
+"""Every name that may be called in an expression."""
+
+_CONSTANTS: Final[dict[str, sympy.Expr]] = {"pi": sympy.pi, "E": sympy.E}
+CONSTANT_NAMES: Final[frozenset[str]] = frozenset(_CONSTANTS)
+"""Names that stand for numbers rather than variables."""
+
+_ALLOWED: Final = (
+    "allowed are numbers, variable names, pi, E, the operators + - * / **, parentheses "
+    "and calls of " + ", ".join(sorted(FUNCTION_NAMES, key=str.lower))
+)
+
+_FORBIDDEN_SYNTAX: Final[dict[type[ast.AST], str]] = {
+    ast.Subscript: "a subscript ('x[...]')",
+    ast.Slice: "a slice",
+    ast.Lambda: "a lambda expression",
+    ast.ListComp: "a list comprehension",
+    ast.SetComp: "a set comprehension",
+    ast.DictComp: "a dict comprehension",
+    ast.GeneratorExp: "a generator expression",
+    ast.JoinedStr: "an f-string",
+    ast.FormattedValue: "an f-string field",
+    ast.NamedExpr: "an assignment expression (':=')",
+    ast.Starred: "a starred expression ('*...')",
+    ast.Dict: "a dict literal",
+    ast.Set: "a set literal",
+    ast.List: "a list literal",
+    ast.IfExp: "a conditional expression ('... if ... else ...')",
+    ast.Await: "'await'",
+    ast.Yield: "'yield'",
+    ast.YieldFrom: "'yield from'",
+}
+
+_FORBIDDEN_OPERATORS: Final[dict[type[ast.AST], str]] = {
+    ast.MatMult: "@",
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+}
+
+_COMPARISONS: Final[dict[type[ast.AST], tuple[str, Callable[..., sympy.Basic]]]] = {
+    ast.Lt: ("<", sympy.Lt),
+    ast.LtE: ("<=", sympy.Le),
+    ast.Gt: (">", sympy.Gt),
+    ast.GtE: (">=", sympy.Ge),
+}
+
+_REFUSED_COMPARISONS: Final[dict[type[ast.AST], str]] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+
+_CONDITION_HELP: Final = (
+    "a Piecewise condition is a comparison with < <= > >= (chains such as 0 < x <= 1 "
+    "allowed), combined with and, or, not, or the literal True"
+)
+
+# ---------------------------------------------------------------------- public API
+
+
+@functools.cache
+def make_symbol(name: str) -> sympy.Symbol:
+    """The one way variables are made: a real SymPy symbol, cached.
+
+    Every module calls this, so the same name always gives the very same object, with
+    the same assumptions (``real=True``); a symbol made elsewhere with other assumptions
+    would silently be a different variable.  Names are not checked against the parser's
+    rules here, so callers may make internal names (``_t``) that no claim can write.
+    """
+    if not isinstance(name, str) or not name:
+        raise ExpressionError(f"a variable name must be a non-empty string, found {name!r}")
+    return sympy.Symbol(name, real=True)
+
+
+def parse_expression(
+    text: str, *, max_length: int = 262_144, max_nodes: int = 100_000
+) -> sympy.Expr:
+    """Parse untrusted ``text`` into a SymPy expression, or raise ExpressionError.
+
+    ``max_length`` bounds the characters (checked before any parsing) and ``max_nodes``
+    the expression nodes of the syntax tree.  See the module docstring for the grammar
+    and the guards.
+    """
+    tree, source = _parse_tree(_Source.prepare(text, max_length))
+    _check_node_count(tree, max_nodes)
+    try:
+        result = _Builder(source).build(tree.body)
+        undefined = result.has(*_UNDEFINED)
+    except ExpressionError:
+        raise
+    except RecursionError as exc:
+        raise ExpressionError("expression is nested too deeply for SymPy to build") from exc
+    except MemoryError as exc:
+        raise ExpressionError("expression is too large to build") from exc
+    except Exception as exc:
+        raise ExpressionError(f"could not build the expression: {_short(str(exc))}") from exc
+    if undefined:
+        raise ExpressionError("expression is undefined (division by zero?): it contains "
+                              "an infinity or nan")
+    if not isinstance(result, sympy.Expr):  # pragma: no cover - the grammar prevents it
+        raise ExpressionError(f"expected an expression, found {type(result).__name__}")
+    return result
+
+
+def parse_number(value: object) -> Fraction:
+    """An exact number for a domain interval end, from TOML data.
+
+    Accepts an ``int`` (not ``bool``), a finite ``float`` (taken as the decimal it prints
+    as, so ``0.1`` is 1/10), or a string holding an integer, a decimal (``"0.25"``,
+    ``"-1e-3"``) or a fraction ``"p/q"``.  Uses no ``eval``; size limits as for literals.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ExpressionError(
+            "expected a number (an integer, a decimal or a fraction 'p/q'), found "
+            f"{type(value).__name__} {reprlib.repr(value)}"
+        )
+    if isinstance(value, int):
+        if abs(value) >= 10**_MAX_LITERAL_CHARS:
+            raise ExpressionError(
+                f"number is too long: more than {_MAX_LITERAL_CHARS} digits (the limit is "
+                f"{_MAX_LITERAL_CHARS})"
+            )
+        return Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ExpressionError(f"expected a finite number, found float {value!r}")
+        return Fraction(repr(value))
+    return _number_from_string(value)
+
+
+# ----------------------------------------------------------------- numbers in text
+
+
+def _no_position() -> str:
+    return ""
+
+
+def _exact_decimal(text: str, locate: Callable[[], str] = _no_position) -> Fraction:
+    """The exact value of a decimal numeral (``0.1`` is 1/10), within the size limits.
+
+    ``locate`` gives the position text for messages; it is called only on failure, as
+    computing it for each of thousands of literals would cost more than the parse.
+    """
+    if len(text) > _MAX_LITERAL_CHARS:
+        where = locate()
+        raise ExpressionError(
+            f"number literal {_short(text, 20)!r} is too long: {len(text)} characters "
+            f"(the limit is {_MAX_LITERAL_CHARS}){where}"
+        )
+    try:
+        number = Decimal(text.replace("_", ""))
+    except (InvalidOperation, ValueError) as exc:
+        raise ExpressionError(f"invalid number {text!r}{locate()}") from exc
+    if not number.is_finite():
+        raise ExpressionError(f"expected a finite number, found {text!r}{locate()}")
+    if number.is_zero():
+        return Fraction(0)
+    if abs(number.adjusted()) > _MAX_DECIMAL_EXPONENT:
+        where = locate()
+        raise ExpressionError(
+            f"number {text!r} is out of range: its decimal exponent {number.adjusted()} is "
+            f"beyond +-{_MAX_DECIMAL_EXPONENT}{where}"
+        )
+    return Fraction(number)
+
+
+def _number_from_string(value: str) -> Fraction:
+    """parse_number for strings: integer, decimal or ``p/q``."""
+    text = value.strip()
+    fraction = _FRACTION_TEXT_RE.fullmatch(text)
+    if fraction:
+        numerator = _exact_decimal(fraction.group(1))
+        denominator = _exact_decimal(fraction.group(2))
+        if denominator == 0:
+            raise ExpressionError(f"fraction {value!r} has a zero denominator")
+        return numerator / denominator
+    if _INTEGER_TEXT_RE.fullmatch(text) or _DECIMAL_TEXT_RE.fullmatch(text):
+        return _exact_decimal(text)
+    raise ExpressionError(
+        "expected a number such as 3, -0.25, 1e-3 or 1/3, found the string "
+        f"{reprlib.repr(value)}"
+    )
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """Keep error messages readable when they quote user text."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ------------------------------------------------------------------ source and tree
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The text handed to ast.parse, and how to map its positions back to the user's.
+
+    ``stripped`` is the user's text with newlines normalised and surrounding whitespace
+    removed (ast.parse refuses a leading indent); ``text`` is what is parsed: the same,
+    or with chain-balancing insertions (see :func:`_balance_chains`) at the sorted
+    offsets ``inserted``.  Error positions are always reported in the user's text.
+    """
+
+    stripped: str
+    text: str
+    inserted: tuple[int, ...]
+    line_shift: int  # lines removed from the start by stripping
+    col_shift: int  # columns removed from the first line by stripping
+    multiline: bool
+
+    @classmethod
+    def prepare(cls, text: object, max_length: int) -> _Source:
+        """Type, size and character checks, then strip."""
+        if not isinstance(text, str):
+            raise ExpressionError(f"expected a string, found {type(text).__name__}")
+        if len(text) > max_length:
+            raise ExpressionError(
+                f"expression is too long: {len(text)} characters (the limit is {max_length})"
+            )
+        if not text.strip():
+            raise ExpressionError("expression is empty")
+        normal = text.replace("\r\n", "\n").replace("\r", "\n")
+        stripped = normal.strip()
+        prefix = normal[: len(normal) - len(normal.lstrip())]
+        line_shift = prefix.count("\n")
+        source = cls(
+            stripped=stripped,
+            text=stripped,
+            inserted=(),
+            line_shift=line_shift,
+            col_shift=len(prefix) - (prefix.rfind("\n") + 1),
+            multiline=line_shift > 0 or "\n" in stripped,
+        )
+        source.check_characters()
+        return source
+
+    def with_insertions(self, text: str, inserted: tuple[int, ...]) -> _Source:
+        return dataclasses.replace(self, text=text, inserted=inserted)
+
+    def check_characters(self) -> None:
+        """Refuse non-ASCII/control characters and over-long digit runs before parsing."""
+        bad = _BAD_CHAR_RE.search(self.stripped)
+        if bad:
+            char = bad.group()
+            raise ExpressionError(
+                f"character {char!r} (U+{ord(char):04X}) is not allowed"
+                f"{self.where_offset(bad.start())}: expressions are written in ASCII"
+            )
+        long_number = _LONG_DIGITS_RE.search(self.stripped)
+        if long_number:
+            raise ExpressionError(
+                f"number literal {_short(long_number.group(), 20)!r} is too long: "
+                f"{len(long_number.group())} characters (the limit is {_MAX_LITERAL_CHARS})"
+                f"{self.where_offset(long_number.start())}"
+            )
+
+    @functools.cached_property
+    def line_starts(self) -> list[int]:
+        """Offset of the first character of each line of ``text``."""
+        return _line_starts(self.text)
+
+    @functools.cached_property
+    def stripped_line_starts(self) -> list[int]:
+        return _line_starts(self.stripped)
+
+    def where(self, lineno: int | None, col_offset: int | None) -> str:
+        """``", at column C"`` (or ``", at line L, column C"``) for a position in ``text``."""
+        if lineno is None or col_offset is None:
+            return ""
+        lineno = min(max(lineno, 1), len(self.line_starts))
+        offset = min(self.offset(lineno, max(col_offset, 0)), len(self.text))
+        return self.where_offset(offset - bisect.bisect_left(self.inserted, offset))
+
+    def where_offset(self, offset: int) -> str:
+        """Like :meth:`where`, for an offset into ``stripped``."""
+        line_index = bisect.bisect_right(self.stripped_line_starts, offset) - 1
+        column = offset - self.stripped_line_starts[line_index] + 1
+        if line_index == 0:
+            column += self.col_shift
+        if self.multiline:
+            return f", at line {line_index + 1 + self.line_shift}, column {column}"
+        return f", at column {column}"
+
+    def where_node(self, node: ast.AST) -> str:
+        return self.where(getattr(node, "lineno", None), getattr(node, "col_offset", None))
+
+    def offset(self, lineno: int, col_offset: int) -> int:
+        return self.line_starts[lineno - 1] + col_offset
+
+    def segment(self, node: ast.AST) -> str:
+        """The exact source text of ``node`` (ast.get_source_segment re-splits the whole
+        text on every call, which is quadratic over a long sum of literals)."""
+        start = self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end = self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        return self.text[start:end]
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [match.end() for match in re.finditer("\n", text)]
+
+
+def _parse_tree(source: _Source) -> tuple[ast.Expression, _Source]:
+    """ast.parse in eval mode, with every failure turned into an ExpressionError.
+
+    CPython 3.11 turns its internal tree into Python objects recursively and gives up
+    at about 3,000 levels, so a sum of 3,000 terms fails *after* its syntax has been
+    accepted.  Then the long chains are regrouped (:func:`_balance_chains`) and the
+    text is parsed once more.
+    """
+    try:
+        return _ast_parse(source), source
+    except _ChainTooDeep:
+        pass
+    try:
+        text, inserted = _balance_chains(source.text)
+    except (tokenize.TokenError, SyntaxError, KeyError, IndexError, ValueError) as exc:
+        raise _too_deep_error() from exc
+    balanced = source.with_insertions(text, inserted)
+    try:
+        return _ast_parse(balanced), balanced
+    except _ChainTooDeep as exc:
+        raise _too_deep_error() from exc
+
+
+class _ChainTooDeep(Exception):
+    """ast.parse accepted the syntax but could not build the tree (nesting too deep)."""
+
+
+def _too_deep_error() -> ExpressionError:
+    return ExpressionError(
+        "expression is nested too deeply for the parser (limit: about 200 nested "
+        "parentheses and a few hundred nested operators)"
+    )
+
+
+def _ast_parse(source: _Source) -> ast.Expression:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source.text, mode="eval")
+    except SyntaxError as exc:
+        raise _syntax_error(source, exc) from exc
+    except RecursionError as exc:
+        if "during ast construction" in str(exc):
+            raise _ChainTooDeep from exc
+        raise _too_deep_error() from exc
+    except MemoryError as exc:
+        raise _too_deep_error() from exc
+    except (ValueError, OverflowError) as exc:
+        raise ExpressionError(f"invalid expression: {_short(str(exc))}") from exc
+    if not isinstance(tree, ast.Expression):  # pragma: no cover - mode="eval" guarantees it
+        raise ExpressionError("expected a single expression")
+    return tree
+
+
+# ------------------------------------------------------------------ chain balancing
+
+_CHAIN_BLOCK: Final = 256
+"""Terms per block when a long chain is regrouped: depth ~ n/256 + 256 instead of n."""
+
+_BRACKETS: Final = {"(": ")", "[": "]", "{": "}"}
+# Tokens that may sit inside an arithmetic chain at one bracket level; any other token
+# (a comma, a comparison, and/or/not/if/lambda, | & ^ ...) binds more loosely and ends it.
+_CHAIN_TOKENS: Final = frozenset({"+", "-", "*", "/", "//", "%", "@", "**", "~", ".", "..."})
+_VALUE_KEYWORDS: Final = frozenset({"True", "False", "None"})
+_SKIPPED_TOKENS: Final = frozenset(
+    {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT,
+     tokenize.ENDMARKER}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: int
+    string: str
+    start: int
+    end: int  # for an opening bracket: the end of its closing bracket
+
+    def ends_operand(self) -> bool:
+        """Whether a following + - * / is binary (it is unary after an operator)."""
+        if self.kind in (tokenize.NUMBER, tokenize.STRING) or self.string in _BRACKETS:
+            return True
+        if self.kind == tokenize.NAME:
+            return self.string in _VALUE_KEYWORDS or not keyword.iskeyword(self.string)
+        return self.string == "..."
+
+    def in_chain(self) -> bool:
+        if self.kind == tokenize.OP:
+            return self.string in _CHAIN_TOKENS or self.string in _BRACKETS
+        return self.ends_operand()
+
+
+def _balance_chains(text: str) -> tuple[str, tuple[int, ...]]:
+    """Regroup long ``+ -`` and ``* /`` chains so the syntax tree stays shallow.
+
+    Only called on text whose syntax ast.parse has accepted.  A chain
+    ``t1 + ... + t256 - t257 + ... `` becomes ``t1 + ... + t256 +(0 - t257 + ...)``
+    (and ``f1 * ... / f257 ...`` becomes ``f1 * ... *(1 / f257 ...)``): the same value,
+    which the builder flattens back into the same single Add or Mul.  Returns the new
+    text and the offsets (in it) of every inserted character.
+    """
+    tokens = _chain_tokens(text)
+    insertions: list[tuple[int, int, str]] = []  # (offset, order, text)
+    regions = [tokens]
+    while regions:
+        level = regions.pop()
+        segment: list[_Token] = []
+        for token, inner in level:
+            if inner is not None:
+                regions.append(inner)
+            if token.in_chain():
+                segment.append(token)
+            else:
+                _balance_segment(segment, insertions)
+                segment = []
+        _balance_segment(segment, insertions)
+    insertions.sort()
+    pieces: list[str] = []
+    inserted: list[int] = []
+    previous = 0
+    length = 0
+    for offset, _order, extra in insertions:
+        pieces.append(text[previous:offset])
+        length += offset - previous
+        inserted.extend(range(length, length + len(extra)))
+        pieces.append(extra)
+        length += len(extra)
+        previous = offset
+    pieces.append(text[previous:])
+    return "".join(pieces), tuple(inserted)
+
+
+_Level = list[tuple[_Token, "_Level | None"]]
+
+
+def _chain_tokens(text: str) -> _Level:
+    """The tokens of ``text`` as nested bracket levels (iteratively, no recursion)."""
+    starts = _line_starts(text)
+    top: _Level = []
+    stack: list[tuple[_Level, int]] = []  # (enclosing level, index of the opener in it)
+    current = top
+    for raw in tokenize.generate_tokens(io.StringIO(text).readline):
+        if raw.type in _SKIPPED_TOKENS:
+            continue
+        start = starts[raw.start[0] - 1] + raw.start[1]
+        end = starts[raw.end[0] - 1] + raw.end[1]
+        if raw.string in _BRACKETS and raw.type == tokenize.OP:
+            inner: _Level = []
+            current.append((_Token(raw.type, raw.string, start, end), inner))
+            stack.append((current, len(current) - 1))
+            current = inner
+        elif raw.string in _BRACKETS.values() and raw.type == tokenize.OP:
+            enclosing, index = stack.pop()
+            opener, inner_level = enclosing[index]
+            enclosing[index] = (dataclasses.replace(opener, end=end), inner_level)
+            current = enclosing
+        else:
+            current.append((_Token(raw.type, raw.string, start, end), None))
+    if stack:
+        raise ValueError("unbalanced brackets")
+    return top
+
+
+def _balance_segment(segment: list[_Token], insertions: list[tuple[int, int, str]]) -> None:
+    """Block the additive chain of one segment, then the product chain of each term."""
+    terms = _split_chain(segment, {"+", "-"})
+    _block_chain(segment, terms, "+(0", 1, insertions)
+    for first, last in terms:
+        term = segment[first:last]
+        if any(token.string in {"//", "%", "@"} for token in term):
+            continue  # not a plain product: leave it to ast.parse (and its error)
+        _block_chain(term, _split_chain(term, {"*", "/"}), "*(1", 0, insertions)
+
+
+def _split_chain(segment: list[_Token], operators: set[str]) -> list[tuple[int, int]]:
+    """Index ranges of the operands of the binary ``operators`` in ``segment``."""
+    cuts = [
+        index for index in range(1, len(segment))
+        if segment[index].string in operators and segment[index].kind == tokenize.OP
+        and segment[index - 1].ends_operand()
+    ]
+    bounds = [0, *cuts, len(segment)]
+    return list(itertools.pairwise(bounds))
+
+
+def _block_chain(
+    segment: list[_Token],
+    operands: list[tuple[int, int]],
+    opener: str,
+    close_order: int,
+    insertions: list[tuple[int, int, str]],
+) -> None:
+    if len(operands) <= _CHAIN_BLOCK:
+        return
+    for block_start in range(_CHAIN_BLOCK, len(operands), _CHAIN_BLOCK):
+        operator = segment[operands[block_start][0]]
+        if block_start > _CHAIN_BLOCK:
+            insertions.append((operator.start, close_order, ")"))
+        insertions.append((operator.start, 2, opener))
+    insertions.append((segment[-1].end, close_order, ")"))
+
+
+def _syntax_error(source: _Source, exc: SyntaxError) -> ExpressionError:
+    message = exc.msg or "invalid syntax"
+    detail = "" if message == "invalid syntax" else f": {message}"
+    where = source.where(exc.lineno, exc.offset - 1 if exc.offset else None)
+    if "too many nested parentheses" in message:
+        return ExpressionError(
+            "expression is nested too deeply: too many nested parentheses (Python's parser "
+            f"allows about 200){where}"
+        )
+    hint = ""
+    if "\n" in source.text:
+        hint = " (a line break is only allowed inside parentheses)"
+    return ExpressionError(f"invalid syntax{detail}{where}{hint}")
+
+
+def _check_node_count(tree: ast.Expression, max_nodes: int) -> None:
+    """Refuse trees with more than ``max_nodes`` expression nodes (ast.walk is iterative).
+
+    Only ``ast.expr`` nodes count: operator and context markers (``Add()``, ``Load()``)
+    are bookkeeping, and counting them would make the limit depend on spelling.
+    """
+    count = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.expr):
+            count += 1
+    if count > max_nodes:
+        raise ExpressionError(
+            f"expression is too large: {count} nodes (the limit is {max_nodes})"
+        )
+
+
+# ------------------------------------------------------------------------ building
+
+
+class _Context(enum.Enum):
+    """Where a node sits: an ordinary (real-valued) expression or a Piecewise condition."""
+
+    EXPR = "expression"
+    COND = "condition"
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Children to build first, and how to combine their values into this node's value."""
+
+    children: Sequence[tuple[ast.expr, _Context]]
+    combine: Callable[[list[sympy.Basic]], sympy.Basic]
+
+
+@dataclass(frozen=True, slots=True)
+class _Visit:
+    node: ast.expr
+    context: _Context
+    depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Combine:
+    node: ast.expr
+    plan: _Plan
+
+
+class _Builder:
+    """Turns a whitelisted syntax tree into SymPy, without recursion.
+
+    :meth:`build` runs an explicit work stack: visiting a node produces either its value
+    (a leaf) or a :class:`_Plan`; a plan's children are visited first and their values
+    combined afterwards.  So nesting depth costs no Python stack, and the depth limit is
+    a plain counter giving a clean message.
+    """
+
+    def __init__(self, source: _Source) -> None:
+        self.source = source
+
+    # ---------------------------------------------------------------- driver
+
+    def build(self, root: ast.expr) -> sympy.Basic:
+        values: list[sympy.Basic] = []
+        work: list[_Visit | _Combine] = [_Visit(root, _Context.EXPR, 1)]
+        while work:
+            item = work.pop()
+            if isinstance(item, _Combine):
+                count = len(item.plan.children)
+                arguments = values[len(values) - count:] if count else []
+                del values[len(values) - count:]
+                values.append(self._combine(item, arguments))
+                continue
+            if item.depth > _MAX_DEPTH:
+                raise ExpressionError(
+                    f"expression is nested too deeply: more than {_MAX_DEPTH} levels"
+                    f"{self.source.where_node(item.node)}"
+                )
+            planned = self._plan(item.node, item.context)
+            if isinstance(planned, _Plan):
+                work.append(_Combine(item.node, planned))
+                work.extend(
+                    _Visit(child, context, item.depth + 1)
+                    for child, context in reversed(planned.children)
+                )
+            else:
+                values.append(planned)
+        return values[0]
+
+    def _combine(self, item: _Combine, arguments: list[sympy.Basic]) -> sympy.Basic:
+        """Run a plan's combine step, turning SymPy's own failures into ExpressionError."""
+        try:
+            value = item.plan.combine(arguments)
+        except ExpressionError:
+            raise
+        except RecursionError as exc:
+            raise ExpressionError(
+                "expression is nested too deeply for SymPy to build"
+                f"{self.source.where_node(item.node)}"
+            ) from exc
+        except MemoryError as exc:
+            raise ExpressionError(
+                f"expression is too large to build{self.source.where_node(item.node)}"
+            ) from exc
+        except Exception as exc:
+            raise ExpressionError(
+                f"could not build {self._quote(item.node)}{self.source.where_node(item.node)}"
+                f": {_short(str(exc))}"
+            ) from exc
+        self._check_value(value, item.node)
+        return value
+
+    def _check_value(self, value: sympy.Basic, node: ast.expr) -> None:
+        """Catch undefined values and run-away exponents where they arise (with a column)."""
+        if any(value is undefined for undefined in _UNDEFINED):
+            raise ExpressionError(
+                f"expression is undefined (division by zero?): {self._quote(node)} gives "
+                f"{value}{self.source.where_node(node)}"
+            )
+        if not isinstance(value, sympy.Expr):
+            return
+        for factor in sympy.Mul.make_args(value):
+            if factor.is_Pow and factor.exp.is_Rational:
+                exponent = factor.exp
+                if abs(exponent.p) > _MAX_RESULT_EXPONENT or exponent.q > _MAX_RESULT_EXPONENT:
+                    raise ExpressionError(
+                        f"exponent too large: {self._quote(node)} becomes a power with "
+                        f"exponent {_short(str(exponent), 40)} (the limit is "
+                        f"{_MAX_RESULT_EXPONENT}){self.source.where_node(node)}"
+                    )
+
+    def _quote(self, node: ast.AST) -> str:
+        return repr(_short(self.source.segment(node), 40))
+
+    # -------------------------------------------------------------- dispatch
+
+    def _plan(self, node: ast.expr, context: _Context) -> _Plan | sympy.Basic:
+        if context is _Context.COND:
+            return self._plan_condition(node)
+        match node:
+            case ast.Constant():
+                return self._literal(node)
+            case ast.Name():
+                return self._name(node)
+            case ast.BinOp():
+                return self._plan_binop(node)
+            case ast.UnaryOp():
+                return self._plan_unary(node)
+            case ast.Call():
+                return self._plan_call(node)
+            case ast.Compare():
+                symbol = _comparison_symbol(node.ops[0])
+                raise self._refuse(
+                    node, f"a comparison ('{symbol}')",
+                    "comparisons are only allowed in Piecewise conditions",
+                )
+            case ast.BoolOp():
+                symbol = "and" if isinstance(node.op, ast.And) else "or"
+                raise self._refuse(
+                    node, f"'{symbol}'", "and, or and not are only allowed in Piecewise conditions"
+                )
+            case ast.Tuple():
+                raise self._refuse(
+                    node, "a tuple", "tuples are only allowed as the (expression, "
+                    "condition) pairs of Piecewise",
+                )
+            case _:
+                raise self._forbidden(node)
+
+    def _refuse(self, node: ast.AST, found: str, allowed: str = _ALLOWED) -> ExpressionError:
+        return ExpressionError(f"{found} is not allowed{self.source.where_node(node)}; {allowed}")
+
+    def _forbidden(self, node: ast.AST) -> ExpressionError:
+        """The error for syntax outside the whitelist, as specific as possible."""
+        if isinstance(node, ast.Attribute):
+            column = node.end_col_offset - len(node.attr)  # type: ignore[operator]
+            where = self.source.where(node.end_lineno, column)
+            return ExpressionError(
+                f"attribute access ('.{node.attr}') is not allowed{where}; {_ALLOWED}"
+            )
+        found = _FORBIDDEN_SYNTAX.get(type(node), f"'{type(node).__name__}' syntax")
+        return self._refuse(node, found)
+
+    # ---------------------------------------------------------------- leaves
+
+    def _literal(self, node: ast.Constant) -> sympy.Expr:
+        value = node.value
+        if isinstance(value, bool):
+            raise self._refuse(node, f"the literal {value}",
+                               "True and False are only allowed as Piecewise conditions")
+        if isinstance(value, int):
+            text = self.source.segment(node)
+            if len(text) > _MAX_LITERAL_CHARS:
+                raise ExpressionError(
+                    f"number literal {_short(text, 20)!r} is too long: {len(text)} characters "
+                    f"(the limit is {_MAX_LITERAL_CHARS}){self.source.where_node(node)}"
+                )
+            return sympy.Integer(value)
+        if isinstance(value, float):
+            exact = _exact_decimal(self.source.segment(node),
+                                   lambda: self.source.where_node(node))
+            return sympy.Rational(exact.numerator, exact.denominator)
+        if isinstance(value, complex):
+            found = f"a complex number ({self._quote(node)})"
+        elif isinstance(value, str):
+            found = "a string literal"
+        elif isinstance(value, bytes):
+            found = "a bytes literal"
+        elif value is None:
+            found = "None"
+        else:
+            found = f"the literal {self._quote(node)}"
+        raise self._refuse(node, found)
+
+    def _name(self, node: ast.Name) -> sympy.Expr:
+        name = node.id
+        if name in _CONSTANTS:
+            return _CONSTANTS[name]
+        self._check_name(node, name)
+        if name in FUNCTION_NAMES:
+            raise ExpressionError(
+                f"{name!r} is a function: call it, as in {name}(x)"
+                f"{self.source.where_node(node)}"
+            )
+        return make_symbol(name)
+
+    def _check_name(self, node: ast.AST, name: str) -> None:
+        if len(name) > _MAX_NAME_LENGTH:
+            raise ExpressionError(
+                f"name {_short(name, 20)!r} is too long: {len(name)} characters (the limit "
+                f"is {_MAX_NAME_LENGTH}){self.source.where_node(node)}"
+            )
+        if not _NAME_RE.fullmatch(name):
+            raise ExpressionError(
+                f"name {name!r} is not allowed{self.source.where_node(node)}: a name starts "
+                "with a letter and "
+                "contains only letters, digits and '_'"
+            )
+
+    # ----------------------------------------------------------- operators
+
+    def _plan_binop(self, node: ast.BinOp) -> _Plan:
+        if isinstance(node.op, ast.Add | ast.Sub):
+            return self._plan_sum(node)
+        if isinstance(node.op, ast.Mult | ast.Div):
+            return self._plan_product(node)
+        if isinstance(node.op, ast.Pow):
+            return self._plan_power(node)
+        symbol = _FORBIDDEN_OPERATORS.get(type(node.op), type(node.op).__name__)
+        hint = " (for powers write '**')" if symbol == "^" else ""
+        raise ExpressionError(
+            f"the operator '{symbol}' is not allowed{self._operator_where(node, symbol)}"
+            f"{hint}; allowed operators are + - * / **"
+        )
+
+    def _operator_where(self, node: ast.BinOp, symbol: str) -> str:
+        """The position of the operator itself (ast records only its operands)."""
+        start = self.source.offset(node.left.end_lineno, node.left.end_col_offset)  # type: ignore[arg-type]
+        end = self.source.offset(node.right.lineno, node.right.col_offset)
+        found = self.source.text.find(symbol, start, end)
+        if found < 0:
+            return self.source.where_node(node)
+        return self.source.where_offset(found)
+
+    def _plan_sum(self, node: ast.BinOp) -> _Plan:
+        """A whole run of + and - (through parentheses) as one n-ary Add.
+
+        Binary Adds would cost quadratic time and deep recursion on long sums; the run is
+        collected with an explicit stack.  ``a - (b - c)`` becomes ``a - b + c``, exactly.
+        """
+        terms: list[ast.expr] = []
+        negated: list[bool] = []
+        stack: list[tuple[ast.expr, bool]] = [(node, False)]
+        while stack:
+            item, negative = stack.pop()
+            if isinstance(item, ast.BinOp) and isinstance(item.op, ast.Add | ast.Sub):
+                stack.append((item.right, negative != isinstance(item.op, ast.Sub)))
+                stack.append((item.left, negative))
+            else:
+                terms.append(item)
+                negated.append(negative)
+
+        def combine(values: list[sympy.Basic]) -> sympy.Basic:
+            args = [
+                sympy.Mul(sympy.S.NegativeOne, value) if negative else value
+                for value, negative in zip(values, negated, strict=True)
+            ]
+            self._check_sum_growth(args, node)
+            return sympy.Add(*args)
+
+        return _Plan([(term, _Context.EXPR) for term in terms], combine)
+
+    def _plan_product(self, node: ast.BinOp) -> _Plan:
+        """A whole run of * and / as one n-ary Mul; a divisor ``d`` becomes ``d**-1``."""
+        factors: list[ast.expr] = []
+        inverted: list[bool] = []
+        stack: list[tuple[ast.expr, bool]] = [(node, False)]
+        while stack:
+            item, inverse = stack.pop()
+            if isinstance(item, ast.BinOp) and isinstance(item.op, ast.Mult | ast.Div):
+                stack.append((item.right, inverse != isinstance(item.op, ast.Div)))
+                stack.append((item.left, inverse))
+            else:
+                factors.append(item)
+                inverted.append(inverse)
+
+        def combine(values: list[sympy.Basic]) -> sympy.Basic:
+            args = []
+            for value, inverse, factor in zip(values, inverted, factors, strict=True):
+                if inverse:
+                    if value.is_zero is True and value.is_Number:
+                        raise ExpressionError(
+                            "expression is undefined (division by zero)"
+                            f"{self.source.where_node(factor)}"
+                        )
+                    value = sympy.Pow(value, sympy.S.NegativeOne)
+                args.append(value)
+            self._check_product_growth(args, node)
+            return sympy.Mul(*args)
+
+        return _Plan([(factor, _Context.EXPR) for factor in factors], combine)
+
+    def _plan_power(self, node: ast.BinOp) -> _Plan:
+        """``a ** b``; the exponent is built (and so checked) before the base."""
+
+        def combine(values: list[sympy.Basic]) -> sympy.Basic:
+            exponent, base = values
+            self._check_power(base, exponent, node)
+            return sympy.Pow(base, exponent)
+
+        return _Plan([(node.right, _Context.EXPR), (node.left, _Context.EXPR)], combine)
+
+    def _plan_unary(self, node: ast.UnaryOp) -> _Plan:
+        if isinstance(node.op, ast.USub):
+            return _Plan([(node.operand, _Context.EXPR)],
+                         lambda values: sympy.Mul(sympy.S.NegativeOne, values[0]))
+        if isinstance(node.op, ast.UAdd):
+            return _Plan([(node.operand, _Context.EXPR)], lambda values: values[0])
+        if isinstance(node.op, ast.Not):
+            raise self._refuse(node, "'not'", "and, or and not are only allowed in "
+                               "Piecewise conditions")
+        raise ExpressionError(
+            f"the operator '~' is not allowed{self.source.where_node(node)}; allowed "
+            "operators are + - * / **"
+        )
+
+    # ---------------------------------------------------------- number guards
+
+    def _growth_error(self, node: ast.AST, what: str, bits: float) -> ExpressionError:
+        return ExpressionError(
+            f"number too large: {what} {self._quote(node)} would need about {math.ceil(bits)} "
+            f"bits (the limit is {_MAX_NUMBER_BITS}){self.source.where_node(node)}"
+        )
+
+    def _check_power(self, base: sympy.Basic, exponent: sympy.Basic, node: ast.BinOp) -> None:
+        """Exponents are small rationals; numeric powers stay under ~10,000 bits."""
+        if not exponent.is_Number:
+            return  # symbolic exponents (2**x, x**y) stay symbolic
+        if not exponent.is_Rational:  # pragma: no cover - floats are never built
+            raise self._refuse(node.right, f"the exponent {exponent}")
+        if abs(exponent.p) > _MAX_EXPONENT or exponent.q > _MAX_EXPONENT:
+            raise ExpressionError(
+                f"exponent too large: {_short(str(exponent), 40)} in {self._quote(node)} "
+                f"(numerator and denominator may be at most {_MAX_EXPONENT})"
+                f"{self.source.where_node(node.right)}"
+            )
+        bits = abs(Fraction(int(exponent.p), int(exponent.q))) * _number_bits(base)
+        if bits > _MAX_NUMBER_BITS:
+            raise self._growth_error(node, "the power", float(bits))
+
+    def _check_product_growth(self, factors: list[sympy.Basic], node: ast.AST) -> None:
+        """SymPy multiplies numeric coefficients, and spreads one over a sum it multiplies."""
+        scalar = 0.0
+        spread = 0.0
+        for factor in factors:
+            if factor.is_Add:
+                spread = max(spread, max(_number_bits(term) for term in factor.args))
+            else:
+                scalar += _number_bits(factor)
+        if scalar + spread > _MAX_NUMBER_BITS:
+            raise self._growth_error(node, "the product", scalar + spread)
+
+    def _check_sum_growth(self, terms: list[sympy.Basic], node: ast.AST) -> None:
+        """SymPy adds the coefficients of like terms; their common denominator can grow.
+
+        Terms are grouped as SymPy will group them; per group the bits of the sum are at
+        most the bits of the lcm of the denominators, plus the largest coefficient, plus
+        the bits of the count.  The lcm is computed incrementally and abandoned as soon as
+        it exceeds the limit (``1/2 + 1/3 + 1/5 + ...`` over thousands of primes would
+        otherwise take minutes inside SymPy).
+        """
+        groups: dict[sympy.Basic, list[int]] = {}  # rest -> [lcm, largest bits, count]
+        for term in terms:
+            for part in sympy.Add.make_args(term):
+                coefficient, rest = part.as_coeff_Mul()
+                if not coefficient.is_Rational:
+                    continue
+                group = groups.get(rest)
+                bits = math.ceil(_number_bits(coefficient))
+                if group is None:
+                    groups[rest] = [int(coefficient.q), bits, 1]
+                    continue
+                denominator = int(coefficient.q)
+                group[0] = group[0] // math.gcd(group[0], denominator) * denominator
+                group[1] = max(group[1], bits)
+                group[2] += 1
+                estimate = group[0].bit_length() + group[1] + group[2].bit_length()
+                if estimate > _MAX_NUMBER_BITS:
+                    raise self._growth_error(node, "the sum", estimate)
+
+    # ---------------------------------------------------------------- calls
+
+    def _plan_call(self, node: ast.Call) -> _Plan:
+        name = self._callee(node)
+        if node.keywords:
+            keyword = node.keywords[0]
+            found = f"'{keyword.arg}='" if keyword.arg else "'**'"
+            raise ExpressionError(
+                f"keyword argument {found} in {name}() is not allowed"
+                f"{self.source.where_node(keyword)}; pass arguments by position"
+            )
+        for argument in node.args:
+            if isinstance(argument, ast.Starred):
+                raise ExpressionError(
+                    f"a starred argument ('*') in {name}() is not allowed"
+                    f"{self.source.where_node(argument)}; pass arguments one by one"
+                )
+        if name == _PIECEWISE:
+            return self._plan_piecewise(node)
+        function = _FUNCTIONS[name]
+        count = len(node.args)
+        if count < function.min_args or (
+            function.max_args is not None and count > function.max_args
+        ):
+            raise ExpressionError(
+                f"{name}() takes {function.arity_text()}, found {count}"
+                f"{self.source.where_node(node)}"
+            )
+        return _Plan([(argument, _Context.EXPR) for argument in node.args],
+                     lambda values: function.build(*values))
+
+    def _callee(self, node: ast.Call) -> str:
+        """The called name, which must be a bare name from FUNCTION_NAMES."""
+        func = node.func
+        if not isinstance(func, ast.Name):
+            if isinstance(func, ast.Attribute | ast.Lambda | ast.Subscript):
+                raise self._forbidden(func)
+            raise self._refuse(func, f"calling {self._quote(func)}",
+                               "only named functions can be called: "
+                               + ", ".join(sorted(FUNCTION_NAMES, key=str.lower)))
+        self._check_name(func, func.id)
+        if func.id not in FUNCTION_NAMES:
+            raise ExpressionError(
+                f"unknown function {func.id!r}{self.source.where_node(func)}; the known "
+                "functions are " + ", ".join(sorted(FUNCTION_NAMES, key=str.lower))
+            )
+        return func.id
+
+    def _plan_piecewise(self, node: ast.Call) -> _Plan:
+        """``Piecewise((expr, cond), ..., (expr, True))``: defined everywhere by design."""
+        shape = "Piecewise takes pairs (expression, condition), the last with condition True"
+        if not node.args:
+            raise ExpressionError(
+                f"Piecewise() takes at least 1 argument, found 0"
+                f"{self.source.where_node(node)}; {shape}"
+            )
+        children: list[tuple[ast.expr, _Context]] = []
+        for argument in node.args:
+            if not (isinstance(argument, ast.Tuple) and len(argument.elts) == 2):
+                raise self._refuse(argument, f"the Piecewise argument {self._quote(argument)}",
+                                   shape)
+            children.append((argument.elts[0], _Context.EXPR))
+            children.append((argument.elts[1], _Context.COND))
+        last = node.args[-1].elts[1]  # type: ignore[attr-defined]
+        if not (isinstance(last, ast.Constant) and last.value is True):
+            raise ExpressionError(
+                f"the last condition of Piecewise must be True (so the function is defined "
+                f"everywhere), found {self._quote(last)}{self.source.where_node(last)}"
+            )
+
+        def combine(values: list[sympy.Basic]) -> sympy.Basic:
+            return sympy.Piecewise(*zip(values[0::2], values[1::2], strict=True))
+
+        return _Plan(children, combine)
+
+    # ----------------------------------------------------------- conditions
+
+    def _plan_condition(self, node: ast.expr) -> _Plan | sympy.Basic:
+        match node:
+            case ast.Constant(value=bool() as value):
+                return sympy.true if value else sympy.false
+            case ast.Compare():
+                return self._plan_comparison(node)
+            case ast.BoolOp(op=ast.And()):
+                return _Plan([(v, _Context.COND) for v in node.values],
+                             lambda values: sympy.And(*values))
+            case ast.BoolOp(op=ast.Or()):
+                return _Plan([(v, _Context.COND) for v in node.values],
+                             lambda values: sympy.Or(*values))
+            case ast.UnaryOp(op=ast.Not()):
+                return _Plan([(node.operand, _Context.COND)],
+                             lambda values: sympy.Not(values[0]))
+        raise self._refuse(node, f"the condition {self._quote(node)}", _CONDITION_HELP)
+
+    def _plan_comparison(self, node: ast.Compare) -> _Plan:
+        """``a < b <= c`` becomes ``And(a < b, b <= c)``, each operand built once."""
+        builders = []
+        for op in node.ops:
+            if type(op) in _REFUSED_COMPARISONS:
+                raise self._refuse(node, f"'{_REFUSED_COMPARISONS[type(op)]}' in a condition",
+                                   _CONDITION_HELP)
+            builders.append(_COMPARISONS[type(op)][1])
+        operands = [node.left, *node.comparators]
+
+        def combine(values: list[sympy.Basic]) -> sympy.Basic:
+            relations = [
+                build(values[i], values[i + 1]) for i, build in enumerate(builders)
+            ]
+            return relations[0] if len(relations) == 1 else sympy.And(*relations)
+
+        return _Plan([(operand, _Context.EXPR) for operand in operands], combine)
+
+
+def _comparison_symbol(op: ast.cmpop) -> str:
+    if type(op) in _COMPARISONS:
+        return _COMPARISONS[type(op)][0]
+    return _REFUSED_COMPARISONS.get(type(op), type(op).__name__)
+
+
+def _number_bits(expr: sympy.Basic) -> float:
+    """Bits of the number SymPy could compute from ``expr`` when it multiplies or raises it.
+
+    A rational counts its larger part; ``b**e`` with rational ``b`` and ``e`` counts as the
+    value it may turn into (``(3**(1/2))**1000`` is ``3**500``); a product sums its
+    factors.  Anything else (sums, functions, symbols) is not expanded by SymPy: zero.
+    """
+    if expr.is_Rational:
+        return float(max(int(expr.p).bit_length(), int(expr.q).bit_length()))
+    if expr.is_Pow and expr.base.is_Rational and expr.exp.is_Rational:
+        return abs(float(expr.exp)) * _number_bits(expr.base)
+    if expr.is_Mul:
+        return sum(_number_bits(factor) for factor in expr.args)
+    return 0.0
