@@ -47,9 +47,7 @@ def run(hidden: int, points: int, inputs: int) -> dict[str, object]:
     started = time.perf_counter()
     verdict = check(text, names, "convex", expect="fails", timeout=120)
     total = time.perf_counter() - started
-    claim = build_claim(
-        {"name": "net", "function": text, "variables": names, "property": "convex"}
-    )
+    claim = build_claim({"name": "net", "function": text, "variables": names, "property": "convex"})
     program = compile_program(claim.function, claim.variables + claim.parameters)
     domains = dict(claim.domains)
     started = time.perf_counter()
@@ -58,8 +56,17 @@ def run(hidden: int, points: int, inputs: int) -> dict[str, object]:
     witness = None
     if swap is not None and program is not None:
         witness = find_permutation_witness(
-            claim.function, program, claim.variables, claim.parameters, domains, swap,
-            sign=1, total=True, seed=0, tries=256, deadline=deadline,
+            claim.function,
+            program,
+            claim.variables,
+            claim.parameters,
+            domains,
+            swap,
+            sign=1,
+            total=True,
+            seed=0,
+            tries=256,
+            deadline=deadline,
         )
     permutation_seconds = time.perf_counter() - started
     return {
@@ -77,15 +84,22 @@ def run(hidden: int, points: int, inputs: int) -> dict[str, object]:
 
 
 def main(argv: list[str]) -> int:
-    sizes = [(32, 16, 1), (32, 16, 29)] if not argv else [tuple(map(int, a.split("x"))) for a in argv]
-    print("| hidden | points | inputs | parameters | characters | verdict | witness | seconds "
-          "| permutation witness | seconds |")
+    sizes = (
+        [(32, 16, 1), (32, 16, 29)] if not argv else [tuple(map(int, a.split("x"))) for a in argv]
+    )
+    print(
+        "| hidden | points | inputs | parameters | characters | verdict | witness | seconds "
+        "| permutation witness | seconds |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for hidden, points, inputs in sizes:
         r = run(hidden, points, inputs)
-        print(f"| {r['hidden']} | {r['points']} | {r['inputs']} | {r['parameters']} | "
-              f"{r['characters']} | {r['status']} | {r['witness']} | {r['seconds']:.2f} | "
-              f"{r['permutation']} | {r['permutation_seconds']:.2f} |", flush=True)
+        print(
+            f"| {r['hidden']} | {r['points']} | {r['inputs']} | {r['parameters']} | "
+            f"{r['characters']} | {r['status']} | {r['witness']} | {r['seconds']:.2f} | "
+            f"{r['permutation']} | {r['permutation_seconds']:.2f} |",
+            flush=True,
+        )
     return 0
 
 

@@ -105,7 +105,8 @@ def _fallback(ctx: _Context) -> composition.Fallback:
     """Second-order provers for subterms the composition rules cannot handle."""
 
     def prove(sub: sympy.Expr) -> composition.Analysis | None:
-        own = tuple(v for v in ctx.variables if v in sub.free_symbols)
+        present = sub.free_symbols  # not cached by SymPy: compute once
+        own = tuple(v for v in ctx.variables if v in present)
         for sign, curvature_ in (
             (1, composition.Curvature.CONVEX),
             (-1, composition.Curvature.CONCAVE),
@@ -246,12 +247,24 @@ def _permutation_argument(ctx: _Context, program: Program, sign: int) -> Witness
     if swap is None:
         return None
     found = permutation.find_permutation_witness(
-        ctx.f, program, ctx.variables, ctx.parameters, ctx.domains, swap, sign=sign,
-        total=ctx.total, seed=ctx.seed, tries=256, deadline=ctx.deadline,
+        ctx.f,
+        program,
+        ctx.variables,
+        ctx.parameters,
+        ctx.domains,
+        swap,
+        sign=sign,
+        total=ctx.total,
+        seed=ctx.seed,
+        tries=256,
+        deadline=ctx.deadline,
     )
     if found is None:
-        ctx.note("permutation argument", f"f is invariant under {permutation.describe(swap)}, "
-                 "but no midpoint above the chord was certified")
+        ctx.note(
+            "permutation argument",
+            f"f is invariant under {permutation.describe(swap)}, "
+            "but no midpoint above the chord was certified",
+        )
     return found
 
 

@@ -9,9 +9,15 @@ SymPy's constructors directly (``sympy.Add``, ``sympy.Pow``, ``sympy.Rational``,
 Besides code injection, the parser guards against inputs that are cheap to write but
 expensive to build: very long texts, very many nodes, deep nesting, huge number literals
 and numbers that grow past about 10,000 bits through powers, products or sums (such as
-``10**10**10`` or ``2**5000 * 2**5000 * ...``).  Every refusal is an
-:class:`~convexity_proofs.errors.ExpressionError` whose message says what was found, where
-(column, and line for multi-line texts) and what is allowed; no other exception escapes.
+``10**10**10``, ``2**1000 * 2**1000 * ...`` or ``1/2 + 1/3 + 1/5 + ...``).  Every refusal
+is an :class:`~convexity_proofs.errors.ExpressionError` whose message says what was found,
+where (column, and line for multi-line texts) and what is allowed; no other exception
+escapes.
+
+Long sums and products (tens of thousands of terms) are built as single n-ary ``Add`` and
+``Mul`` objects.  What the parser cannot bound is SymPy's own automatic simplification on
+big arguments: ``Max``, ``Abs`` or ``log`` of a sum with thousands of terms can take
+seconds to minutes.  Parse inside the claim's time budget.
 """
 
 from __future__ import annotations
@@ -173,9 +179,14 @@ _CONSTANTS: Final[dict[str, sympy.Expr]] = {"pi": sympy.pi, "E": sympy.E}
 CONSTANT_NAMES: Final[frozenset[str]] = frozenset(_CONSTANTS)
 """Names that stand for numbers rather than variables."""
 
+def _name_order(name: str) -> tuple[str, str]:
+    """Case-insensitive, then stable between runs (frozenset order is not)."""
+    return name.lower(), name
+
+
 _ALLOWED: Final = (
     "allowed are numbers, variable names, pi, E, the operators + - * / **, parentheses "
-    "and calls of " + ", ".join(sorted(FUNCTION_NAMES, key=str.lower))
+    "and calls of " + ", ".join(sorted(FUNCTION_NAMES, key=_name_order))
 )
 
 _FORBIDDEN_SYNTAX: Final[dict[type[ast.AST], str]] = {
@@ -257,9 +268,10 @@ def parse_expression(
     the expression nodes of the syntax tree.  See the module docstring for the grammar
     and the guards.
     """
-    tree, source = _parse_tree(_Source.prepare(text, max_length))
-    _check_node_count(tree, max_nodes)
+    source = _Source.prepare(text, max_length)
     try:
+        tree, source = _parse_tree(source)
+        _check_node_count(tree, max_nodes)
         result = _Builder(source).build(tree.body)
         undefined = result.has(*_UNDEFINED)
     except ExpressionError:
@@ -1104,11 +1116,11 @@ class _Builder:
     def _plan_call(self, node: ast.Call) -> _Plan:
         name = self._callee(node)
         if node.keywords:
-            keyword = node.keywords[0]
-            found = f"'{keyword.arg}='" if keyword.arg else "'**'"
+            first = node.keywords[0]
+            found = f"'{first.arg}='" if first.arg else "'**'"
             raise ExpressionError(
                 f"keyword argument {found} in {name}() is not allowed"
-                f"{self.source.where_node(keyword)}; pass arguments by position"
+                f"{self.source.where_node(first)}; pass arguments by position"
             )
         for argument in node.args:
             if isinstance(argument, ast.Starred):
@@ -1138,12 +1150,12 @@ class _Builder:
                 raise self._forbidden(func)
             raise self._refuse(func, f"calling {self._quote(func)}",
                                "only named functions can be called: "
-                               + ", ".join(sorted(FUNCTION_NAMES, key=str.lower)))
+                               + ", ".join(sorted(FUNCTION_NAMES, key=_name_order)))
         self._check_name(func, func.id)
         if func.id not in FUNCTION_NAMES:
             raise ExpressionError(
                 f"unknown function {func.id!r}{self.source.where_node(func)}; the known "
-                "functions are " + ", ".join(sorted(FUNCTION_NAMES, key=str.lower))
+                "functions are " + ", ".join(sorted(FUNCTION_NAMES, key=_name_order))
             )
         return func.id
 

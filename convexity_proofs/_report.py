@@ -240,7 +240,7 @@ def render_summary(verdicts: Sequence[Verdict]) -> RenderableType:
         ("", "left"),
         ("seconds", "right"),
     ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for v in verdicts:
         label, style = _PASS[v.passed]
         table.add_row(

@@ -13,6 +13,7 @@ softplus, ``log(exp(a) + exp(b))`` is log-sum-exp, ``x**2/y`` is quad-over-lin.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -171,13 +172,13 @@ _UNARY_ATOMS: dict[type, Atom] = {
 
 
 def match_atom(
-    node: sympy.Expr, depends: set[sympy.Symbol]
+    node: sympy.Expr, depends: Callable[[sympy.Expr], bool]
 ) -> tuple[Atom, tuple[sympy.Expr, ...]] | None:
     """Recognise ``node`` as an atom applied to arguments, or ``None``.
 
-    ``depends`` are the claim's variables: constant coefficients are told apart from
-    variable factors with it.  Products by constants are not atoms; the composition
-    rule handles scaling itself.
+    ``depends`` tells whether a subexpression involves the claim's variables: constant
+    coefficients are told apart from variable factors with it.  Products by constants
+    are not atoms; the composition rule handles scaling itself.
     """
     if type(node) in _UNARY_ATOMS:
         return _UNARY_ATOMS[type(node)], node.args
@@ -195,7 +196,7 @@ def match_atom(
         if exponent.is_Rational:
             atom = power_atom(Fraction(int(exponent.p), int(exponent.q)))
             return (atom, (base,)) if atom is not None else None
-        if base.is_Number and not (base.free_symbols & depends):
+        if base.is_Number:
             atom = exponential_atom(base)
             return (atom, (exponent,)) if atom is not None else None
         return None
@@ -230,9 +231,9 @@ def _logsumexp_arguments(arg: sympy.Expr) -> tuple[sympy.Expr, ...] | None:
 
 
 def _match_product(
-    node: sympy.Mul, depends: set[sympy.Symbol]
+    node: sympy.Mul, depends: Callable[[sympy.Expr], bool]
 ) -> tuple[Atom, tuple[sympy.Expr, ...]] | None:
-    varying = [f for f in node.args if f.free_symbols & depends]
+    varying = [f for f in node.args if depends(f)]
     if len(varying) != 2 or len(varying) != len(node.args):
         return None
     first, second = varying

@@ -87,6 +87,29 @@ class Composer:
         self.fallback = fallback
         self._memo: dict[sympy.Expr, Analysis] = {}
         self._signs: dict[tuple[sympy.Expr, str], bool] = {}
+        self._depends_memo: dict[sympy.Basic, bool] = {}
+
+    def depends(self, expr: sympy.Basic) -> bool:
+        """Does ``expr`` involve a variable?  Memoised: SymPy does not cache free_symbols,
+        and recomputing it at every node makes the analysis quadratic in the size."""
+        memo = self._depends_memo
+        stack = [expr]
+        while stack:
+            node = stack[-1]
+            if node in memo:
+                stack.pop()
+                continue
+            if node.is_Symbol:
+                memo[node] = node in self.variables
+                stack.pop()
+                continue
+            pending = [a for a in node.args if a not in memo]
+            if pending:
+                stack.extend(pending)
+                continue
+            memo[node] = any(memo[a] for a in node.args)
+            stack.pop()
+        return memo[expr]
 
     # -- public ----------------------------------------------------------------------
     def analyse(self, expr: sympy.Expr) -> Analysis:
@@ -94,7 +117,7 @@ class Composer:
             return self._memo[expr]
         result = self._analyse(expr)
         if result.curvature is Curvature.UNKNOWN and self.fallback is not None:
-            if expr.free_symbols & self.variables and not expr.is_Add:
+            if self.depends(expr) and not expr.is_Add:
                 rescued = self.fallback(expr)
                 if rescued is not None:
                     result = rescued
@@ -103,7 +126,7 @@ class Composer:
 
     # -- rules -----------------------------------------------------------------------
     def _analyse(self, expr: sympy.Expr) -> Analysis:
-        if not expr.free_symbols & self.variables:
+        if not self.depends(expr):
             return Analysis(Curvature.CONSTANT, None)
         if expr.is_Symbol:
             return Analysis(Curvature.AFFINE, None)
@@ -113,7 +136,7 @@ class Composer:
             constant, varying = self._split_constant(expr)
             if constant != 1:
                 return self._scaled(expr, constant, varying)
-        matched = match_atom(expr, self.variables)
+        matched = match_atom(expr, self.depends)
         if matched is not None:
             atom, args = matched
             return self._apply(expr, atom, args)
@@ -140,8 +163,8 @@ class Composer:
         return Analysis(curvature, step)
 
     def _split_constant(self, expr: sympy.Mul) -> tuple[sympy.Expr, sympy.Expr]:
-        constant = [f for f in expr.args if not f.free_symbols & self.variables]
-        varying = [f for f in expr.args if f.free_symbols & self.variables]
+        constant = [f for f in expr.args if not self.depends(f)]
+        varying = [f for f in expr.args if self.depends(f)]
         return sympy.Mul(*constant), sympy.Mul(*varying)
 
     def _scaled(self, expr: sympy.Expr, constant: sympy.Expr, varying: sympy.Expr) -> Analysis:

@@ -63,7 +63,7 @@ def candidate_swaps(variables: tuple[sympy.Symbol, ...]) -> list[Swap]:
                 pairs = []
                 for (stem, idx), symbol in sorted(by_key.items(), key=lambda kv: kv[1].name):
                     if len(idx) > position and idx[position] == first:
-                        partner_idx = idx[:position] + (second,) + idx[position + 1 :]
+                        partner_idx = (*idx[:position], second, *idx[position + 1:])
                         partner = by_key.get((stem, partner_idx))
                         if partner is not None:
                             pairs.append((symbol, partner))
@@ -140,8 +140,16 @@ def find_permutation_witness(
             return None
         theta, image, params = thetas[k]
         witness = certify_segment(
-            expr, theta, image, Fraction(1, 2), params, variables, parameters,
-            relation=">" if sign > 0 else "<", total=total, argument="permutation",
+            expr,
+            theta,
+            image,
+            Fraction(1, 2),
+            params,
+            variables,
+            parameters,
+            relation=">" if sign > 0 else "<",
+            total=total,
+            argument="permutation",
         )
         if witness is not None:
             return dataclasses.replace(witness, swap=describe(swap))
