@@ -89,16 +89,21 @@ _INTEGER_TEXT_RE: Final = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_TEXT_RE: Final = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _FRACTION_TEXT_RE: Final = re.compile(r"([+-]?[0-9]+)\s*/\s*([0-9]+)")
 
-_UNDEFINED: Final = (sympy.S.ComplexInfinity, sympy.S.Infinity, sympy.S.NegativeInfinity,
-                     sympy.S.NaN)
+_UNDEFINED: Final = (
+    sympy.S.ComplexInfinity,
+    sympy.S.Infinity,
+    sympy.S.NegativeInfinity,
+    sympy.S.NaN,
+)
 
 # ------------------------------------------------------------------------ functions
 
 
 def _sigmoid(u: sympy.Expr) -> sympy.Expr:
     """The logistic function, written out so provers see only exp and powers."""
-    return sympy.Pow(sympy.Add(sympy.S.One, sympy.exp(sympy.Mul(sympy.S.NegativeOne, u))),
-                     sympy.S.NegativeOne)
+    return sympy.Pow(
+        sympy.Add(sympy.S.One, sympy.exp(sympy.Mul(sympy.S.NegativeOne, u))), sympy.S.NegativeOne
+    )
 
 
 def _softplus(u: sympy.Expr) -> sympy.Expr:
@@ -126,6 +131,7 @@ class _Function:
 
     def arity_text(self) -> str:
         """The accepted argument count, in words, for error messages."""
+
         def plural(n: int) -> str:
             return f"{n} argument" + ("" if n == 1 else "s")
 
@@ -178,6 +184,7 @@ FUNCTION_NAMES: Final[frozenset[str]] = frozenset({*_FUNCTIONS, _PIECEWISE})
 _CONSTANTS: Final[dict[str, sympy.Expr]] = {"pi": sympy.pi, "E": sympy.E}
 CONSTANT_NAMES: Final[frozenset[str]] = frozenset(_CONSTANTS)
 """Names that stand for numbers rather than variables."""
+
 
 def _name_order(name: str) -> tuple[str, str]:
     """Case-insensitive, then stable between runs (frozenset order is not)."""
@@ -283,8 +290,9 @@ def parse_expression(
     except Exception as exc:
         raise ExpressionError(f"could not build the expression: {_short(str(exc))}") from exc
     if undefined:
-        raise ExpressionError("expression is undefined (division by zero?): it contains "
-                              "an infinity or nan")
+        raise ExpressionError(
+            "expression is undefined (division by zero?): it contains an infinity or nan"
+        )
     if not isinstance(result, sympy.Expr):  # pragma: no cover - the grammar prevents it
         raise ExpressionError(f"expected an expression, found {type(result).__name__}")
     return result
@@ -365,8 +373,7 @@ def _number_from_string(value: str) -> Fraction:
     if _INTEGER_TEXT_RE.fullmatch(text) or _DECIMAL_TEXT_RE.fullmatch(text):
         return _exact_decimal(text)
     raise ExpressionError(
-        "expected a number such as 3, -0.25, 1e-3 or 1/3, found the string "
-        f"{reprlib.repr(value)}"
+        f"expected a number such as 3, -0.25, 1e-3 or 1/3, found the string {reprlib.repr(value)}"
     )
 
 
@@ -551,8 +558,14 @@ _BRACKETS: Final = {"(": ")", "[": "]", "{": "}"}
 _CHAIN_TOKENS: Final = frozenset({"+", "-", "*", "/", "//", "%", "@", "**", "~", ".", "..."})
 _VALUE_KEYWORDS: Final = frozenset({"True", "False", "None"})
 _SKIPPED_TOKENS: Final = frozenset(
-    {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT,
-     tokenize.ENDMARKER}
+    {
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.COMMENT,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
 )
 
 
@@ -662,8 +675,10 @@ def _balance_segment(segment: list[_Token], insertions: list[tuple[int, int, str
 def _split_chain(segment: list[_Token], operators: set[str]) -> list[tuple[int, int]]:
     """Index ranges of the operands of the binary ``operators`` in ``segment``."""
     cuts = [
-        index for index in range(1, len(segment))
-        if segment[index].string in operators and segment[index].kind == tokenize.OP
+        index
+        for index in range(1, len(segment))
+        if segment[index].string in operators
+        and segment[index].kind == tokenize.OP
         and segment[index - 1].ends_operand()
     ]
     bounds = [0, *cuts, len(segment)]
@@ -713,9 +728,7 @@ def _check_node_count(tree: ast.Expression, max_nodes: int) -> None:
         if isinstance(node, ast.expr):
             count += 1
     if count > max_nodes:
-        raise ExpressionError(
-            f"expression is too large: {count} nodes (the limit is {max_nodes})"
-        )
+        raise ExpressionError(f"expression is too large: {count} nodes (the limit is {max_nodes})")
 
 
 # ------------------------------------------------------------------------ building
@@ -770,8 +783,8 @@ class _Builder:
             item = work.pop()
             if isinstance(item, _Combine):
                 count = len(item.plan.children)
-                arguments = values[len(values) - count:] if count else []
-                del values[len(values) - count:]
+                arguments = values[len(values) - count :] if count else []
+                del values[len(values) - count :]
                 values.append(self._combine(item, arguments))
                 continue
             if item.depth > _MAX_DEPTH:
@@ -854,7 +867,8 @@ class _Builder:
             case ast.Compare():
                 symbol = _comparison_symbol(node.ops[0])
                 raise self._refuse(
-                    node, f"a comparison ('{symbol}')",
+                    node,
+                    f"a comparison ('{symbol}')",
                     "comparisons are only allowed in Piecewise conditions",
                 )
             case ast.BoolOp():
@@ -864,8 +878,9 @@ class _Builder:
                 )
             case ast.Tuple():
                 raise self._refuse(
-                    node, "a tuple", "tuples are only allowed as the (expression, "
-                    "condition) pairs of Piecewise",
+                    node,
+                    "a tuple",
+                    "tuples are only allowed as the (expression, condition) pairs of Piecewise",
                 )
             case _:
                 raise self._forbidden(node)
@@ -889,8 +904,11 @@ class _Builder:
     def _literal(self, node: ast.Constant) -> sympy.Expr:
         value = node.value
         if isinstance(value, bool):
-            raise self._refuse(node, f"the literal {value}",
-                               "True and False are only allowed as Piecewise conditions")
+            raise self._refuse(
+                node,
+                f"the literal {value}",
+                "True and False are only allowed as Piecewise conditions",
+            )
         if isinstance(value, int):
             text = self.source.segment(node)
             if len(text) > _MAX_LITERAL_CHARS:
@@ -900,8 +918,7 @@ class _Builder:
                 )
             return sympy.Integer(value)
         if isinstance(value, float):
-            exact = _exact_decimal(self.source.segment(node),
-                                   lambda: self.source.where_node(node))
+            exact = _exact_decimal(self.source.segment(node), lambda: self.source.where_node(node))
             return sympy.Rational(exact.numerator, exact.denominator)
         if isinstance(value, complex):
             found = f"a complex number ({self._quote(node)})"
@@ -922,8 +939,7 @@ class _Builder:
         self._check_name(node, name)
         if name in FUNCTION_NAMES:
             raise ExpressionError(
-                f"{name!r} is a function: call it, as in {name}(x)"
-                f"{self.source.where_node(node)}"
+                f"{name!r} is a function: call it, as in {name}(x){self.source.where_node(node)}"
             )
         return make_symbol(name)
 
@@ -1035,13 +1051,16 @@ class _Builder:
 
     def _plan_unary(self, node: ast.UnaryOp) -> _Plan:
         if isinstance(node.op, ast.USub):
-            return _Plan([(node.operand, _Context.EXPR)],
-                         lambda values: sympy.Mul(sympy.S.NegativeOne, values[0]))
+            return _Plan(
+                [(node.operand, _Context.EXPR)],
+                lambda values: sympy.Mul(sympy.S.NegativeOne, values[0]),
+            )
         if isinstance(node.op, ast.UAdd):
             return _Plan([(node.operand, _Context.EXPR)], lambda values: values[0])
         if isinstance(node.op, ast.Not):
-            raise self._refuse(node, "'not'", "and, or and not are only allowed in "
-                               "Piecewise conditions")
+            raise self._refuse(
+                node, "'not'", "and, or and not are only allowed in Piecewise conditions"
+            )
         raise ExpressionError(
             f"the operator '~' is not allowed{self.source.where_node(node)}; allowed "
             "operators are + - * / **"
@@ -1139,8 +1158,10 @@ class _Builder:
                 f"{name}() takes {function.arity_text()}, found {count}"
                 f"{self.source.where_node(node)}"
             )
-        return _Plan([(argument, _Context.EXPR) for argument in node.args],
-                     lambda values: function.build(*values))
+        return _Plan(
+            [(argument, _Context.EXPR) for argument in node.args],
+            lambda values: function.build(*values),
+        )
 
     def _callee(self, node: ast.Call) -> str:
         """The called name, which must be a bare name from FUNCTION_NAMES."""
@@ -1148,9 +1169,12 @@ class _Builder:
         if not isinstance(func, ast.Name):
             if isinstance(func, ast.Attribute | ast.Lambda | ast.Subscript):
                 raise self._forbidden(func)
-            raise self._refuse(func, f"calling {self._quote(func)}",
-                               "only named functions can be called: "
-                               + ", ".join(sorted(FUNCTION_NAMES, key=_name_order)))
+            raise self._refuse(
+                func,
+                f"calling {self._quote(func)}",
+                "only named functions can be called: "
+                + ", ".join(sorted(FUNCTION_NAMES, key=_name_order)),
+            )
         self._check_name(func, func.id)
         if func.id not in FUNCTION_NAMES:
             raise ExpressionError(
@@ -1170,8 +1194,9 @@ class _Builder:
         children: list[tuple[ast.expr, _Context]] = []
         for argument in node.args:
             if not (isinstance(argument, ast.Tuple) and len(argument.elts) == 2):
-                raise self._refuse(argument, f"the Piecewise argument {self._quote(argument)}",
-                                   shape)
+                raise self._refuse(
+                    argument, f"the Piecewise argument {self._quote(argument)}", shape
+                )
             children.append((argument.elts[0], _Context.EXPR))
             children.append((argument.elts[1], _Context.COND))
         last = node.args[-1].elts[1]  # type: ignore[attr-defined]
@@ -1195,14 +1220,15 @@ class _Builder:
             case ast.Compare():
                 return self._plan_comparison(node)
             case ast.BoolOp(op=ast.And()):
-                return _Plan([(v, _Context.COND) for v in node.values],
-                             lambda values: sympy.And(*values))
+                return _Plan(
+                    [(v, _Context.COND) for v in node.values], lambda values: sympy.And(*values)
+                )
             case ast.BoolOp(op=ast.Or()):
-                return _Plan([(v, _Context.COND) for v in node.values],
-                             lambda values: sympy.Or(*values))
+                return _Plan(
+                    [(v, _Context.COND) for v in node.values], lambda values: sympy.Or(*values)
+                )
             case ast.UnaryOp(op=ast.Not()):
-                return _Plan([(node.operand, _Context.COND)],
-                             lambda values: sympy.Not(values[0]))
+                return _Plan([(node.operand, _Context.COND)], lambda values: sympy.Not(values[0]))
         raise self._refuse(node, f"the condition {self._quote(node)}", _CONDITION_HELP)
 
     def _plan_comparison(self, node: ast.Compare) -> _Plan:
@@ -1210,15 +1236,14 @@ class _Builder:
         builders = []
         for op in node.ops:
             if type(op) in _REFUSED_COMPARISONS:
-                raise self._refuse(node, f"'{_REFUSED_COMPARISONS[type(op)]}' in a condition",
-                                   _CONDITION_HELP)
+                raise self._refuse(
+                    node, f"'{_REFUSED_COMPARISONS[type(op)]}' in a condition", _CONDITION_HELP
+                )
             builders.append(_COMPARISONS[type(op)][1])
         operands = [node.left, *node.comparators]
 
         def combine(values: list[sympy.Basic]) -> sympy.Basic:
-            relations = [
-                build(values[i], values[i + 1]) for i, build in enumerate(builders)
-            ]
+            relations = [build(values[i], values[i + 1]) for i, build in enumerate(builders)]
             return relations[0] if len(relations) == 1 else sympy.And(*relations)
 
         return _Plan([(operand, _Context.EXPR) for operand in operands], combine)

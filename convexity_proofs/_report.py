@@ -52,6 +52,10 @@ def _s(name: str) -> Style:
 _PASS = {True: ("PASS", "verdict.pass"), False: ("FAIL", "verdict.fail")}
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _decimal(q: Fraction) -> str:
     return f"{float(q):.6g}"
 
@@ -125,7 +129,7 @@ def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
     if not verbose and len(step.conditions) > 4:
         node.add(
             Text(
-                f"… {len(step.conditions) - 4} more conditions (--verbose)",
+                f"… {_plural(len(step.conditions) - 4, 'more condition')} (--verbose)",
                 style=_s("proof.condition"),
             )
         )
@@ -133,7 +137,9 @@ def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
         node.add(render_witness(step.witness, None))
     children = step.children
     if not verbose and depth >= 2 and children:
-        node.add(Text(f"… {len(children)} sub-steps (--verbose)", style=_s("proof.condition")))
+        node.add(
+            Text(f"… {_plural(len(children), 'sub-step')} (--verbose)", style=_s("proof.condition"))
+        )
         return
     for child in children if verbose else children[:6]:
         _add_step(node, child, verbose, depth + 1)

@@ -78,6 +78,8 @@ POS, NEG = When("positive"), When("negative")
 EXP = Atom("exp", convex=ALWAYS, increasing=ALWAYS)
 LOG = Atom("log", domain=(When("positive", 0),), concave=ALWAYS, increasing=ALWAYS)
 LOGSUMEXP = Atom("logsumexp", convex=ALWAYS, increasing=ALWAYS)
+# log(1 + exp(u)): log-sum-exp of (u, 0), named as people know it.
+SOFTPLUS = Atom("softplus", convex=ALWAYS, increasing=ALWAYS)
 ABS = Atom("abs", convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
 MAX = Atom("max", convex=ALWAYS, increasing=ALWAYS)
 MIN = Atom("min", concave=ALWAYS, increasing=ALWAYS)
@@ -189,6 +191,8 @@ def match_atom(
     if isinstance(node, sympy.log):
         lse = _logsumexp_arguments(node.args[0])
         if lse is not None:
+            if len(lse) == 2 and lse[1] == 0 and node.args[0].is_Add and 1 in node.args[0].args:
+                return SOFTPLUS, lse[:1]
             return LOGSUMEXP, lse
         return LOG, node.args
     if node.is_Pow:

@@ -238,6 +238,9 @@ class Composer:
         for index, (arg, analysis) in enumerate(zip(args, inner, strict=True)):
             c = analysis.curvature
             if c.is_affine:
+                conditions.append(
+                    Condition(f"{_show(arg)} is {c.value} in the variables", "composition rules")
+                )
                 continue
             # convex atom: a convex argument needs the atom nondecreasing in it,
             # a concave argument needs it nonincreasing (and the mirror for concave).

@@ -91,6 +91,10 @@ def candidate_points(
     simple = {s: simple_values(domains[s], interior=s in interior) for s in symbols}
     for k in range(min(4, count)):
         points.append({s: simple[s][min(k, len(simple[s]) - 1)] for s in symbols})
+    # Distinct simple values per symbol break the symmetries that equal values keep
+    # (a swapped network is identical when both units carry the same numbers).
+    if count > len(points):
+        points.append({s: simple[s][(i + 1) % len(simple[s])] for i, s in enumerate(symbols)})
     while len(points) < count:
         points.append({s: random_value(rng, domains[s], interior=s in interior) for s in symbols})
     unique: list[dict[sympy.Symbol, Fraction]] = []

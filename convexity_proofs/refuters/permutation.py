@@ -25,7 +25,7 @@ import sympy
 from convexity_proofs._numeric import Program
 from convexity_proofs._values import Domain, SegmentWitness
 from convexity_proofs.provers.identity import prove_invariant
-from convexity_proofs.refuters._space import Deadline, random_value
+from convexity_proofs.refuters._space import Deadline, candidate_points
 from convexity_proofs.refuters.segment import certify_segment
 
 _INDEXED = re.compile(r"^([A-Za-z]+?)_?(\d+(?:_\d+)*)$")
@@ -63,7 +63,7 @@ def candidate_swaps(variables: tuple[sympy.Symbol, ...]) -> list[Swap]:
                 pairs = []
                 for (stem, idx), symbol in sorted(by_key.items(), key=lambda kv: kv[1].name):
                     if len(idx) > position and idx[position] == first:
-                        partner_idx = (*idx[:position], second, *idx[position + 1:])
+                        partner_idx = (*idx[:position], second, *idx[position + 1 :])
                         partner = by_key.get((stem, partner_idx))
                         if partner is not None:
                             pairs.append((symbol, partner))
@@ -113,9 +113,10 @@ def find_permutation_witness(
     if any(domains[a] != domains[b] for a, b in swap):
         return None
     thetas = []
-    for _ in range(tries):
-        theta = {s: random_value(rng, domains[s], interior=False) for s in variables}
-        params = {s: random_value(rng, domains[s], interior=False) for s in parameters}
+    # Simple points first (so witnesses are simple), then seeded random ones.
+    for point in candidate_points(variables + parameters, domains, set(), rng, tries):
+        theta = {s: point[s] for s in variables}
+        params = {s: point[s] for s in parameters}
         image = {s: theta[mapping.get(s, s)] for s in variables}
         if image != theta:
             thetas.append((theta, image, params))
@@ -135,7 +136,9 @@ def find_permutation_witness(
     with np.errstate(all="ignore"):
         rel = sign * (fm - fa) / (1 + np.abs(fa) + np.abs(fm))
     rel[~np.isfinite(rel)] = -np.inf
-    for k in np.argsort(-rel, kind="stable")[:8]:
+    # Among clear violations keep the generation order: the simplest point comes first.
+    order = [k for k in range(len(thetas)) if rel[k] > 1e-6] + list(np.argsort(-rel, kind="stable"))
+    for k in list(dict.fromkeys(order))[:8]:
         if deadline.expired() or not rel[k] > 1e-12:
             return None
         theta, image, params = thetas[k]
