@@ -386,19 +386,30 @@ def _flat_segment(ctx: _Context, direction: dict[sympy.Symbol, Fraction]) -> Wit
         if all(
             ctx.domains[s].contains(a[s]) and ctx.domains[s].contains(b[s]) for s in ctx.variables
         ):
-            return segment.certify_segment(
-                ctx.f,
-                a,
-                b,
-                Fraction(1, 2),
-                params,
-                ctx.variables,
-                ctx.parameters,
-                relation="=",
-                total=ctx.total,
-                argument="flat direction",
-            )
+            return _equal_on_segment(ctx, a, b, params, "flat direction")
     return None
+
+
+def _equal_on_segment(
+    ctx: _Context,
+    a: dict[sympy.Symbol, Fraction],
+    b: dict[sympy.Symbol, Fraction],
+    params: dict[sympy.Symbol, Fraction],
+    argument: str,
+) -> Witness | None:
+    """Exact equality f(mid) = chord at t = 1/2: refutes strict convexity and concavity."""
+    return segment.certify_segment(
+        ctx.f,
+        a,
+        b,
+        Fraction(1, 2),
+        params,
+        ctx.variables,
+        ctx.parameters,
+        relation="=",
+        total=ctx.total,
+        argument=argument,
+    )
 
 
 def _flat_search(ctx: _Context) -> Witness | None:
@@ -422,18 +433,7 @@ def _flat_search(ctx: _Context) -> Witness | None:
                 b = {s: point[s] + step * direction.get(s, Fraction(0)) for s in ctx.variables}
                 if not all(ctx.domains[s].contains(b[s]) for s in ctx.variables):
                     continue
-                witness = segment.certify_segment(
-                    ctx.f,
-                    a,
-                    b,
-                    Fraction(1, 2),
-                    params,
-                    ctx.variables,
-                    ctx.parameters,
-                    relation="=",
-                    total=ctx.total,
-                    argument="flat segment",
-                )
+                witness = _equal_on_segment(ctx, a, b, params, "flat segment")
                 if witness is not None:
                     return witness
     return None

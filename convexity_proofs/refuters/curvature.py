@@ -59,7 +59,7 @@ def find_curvature_witness(
         for direction in _proposals(program, point, block, index, sign):
             if deadline.expired():
                 return None
-            witness = _certify_direction(expr, point, direction, variables, parameters, sign)
+            witness = certify_curvature(expr, point, direction, variables, parameters, sign=sign)
             if witness is not None:
                 return witness
     return None
@@ -112,14 +112,20 @@ def _proposals(
     return [dict(zip(block, p, strict=True)) for p in proposals]
 
 
-def _certify_direction(
+def certify_curvature(
     expr: sympy.Expr,
     point: dict[sympy.Symbol, Fraction],
     direction: dict[sympy.Symbol, Fraction],
     variables: tuple[sympy.Symbol, ...],
     parameters: tuple[sympy.Symbol, ...],
+    *,
     sign: int,
 ) -> CurvatureWitness | None:
+    """A witness when the certifier shows ``sign·f`` curves downward along the line.
+
+    Used by the search and by provers that propose a direction (an exact negative
+    direction of a constant Hessian); ``point`` holds variables and parameters.
+    """
     at = {s: point[s] for s in variables}
     params = {s: point[s] for s in parameters}
     full = {s: direction.get(s, Fraction(0)) for s in variables}
@@ -133,16 +139,3 @@ def _certify_direction(
         sign="<0" if sign > 0 else ">0",
         second_derivative=decided.value,
     )
-
-
-def certify_curvature(
-    expr: sympy.Expr,
-    point: dict[sympy.Symbol, Fraction],
-    direction: dict[sympy.Symbol, Fraction],
-    variables: tuple[sympy.Symbol, ...],
-    parameters: tuple[sympy.Symbol, ...],
-    *,
-    sign: int,
-) -> CurvatureWitness | None:
-    """Certify a proposal made elsewhere (e.g. an exact negative direction of a Hessian)."""
-    return _certify_direction(expr, point, direction, variables, parameters, sign)
