@@ -7,7 +7,6 @@ Styles are theme names (``verdict.proved``...), so colours live in one place
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -18,15 +17,21 @@ from rich.theme import Theme
 from rich.tree import Tree
 
 from convexity_proofs._values import (
-    CurvatureWitness,
-    PointWitness,
     ProofStep,
     Property,
-    SegmentWitness,
     Status,
     Verdict,
     Witness,
-    format_number,
+)
+from convexity_proofs._wording import (
+    Column,
+    claim_facts,
+    location,
+    plural,
+    symbol_rows,
+    witness_columns,
+    witness_sentence,
+    witness_title,
 )
 
 THEME = Theme(
@@ -52,34 +57,14 @@ def _s(name: str) -> Style:
 _PASS = {True: ("PASS", "verdict.pass"), False: ("FAIL", "verdict.fail")}
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def _decimal(q: Fraction) -> str:
-    return f"{float(q):.6g}"
-
-
-def _exact(q: Fraction) -> str:
-    return str(format_number(q))
-
-
 def render_verdict(verdict: Verdict, *, verbose: bool = False) -> RenderableType:
     """One claim's report: what was claimed, the verdict, and the proof or witness."""
     claim = verdict.claim
     facts = Table.grid(padding=(0, 1))
     facts.add_column(style=_s("claim.label"), justify="right")
     facts.add_column()
-    if claim.statement:
-        facts.add_row("statement", claim.statement)
-    facts.add_row("function", Text(claim.source or str(claim.function)))
-    facts.add_row("variables", ", ".join(s.name for s in claim.variables))
-    if claim.parameters:
-        facts.add_row("parameters", ", ".join(s.name for s in claim.parameters))
-    restricted = [(s, d) for s, d in claim.domains if d.name != "real"]
-    if restricted:
-        facts.add_row("domain", ", ".join(f"{s.name} ∈ {d.describe()}" for s, d in restricted))
-    facts.add_row("property", f"{claim.property} (expected to {claim.expect.value[:-1]})")
+    for label, text in claim_facts(claim):
+        facts.add_row(label, Text(text))
     status = Text(str(verdict.status), style=_s(f"verdict.{verdict.status}"))
     label, style = _PASS[verdict.passed]
     facts.add_row(
@@ -98,7 +83,7 @@ def render_verdict(verdict: Verdict, *, verbose: bool = False) -> RenderableType
             )
     else:
         parts.append(_attempts(verdict))
-    where = f"{claim.file}:{claim.line}" if claim.file and claim.line else (claim.file or "")
+    where = location(claim)
     return Panel(
         Group(*parts),
         title=Text(claim.name, style=_s("claim.name")),
@@ -129,7 +114,7 @@ def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
     if not verbose and len(step.conditions) > 4:
         node.add(
             Text(
-                f"… {_plural(len(step.conditions) - 4, 'more condition')} (--verbose)",
+                f"… {plural(len(step.conditions) - 4, 'more condition')} (--verbose)",
                 style=_s("proof.condition"),
             )
         )
@@ -138,7 +123,7 @@ def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
     children = step.children
     if not verbose and depth >= 2 and children:
         node.add(
-            Text(f"… {_plural(len(children), 'sub-step')} (--verbose)", style=_s("proof.condition"))
+            Text(f"… {plural(len(children), 'sub-step')} (--verbose)", style=_s("proof.condition"))
         )
         return
     for child in children if verbose else children[:6]:
@@ -149,82 +134,23 @@ def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
         )
 
 
-def _values_table(
-    title: str, columns: Sequence[tuple[str, Sequence[tuple[str, Fraction]]]]
-) -> Table:
+def _values_table(title: str, columns: Sequence[Column]) -> Table:
     """One row per symbol, one column per assignment (a, b, point, direction, ...)."""
-    names: list[str] = []
-    for _, values in columns:
-        for name, _ in values:
-            if name not in names:
-                names.append(name)
     table = Table(title=title, title_justify="left", show_edge=False)
     table.add_column("symbol")
     for label, _ in columns:
         table.add_column(label, justify="right")
-    lookups = [dict(values) for _, values in columns]
-    for name in names:
-        cells = []
-        for lookup in lookups:
-            q = lookup.get(name)
-            if q is None:
-                cells.append("")
-            elif q.denominator == 1:
-                cells.append(_exact(q))
-            else:
-                cells.append(f"{_exact(q)} ≈ {_decimal(q)}")
+    for name, cells in symbol_rows(columns):
         table.add_row(name, *cells)
     return table
 
 
-def render_witness(witness: Witness, prop: Property | None) -> RenderableType:
+def render_witness(witness: Witness, prop: Property | None = None) -> RenderableType:
     """A witness as a table of exact values plus one sentence saying what it shows."""
-    if isinstance(witness, SegmentWitness):
-        rows = [("a", witness.a), ("b", witness.b)]
-        if witness.parameters:
-            rows.append(("parameters", witness.parameters))
-        t = _exact(witness.t)
-        relation = {">": "above", "<": "below", "=": "exactly on"}[witness.relation]
-        meaning = {
-            ">": "a convex function never rises above a chord",
-            "<": "a concave function never falls below a chord",
-            "=": "a strictly convex or concave function is never exactly on a chord "
-            "inside a segment",
-        }[witness.relation]
-        argument = ""
-        if witness.argument == "permutation":
-            argument = (
-                f"The permutation argument, made rigorous: b is a with {witness.swap} "
-                "swapped, which provably leaves f unchanged, so f(a) = f(b). "
-            )
-        sentence = (
-            f"{argument}On the segment from a to b, f at t = {t} (the point t·a + (1−t)·b) is "
-            f"{witness.at_t:.6g}, {relation} its chord {witness.chord:.6g}: {meaning}."
-        )
-        return Group(_values_table("segment witness", rows), Text(sentence))
-    if isinstance(witness, CurvatureWitness):
-        rows = [("point", witness.point), ("direction", witness.direction)]
-        if witness.parameters:
-            rows.append(("parameters", witness.parameters))
-        word = "negative" if witness.sign == "<0" else "positive"
-        meaning = (
-            "a convex function never curves downward"
-            if witness.sign == "<0"
-            else "a concave function never curves upward"
-        )
-        sentence = (
-            f"Along the line through the point in this direction, the second derivative of f "
-            f"is {witness.second_derivative:.6g} ({word}, certified): {meaning}."
-        )
-        return Group(_values_table("curvature witness", rows), Text(sentence))
-    if isinstance(witness, PointWitness):
-        sentence = (
-            f"At this point f = {witness.value:.6g} but the substituted function = "
-            f"{witness.substituted_value:.6g} (certified different), so the substitution "
-            "changes the function."
-        )
-        return Group(_values_table("point witness", [("point", witness.point)]), Text(sentence))
-    raise TypeError(f"not a witness: {witness!r}")
+    return Group(
+        _values_table(witness_title(witness), witness_columns(witness)),
+        Text(witness_sentence(witness)),
+    )
 
 
 def _attempts(verdict: Verdict) -> RenderableType:

@@ -301,6 +301,12 @@ class Verdict:
             ]
         return data
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter shows a verdict as its Markdown report."""
+        from convexity_proofs._markdown import verdict_markdown
+
+        return verdict_markdown(self)
+
     def __rich__(self) -> Any:
         from convexity_proofs._report import render_verdict
 

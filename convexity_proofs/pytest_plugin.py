@@ -1,0 +1,210 @@
+"""A pytest plugin: every claim in a claim file is a test item.
+
+Collected files:
+
+* every ``*.claims.toml`` file pytest walks past (the name says what the file is);
+* every ``*.toml`` file listed in the ``convexity_claims`` ini option, or lying below a
+  directory listed there (a plain ``*.toml`` could be any configuration file, so it
+  is collected only when configured);
+* every ``*.toml`` file named explicitly on the command line.
+
+When pytest takes its paths from ``testpaths`` (a bare ``pytest`` run), the
+``convexity_claims`` paths are collected as well, so configuring them is enough.
+
+A claim that misses its expectation fails with the report ``convexity-check`` prints,
+not a traceback; a file with unusable input is one collection error naming the file,
+the claim and the field.  The seconds per claim come from the ``convexity_timeout`` ini
+option (default 60).
+
+Module-level imports are kept to pytest and the standard library: this module is
+loaded in every pytest run of an environment where the package is installed, and the
+engine (SymPy, NumPy) is imported only when a claim file is actually collected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from _pytest._code.code import ExceptionInfo, TerminalRepr
+
+    from convexity_proofs._values import Claim, Verdict
+
+CLAIMS_SUFFIX = ".claims.toml"
+DEFAULT_TIMEOUT = "60"
+MARKER = "convexity"
+
+_roots_key = pytest.StashKey[tuple[Path, ...]]()
+_explicit_key = pytest.StashKey[frozenset[Path]]()
+_timeout_key = pytest.StashKey[float]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "convexity_claims",
+        help="claim files, and directories searched for *.toml claim files, to collect "
+        "as tests (relative to the configuration file's directory)",
+        type="paths",
+        default=[],
+    )
+    parser.addini(
+        "convexity_timeout",
+        help="time limit in seconds for each claim; a claim past it is unknown and fails "
+        f"(default {DEFAULT_TIMEOUT})",
+        default=DEFAULT_TIMEOUT,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Validate the options once, and resolve the paths once, before any collection."""
+    config.addinivalue_line(
+        "markers", f"{MARKER}: a claim collected from a claim file by convexity_proofs"
+    )
+    config.stash[_timeout_key] = _parse_timeout(config.getini("convexity_timeout"))
+    roots: list[Path] = []
+    for path in config.getini("convexity_claims"):
+        if path.exists():
+            roots.append(path.resolve())
+        else:
+            config.issue_config_time_warning(
+                pytest.PytestConfigWarning(f"convexity_claims: no such file or directory: {path}"),
+                stacklevel=2,
+            )
+    config.stash[_roots_key] = tuple(roots)
+    config.stash[_explicit_key] = frozenset(_explicit_files(config))
+    if config.args_source is pytest.Config.ArgsSource.TESTPATHS:
+        # A bare ``pytest`` walks only ``testpaths``; without this, claims configured
+        # outside them would be silently skipped.
+        walked = [_resolve(config, arg) for arg in config.args]
+        for root in roots:
+            if not any(root.is_relative_to(w) for w in walked):
+                config.args.append(str(root))
+
+
+def _parse_timeout(raw: object) -> float:
+    try:
+        seconds = float(str(raw))
+    except ValueError:
+        raise pytest.UsageError(
+            f"convexity_timeout: expected a number of seconds, found {raw!r}"
+        ) from None
+    if not 0 < seconds <= 86_400:
+        raise pytest.UsageError(f"convexity_timeout: expected seconds in (0, 86400], found {raw}")
+    return seconds
+
+
+def _resolve(config: pytest.Config, arg: str) -> Path:
+    """A command-line argument (``path`` or ``path::node``) as an absolute resolved path."""
+    return (config.invocation_params.dir / arg.split("::", 1)[0]).resolve()
+
+
+def _explicit_files(config: pytest.Config) -> Iterator[Path]:
+    for arg in config.args:
+        path = _resolve(config, arg)
+        if path.suffix == ".toml" and path.is_file():
+            yield path
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> ClaimFile | None:
+    if not file_path.name.endswith(".toml"):
+        return None
+    if file_path.name.endswith(CLAIMS_SUFFIX) or _configured(parent.config, file_path):
+        return ClaimFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _configured(config: pytest.Config, file_path: Path) -> bool:
+    """Listed in ``convexity_claims`` (or below a listed directory), or named on the
+    command line."""
+    resolved = file_path.resolve()
+    if resolved in config.stash.get(_explicit_key, frozenset()):
+        return True
+    return any(
+        resolved == root or resolved.is_relative_to(root)
+        for root in config.stash.get(_roots_key, ())
+    )
+
+
+class ClaimFileError(Exception):
+    """A claim file with unusable input; the message names the file, claim and field."""
+
+
+class ClaimFailed(Exception):
+    """A claim that did not meet its expectation; carries the verdict for the report."""
+
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(f"{verdict.claim.name}: {verdict.status}")
+        self.verdict = verdict
+
+
+class ClaimFile(pytest.File):
+    """One claim file: its claims, in file order, are its items."""
+
+    def collect(self) -> Iterator[ClaimItem]:
+        from convexity_proofs._claimfile import load_claims
+        from convexity_proofs.errors import ClaimError
+
+        shown = self._shown_path()
+        try:
+            claims = load_claims(self.path)
+        except ClaimError as exc:
+            # Messages name the file as the user knows it (relative to the rootdir).
+            located = ClaimError(exc.message, file=shown, claim=exc.claim, field=exc.field)
+            raise ClaimFileError(str(located)) from None
+        for claim in claims:
+            claim = dataclasses.replace(claim, file=shown)
+            yield ClaimItem.from_parent(self, name=claim.name, claim=claim)
+
+    def _shown_path(self) -> str:
+        rootpath = self.config.rootpath
+        return str(self.path.relative_to(rootpath)) if self.path.is_relative_to(rootpath) else str(
+            self.path
+        )
+
+    def repr_failure(  # type: ignore[override]
+        self, excinfo: ExceptionInfo[BaseException]
+    ) -> str | TerminalRepr:
+        """Bad input is reported as its message alone: a traceback into the reader
+        would only hide which field to fix."""
+        if isinstance(excinfo.value, ClaimFileError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+
+class ClaimItem(pytest.Item):
+    """One claim: passes when the verdict meets the claim's expectation."""
+
+    def __init__(self, *, claim: Claim, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.claim = claim
+        self.add_marker(MARKER)
+
+    def runtest(self) -> None:
+        from convexity_proofs._engine import Settings, check_claim
+
+        timeout = self.config.stash.get(_timeout_key, float(DEFAULT_TIMEOUT))
+        verdict = check_claim(self.claim, Settings(timeout=timeout))
+        # Strings only: reports travel between processes under pytest-xdist.
+        self.user_properties.append(("convexity_status", str(verdict.status)))
+        self.user_properties.append(("convexity_expect", str(self.claim.expect)))
+        if not verdict.passed:
+            raise ClaimFailed(verdict)
+
+    def repr_failure(  # type: ignore[override]
+        self, excinfo: ExceptionInfo[BaseException], style: Any = None
+    ) -> str | TerminalRepr:
+        """The CLI's report for the verdict (witness, proof or attempts), not a traceback."""
+        if isinstance(excinfo.value, ClaimFailed):
+            from convexity_proofs.testing import report_text
+
+            return report_text(excinfo.value.verdict)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        line = self.claim.line - 1 if self.claim.line else None
+        return self.path, line, f"claim {self.name}"

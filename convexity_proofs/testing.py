@@ -1,0 +1,207 @@
+"""Assertions for ordinary tests: ``assert_convex("x**2", ["x"])`` and friends.
+
+Each helper settles one claim with :func:`convexity_proofs.check` and, when the claim
+does not meet its expectation, raises :class:`AssertionError` whose message is the same
+report ``convexity-check`` prints (the witness, the proof, or what was tried), so a
+failing test shows *why* instead of ``assert False``.  On success the
+:class:`~convexity_proofs.Verdict` is returned for further inspection.
+
+Input that is not a valid claim (an unknown symbol, a bad domain) raises
+:class:`~convexity_proofs.errors.ClaimError`, not :class:`AssertionError`: that is a
+bug in the test, not a failed claim.
+
+:func:`report_text` is the one place where a verdict becomes plain text; the pytest
+plugin uses it too.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+
+from convexity_proofs._api import check
+from convexity_proofs._engine import Settings, check_claim
+from convexity_proofs._report import THEME, render_verdict
+from convexity_proofs._values import Claim, Verdict
+
+__all__ = [
+    "assert_affine",
+    "assert_claim",
+    "assert_concave",
+    "assert_convex",
+    "assert_invariant",
+    "assert_not_concave",
+    "assert_not_convex",
+    "assert_strictly_convex",
+    "report_text",
+]
+
+DEFAULT_TIMEOUT = 60.0
+
+
+def report_text(verdict: Verdict, *, width: int = 100, verbose: bool = False) -> str:
+    """The CLI's report for one verdict as plain text (no colour, fixed width).
+
+    Test output is read in logs and CI pages where escape codes are noise and the
+    terminal width is unknown, so the width is fixed and colour is off; otherwise the
+    console is configured like the CLI's, so the text is the same.
+    """
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        color_system=None,
+        theme=THEME,
+        highlight=False,
+        force_terminal=False,
+        force_jupyter=False,
+    )
+    console.print(render_verdict(verdict, verbose=verbose))
+    return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+
+
+def _require(verdict: Verdict) -> Verdict:
+    __tracebackhide__ = True
+    if not verdict.passed:
+        raise AssertionError(report_text(verdict))
+    return verdict
+
+
+def assert_claim(claim: Claim, *, timeout: float | None = DEFAULT_TIMEOUT) -> Verdict:
+    """Settle a :class:`Claim` (say from :func:`~convexity_proofs.load_claims`); fail unless
+    it meets its expectation (``expect = "fails"`` claims pass when refuted)."""
+    __tracebackhide__ = True
+    return _require(check_claim(claim, Settings(timeout=timeout)))
+
+
+def _assert(
+    helper: str,
+    function: str,
+    variables: Sequence[str] | None,
+    prop: str,
+    *,
+    domain: Mapping[str, Any] | None,
+    substitution: Mapping[str, str] | None = None,
+    timeout: float | None,
+) -> Verdict:
+    __tracebackhide__ = True
+    # The claim is named after the helper: the name titles the report and seeds the
+    # searches, so the same assertion finds the same witness on every run.
+    verdict = check(
+        function, variables, prop, domain, substitution, name=helper, timeout=timeout
+    )
+    return _require(verdict)
+
+
+def assert_convex(
+    function: str,
+    variables: Sequence[str],
+    *,
+    domain: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Verdict:
+    """Fail unless ``function`` is proved convex in ``variables`` (other symbols are
+    parameters: the claim must hold for each of their values)."""
+    __tracebackhide__ = True
+    return _assert(
+        "assert_convex", function, variables, "convex", domain=domain, timeout=timeout
+    )
+
+
+def assert_concave(
+    function: str,
+    variables: Sequence[str],
+    *,
+    domain: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Verdict:
+    """Fail unless ``function`` is proved concave in ``variables``."""
+    __tracebackhide__ = True
+    return _assert(
+        "assert_concave", function, variables, "concave", domain=domain, timeout=timeout
+    )
+
+
+def assert_strictly_convex(
+    function: str,
+    variables: Sequence[str],
+    *,
+    domain: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Verdict:
+    """Fail unless ``function`` is proved strictly convex in ``variables``."""
+    __tracebackhide__ = True
+    return _assert(
+        "assert_strictly_convex",
+        function,
+        variables,
+        "strictly-convex",
+        domain=domain,
+        timeout=timeout,
+    )
+
+
+def assert_affine(
+    function: str,
+    variables: Sequence[str],
+    *,
+    domain: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Verdict:
+    """Fail unless ``function`` is proved affine (both convex and concave) in ``variables``."""
+    __tracebackhide__ = True
+    return _assert("assert_affine", function, variables, "affine", domain=domain, timeout=timeout)
+
+
+def assert_not_convex(
+    function: str,
+    variables: Sequence[str],
+    *,
+    domain: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Verdict:
+    """Fail unless a certified witness shows ``function`` is not convex in ``variables``.
+
+    Not finding a proof of convexity is not enough: the verdict must be a witness.
+    """
+    __tracebackhide__ = True
+    return _assert(
+        "assert_not_convex", function, variables, "nonconvex", domain=domain, timeout=timeout
+    )
+
+
+def assert_not_concave(
+    function: str,
+    variables: Sequence[str],
+    *,
+    domain: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Verdict:
+    """Fail unless a certified witness shows ``function`` is not concave in ``variables``."""
+    __tracebackhide__ = True
+    return _assert(
+        "assert_not_concave", function, variables, "nonconcave", domain=domain, timeout=timeout
+    )
+
+
+def assert_invariant(
+    function: str,
+    substitution: Mapping[str, str],
+    *,
+    domain: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Verdict:
+    """Fail unless ``substitution`` (applied simultaneously, e.g. ``{"w1": "w2", "w2":
+    "w1"}``) is proved to leave ``function`` unchanged."""
+    __tracebackhide__ = True
+    return _assert(
+        "assert_invariant",
+        function,
+        None,
+        "invariant",
+        domain=domain,
+        substitution=substitution,
+        timeout=timeout,
+    )
