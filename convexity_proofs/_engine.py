@@ -28,6 +28,7 @@ import numpy as np
 import sympy
 
 from convexity_proofs import _intervals
+from convexity_proofs._brief import brief
 from convexity_proofs._numeric import Program, compile_program
 from convexity_proofs._values import (
     Attempt,
@@ -138,7 +139,7 @@ def _prove_curvature(ctx: _Context, sign: int) -> _Settled | None:
     if want and analysis.step is not None:
         return _Settled(Status.PROVED, (analysis.step,))
     if analysis.curvature is composition.Curvature.UNKNOWN:
-        culprit = sympy.sstr(analysis.culprit)[:100] if analysis.culprit is not None else "?"
+        culprit = brief(analysis.culprit, 100) if analysis.culprit is not None else "?"
         ctx.note("composition rules", f"no rule for {culprit}: {analysis.why}")
     else:
         ctx.note("composition rules", f"the rules show the function is {analysis.curvature.value}")
@@ -446,7 +447,7 @@ def _affine(
     if analysis.curvature.is_affine:
         step = analysis.step or ProofStep(
             rule="affine",
-            subject=sympy.sstr(ctx.f)[:120],
+            subject=brief(ctx.f, 120),
             reason="the function is a constant or a variable",
         )
         return Status.PROVED, (step,), None, ()

@@ -17,8 +17,10 @@ the claim and the field.  The seconds per claim come from the ``convexity_timeou
 option (default 60).
 
 Module-level imports are kept to pytest and the standard library: this module is
-loaded in every pytest run of an environment where the package is installed, and the
-engine (SymPy, NumPy) is imported only when a claim file is actually collected.
+loaded in every pytest run of an environment where the package is installed, so the
+engine is imported only when a claim file is collected.  (Importing this module still
+runs ``convexity_proofs/__init__.py``, which imports the engine eagerly; a lazy
+``__init__`` would make the plugin free for runs that collect no claims.)
 """
 
 from __future__ import annotations
@@ -142,6 +144,50 @@ class ClaimFailed(Exception):
         self.verdict = verdict
 
 
+@dataclasses.dataclass(frozen=True)
+class _Crash:
+    """Where and, in one line, why: what pytest puts on summary lines and in junit
+    ``message`` attributes (the duck type of pytest's ``ReprFileLocation``)."""
+
+    path: str
+    lineno: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.lineno}: {self.message}"
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimFailureRepr:
+    """A failed claim as pytest shows it: the CLI's report, plus a one-line summary.
+
+    A bare string would also do, but then pytest repeats the whole report on the short
+    summary line (on CI, untrimmed) and in junit's ``message`` attribute.  Under
+    pytest-xdist the report travels as ``str(self)``, which is the same report text.
+    """
+
+    text: str
+    reprcrash: _Crash
+    #: ``--tb=line``: pytest prints ``reprcrash`` itself, so the report is left out.
+    one_line: bool = False
+
+    @classmethod
+    def of(cls, verdict: Verdict, *, one_line: bool = False) -> ClaimFailureRepr:
+        from convexity_proofs.testing import report_summary, report_text
+
+        claim = verdict.claim
+        crash = _Crash(claim.file or "", claim.line or 0, report_summary(verdict))
+        return cls(report_text(verdict), crash, one_line)
+
+    def toterminal(self, tw: Any) -> None:
+        if not self.one_line:
+            for line in self.text.splitlines():
+                tw.line(line)
+
+    def __str__(self) -> str:
+        return str(self.reprcrash) if self.one_line else self.text
+
+
 class ClaimFile(pytest.File):
     """One claim file: its claims, in file order, are its items."""
 
@@ -162,8 +208,10 @@ class ClaimFile(pytest.File):
 
     def _shown_path(self) -> str:
         rootpath = self.config.rootpath
-        return str(self.path.relative_to(rootpath)) if self.path.is_relative_to(rootpath) else str(
-            self.path
+        return (
+            str(self.path.relative_to(rootpath))
+            if self.path.is_relative_to(rootpath)
+            else str(self.path)
         )
 
     def repr_failure(  # type: ignore[override]
@@ -197,12 +245,11 @@ class ClaimItem(pytest.Item):
 
     def repr_failure(  # type: ignore[override]
         self, excinfo: ExceptionInfo[BaseException], style: Any = None
-    ) -> str | TerminalRepr:
+    ) -> str | TerminalRepr | ClaimFailureRepr:
         """The CLI's report for the verdict (witness, proof or attempts), not a traceback."""
         if isinstance(excinfo.value, ClaimFailed):
-            from convexity_proofs.testing import report_text
-
-            return report_text(excinfo.value.verdict)
+            one_line = self.config.getoption("tbstyle", "auto") == "line"
+            return ClaimFailureRepr.of(excinfo.value.verdict, one_line=one_line)
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

@@ -1,17 +1,17 @@
 """Assertions for ordinary tests: ``assert_convex("x**2", ["x"])`` and friends.
 
 Each helper settles one claim with :func:`convexity_proofs.check` and, when the claim
-does not meet its expectation, raises :class:`AssertionError` whose message is the same
-report ``convexity-check`` prints (the witness, the proof, or what was tried), so a
-failing test shows *why* instead of ``assert False``.  On success the
+does not meet its expectation, raises :class:`AssertionError` whose message is a one-line
+summary followed by the report ``convexity-check`` prints (the witness, the proof, or
+what was tried), so a failing test shows *why* instead of ``assert False``.  On success the
 :class:`~convexity_proofs.Verdict` is returned for further inspection.
 
 Input that is not a valid claim (an unknown symbol, a bad domain) raises
 :class:`~convexity_proofs.errors.ClaimError`, not :class:`AssertionError`: that is a
 bug in the test, not a failed claim.
 
-:func:`report_text` is the one place where a verdict becomes plain text; the pytest
-plugin uses it too.
+:func:`report_text` and :func:`report_summary` are the one place where a verdict becomes
+plain text; the pytest plugin uses them too.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ __all__ = [
     "assert_not_concave",
     "assert_not_convex",
     "assert_strictly_convex",
+    "report_summary",
     "report_text",
 ]
 
@@ -62,10 +63,23 @@ def report_text(verdict: Verdict, *, width: int = 100, verbose: bool = False) ->
     return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
 
 
+def report_summary(verdict: Verdict) -> str:
+    """One line: what the verdict found against what the claim expected.
+
+    pytest puts the first line of a failure on its short summary line; a box-drawing
+    border there says nothing, this says what happened.
+    """
+    claim = verdict.claim
+    how = f" ({verdict.witness.kind} witness)" if verdict.witness is not None else ""
+    return f"{claim.property} claim {verdict.status}{how}, expected to {claim.expect.value[:-1]}"
+
+
 def _require(verdict: Verdict) -> Verdict:
     __tracebackhide__ = True
     if not verdict.passed:
-        raise AssertionError(report_text(verdict))
+        # The summary first: pytest shows it after "AssertionError: " and on the short
+        # summary line; the report starts on its own line so its box stays aligned.
+        raise AssertionError(f"{report_summary(verdict)}\n{report_text(verdict)}")
     return verdict
 
 
@@ -89,9 +103,7 @@ def _assert(
     __tracebackhide__ = True
     # The claim is named after the helper: the name titles the report and seeds the
     # searches, so the same assertion finds the same witness on every run.
-    verdict = check(
-        function, variables, prop, domain, substitution, name=helper, timeout=timeout
-    )
+    verdict = check(function, variables, prop, domain, substitution, name=helper, timeout=timeout)
     return _require(verdict)
 
 
@@ -105,9 +117,7 @@ def assert_convex(
     """Fail unless ``function`` is proved convex in ``variables`` (other symbols are
     parameters: the claim must hold for each of their values)."""
     __tracebackhide__ = True
-    return _assert(
-        "assert_convex", function, variables, "convex", domain=domain, timeout=timeout
-    )
+    return _assert("assert_convex", function, variables, "convex", domain=domain, timeout=timeout)
 
 
 def assert_concave(
@@ -119,9 +129,7 @@ def assert_concave(
 ) -> Verdict:
     """Fail unless ``function`` is proved concave in ``variables``."""
     __tracebackhide__ = True
-    return _assert(
-        "assert_concave", function, variables, "concave", domain=domain, timeout=timeout
-    )
+    return _assert("assert_concave", function, variables, "concave", domain=domain, timeout=timeout)
 
 
 def assert_strictly_convex(

@@ -130,6 +130,7 @@ def test_piecewise() -> None:
         (1, sympy.Or(sympy.And(x >= 0, sympy.Not(y > 1)), z < 0)), (2, True)
     )
     assert parse_expression("Piecewise((x, True))") == x
+    assert parse_expression("Piecewise((x, 1 < 2), (0, True))") == x
 
 
 @pytest.mark.parametrize(
@@ -300,7 +301,12 @@ def test_result_is_an_expr() -> None:
         ("\u03b1 + 1", r"character '\u03b1' \(U\+03B1\)"),
         ("\uff58", "character"),  # fullwidth x: Python would normalise it to x
         ("x\x00", "U\\+0000"),
-        ("Piecewise((1, sqrt(-1) < 1), (0, True))", "could not build"),
+        ("Piecewise((1, sqrt(-1) < x), (0, True))", "could not build"),
+        (
+            "Piecewise((1, logsumexp(422) >= logsumexp(2, 422)), (0, True))",
+            "compares constants",
+        ),
+        ("Piecewise((1, x > 0 and pi > E), (0, True))", "compares constants"),
         ("max(sqrt(-1), x)", "could not build"),
     ],
 )
@@ -541,7 +547,14 @@ def _extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 _expressions = st.recursive(_leaves, _extend, max_leaves=8)
-_settings = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run, so that CI cannot stumble on a new one
+# of SymPy's slow corners by chance.
+_settings = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @_settings

@@ -20,6 +20,7 @@ from enum import Enum
 import sympy
 
 from convexity_proofs import _intervals
+from convexity_proofs._brief import brief as _show
 from convexity_proofs._values import Condition, Domain, ProofStep
 from convexity_proofs.provers.atoms import Atom, When, match_atom
 
@@ -308,11 +309,6 @@ def _sign_holds(expr: sympy.Expr, sign: str, domains: Mapping[sympy.Symbol, Doma
         "nonzero": box.excludes_zero,
     }
     return bool(checks[sign]())
-
-
-def _show(expr: sympy.Expr, limit: int = 120) -> str:
-    text = sympy.sstr(expr)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def analyse(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sympy
 
+from convexity_proofs._brief import brief
 from convexity_proofs._values import Condition, ProofStep
 
 #: Expanding a difference bigger than this (in operations) is not attempted.
@@ -43,11 +44,11 @@ def prove_invariant(
 ) -> ProofStep | None:
     """A proof that ``expr`` is unchanged by the substitution, or ``None``."""
     image = substitute(expr, substitution)
-    shown = ", ".join(f"{s} -> {sympy.sstr(v)}" for s, v in substitution)
+    shown = ", ".join(f"{s} -> {brief(v, 40)}" for s, v in substitution)
     if image == expr:
         return ProofStep(
             rule="identity after substitution",
-            subject=sympy.sstr(expr)[:120],
+            subject=brief(expr, 120),
             reason=f"substituting {shown} gives the same expression up to the order of sums "
             "and products",
             conditions=(
@@ -68,7 +69,7 @@ def prove_invariant(
         if zero:
             return ProofStep(
                 rule="identity after substitution",
-                subject=sympy.sstr(expr)[:120],
+                subject=brief(expr, 120),
                 reason=f"substituting {shown} leaves the function unchanged: the difference "
                 f"is 0 by {method}",
                 conditions=(Condition("f(θ) − f(σ(θ)) = 0", method),),

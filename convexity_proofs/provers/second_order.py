@@ -22,6 +22,7 @@ from fractions import Fraction
 import sympy
 
 from convexity_proofs import _intervals
+from convexity_proofs._brief import brief
 from convexity_proofs._psd import definiteness
 from convexity_proofs._values import Condition, Domain, ProofStep
 from convexity_proofs.provers.univariate import rational_sign
@@ -124,7 +125,7 @@ def quadratic(
             hessian[i][j] += c
             hessian[j][i] += c
     result = definiteness(hessian)
-    subject = sympy.sstr(expr)[:120]
+    subject = brief(expr, 120)
     if not result.psd:
         direction = dict(zip(variables, result.negative_direction or (), strict=True))
         return SecondOrderResult(
@@ -164,8 +165,8 @@ def univariate(
     second = sympy.diff(expr, x, 2)
     if second.has(sympy.Derivative, sympy.Subs) or not is_smooth(second):
         return None
-    subject = sympy.sstr(expr)[:120]
-    shown = sympy.sstr(second)[:120]
+    subject = brief(expr, 120)
+    shown = brief(second, 120)
     parameters = second.free_symbols - {x}
     if not parameters:
         exact = rational_sign(second, x, domains.get(x) or _real())

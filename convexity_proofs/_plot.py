@@ -1,0 +1,574 @@
+"""Pictures of verdicts, for people: a witness drawn is a witness understood.
+
+A certified counterexample is a handful of exact rationals; seeing the function rise
+above its chord, or bend away from its tangent, makes it obvious *why* the claim fails.
+Every curve here is evaluated in floats with :mod:`convexity_proofs._numeric`: a
+picture illustrates a verdict, it never decides one (that was certified elsewhere).
+
+matplotlib is an optional extra (``pip install 'convexity-proofs[plot]'``), so it is
+imported only inside :func:`write_plots`, and only the object-oriented API is used
+(``Figure`` with the Agg/SVG canvases, never ``pyplot``): no global backend is set and
+nothing is left open.  Output is byte-for-byte reproducible: no dates or versions in
+the metadata and a fixed SVG id salt, so plots can be committed and diffed.
+
+What is drawn for each verdict (the first rule that applies wins):
+
+* a witness — the refuting witness of a refuted claim, else the first segment or
+  curvature witness in the proof steps of a proved ``neither``/``nonconvex``/... claim:
+
+  - :class:`SegmentWitness`: f along the segment from b (s = 0) to a (s = 1), its chord
+    and the gap at s = t; a contour panel of f around the segment for two variables;
+  - :class:`CurvatureWitness`: f along the line point + s·direction, its tangent and
+    its second-order Taylor parabola; a contour panel with the point and the direction
+    for two variables;
+  - :class:`PointWitness` (an invariance counterexample): nothing, since a single point
+    where two expressions differ has no shape worth a picture;
+
+* a one-variable claim settled by a proof (proved, or refuted by a proof of the
+  opposite property), other than ``invariant``: f and f'' on an interval inside the
+  variable's domain, with every parameter fixed at a simple value of its domain
+  (1 or −1 when allowed), stated in the figure;
+* anything else (``unknown``, proofs about several variables, invariance): nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from convexity_proofs._numeric import Program, compile_program
+from convexity_proofs._parser import make_symbol
+from convexity_proofs._values import (
+    Claim,
+    CurvatureWitness,
+    Domain,
+    ProofStep,
+    Property,
+    SegmentWitness,
+    Status,
+    Verdict,
+    format_number,
+)
+from convexity_proofs.errors import ConvexityProofsError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+INSTALL_HINT = "plots need matplotlib: pip install 'convexity-proofs[plot]'"
+
+FIGSIZE = (8.0, 4.5)
+DPI = 100
+#: Samples along a line, and per side of a contour grid: smooth enough, still fast.
+LINE_SAMPLES = 401
+GRID_SAMPLES = 161
+#: Half-length of the line drawn through a curvature witness, in units of ``direction``.
+CURVATURE_HALF_LENGTH = 1.0
+#: Width of the window shown for a variable with a one-sided or no bound.
+DEFAULT_WIDTH = 4.0
+
+#: Scoped (``rc_context``) settings: readable type, a light grid, reproducible SVG ids.
+_STYLE: dict[str, Any] = {
+    "font.size": 10,
+    "axes.titlesize": 10.5,
+    "axes.labelsize": 10,
+    "legend.fontsize": 8.5,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "figure.titlesize": 12,
+    "axes.grid": True,
+    "grid.alpha": 0.35,
+    "grid.linestyle": ":",
+    "svg.hashsalt": "convexity-proofs",
+    "svg.fonttype": "path",
+}
+_PNG_METADATA: dict[str, Any] = {"Software": None}
+_SVG_METADATA: dict[str, Any] = {"Date": None}
+
+_CURVE = "#1f4e99"
+_CHORD = "#d95f02"
+_MARK = "#c1121f"
+_MAX_TITLE = 90
+
+Assignment = tuple[tuple[str, Fraction], ...]
+
+
+class PlotUnavailable(ConvexityProofsError):
+    """Plots were asked for but matplotlib (the ``plot`` extra) is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(INSTALL_HINT)
+
+
+# --- the entry point ------------------------------------------------------------------
+
+
+def write_plots(verdicts: Sequence[Verdict], directory: Path) -> list[Path]:
+    """Draw each verdict that has something to show; return the files written.
+
+    For a claim named ``n`` the files are ``n.png`` and ``n.svg`` (the name sanitised to
+    ``[A-Za-z0-9._-]``; a repeated name gets ``-2``, ``-3``... in verdict order).  The
+    paths come back in verdict order, PNG before SVG; verdicts with nothing to draw
+    (see the module docstring) are skipped.  ``directory`` is created if needed.
+
+    Raises :class:`PlotUnavailable` when matplotlib is not installed, before touching
+    the file system.
+    """
+    matplotlib, figure_class = _load_matplotlib()
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    used: set[str] = set()
+    with matplotlib.rc_context(_STYLE):
+        for verdict in verdicts:
+            stem = _unique_stem(verdict.claim.name, used)
+            fig = figure_class(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+            if not draw_verdict(fig, verdict):
+                continue
+            used.add(stem)
+            for suffix, metadata in ((".png", _PNG_METADATA), (".svg", _SVG_METADATA)):
+                path = directory / f"{stem}{suffix}"
+                fig.savefig(path, format=suffix[1:], dpi=DPI, metadata=metadata)
+                written.append(path)
+    return written
+
+
+def _load_matplotlib() -> tuple[Any, type[Figure]]:
+    """matplotlib and its ``Figure``, imported now: plotting is an optional extra."""
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+    except ImportError as err:
+        raise PlotUnavailable() from err
+    return matplotlib, Figure
+
+
+def _unique_stem(name: str, used: set[str]) -> str:
+    """A safe file stem: no separators, no leading dot, never a name already written."""
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", name).lstrip(".") or "claim"
+    candidate, n = stem, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{stem}-{n}"
+    return candidate
+
+
+def draw_verdict(fig: Figure, verdict: Verdict) -> bool:
+    """Draw ``verdict`` on ``fig``; False when there is nothing worth drawing."""
+    claim = verdict.claim
+    witness = _witness_to_draw(verdict)
+    if isinstance(witness, SegmentWitness):
+        return _draw_segment(fig, verdict, witness)
+    if isinstance(witness, CurvatureWitness):
+        return _draw_curvature(fig, verdict, witness)
+    settled_by_proof = verdict.status is Status.PROVED or (
+        verdict.status is Status.REFUTED and verdict.witness is None
+    )
+    if settled_by_proof and len(claim.variables) == 1 and claim.property != Property.INVARIANT:
+        return _draw_function(fig, verdict)
+    return False
+
+
+def _witness_to_draw(verdict: Verdict) -> SegmentWitness | CurvatureWitness | None:
+    """The refuting witness, else the first drawable witness of the proof steps."""
+    if verdict.status is Status.REFUTED:
+        w = verdict.witness
+        return w if isinstance(w, SegmentWitness | CurvatureWitness) else None
+    if verdict.status is Status.PROVED:
+        for step in _walk(verdict.proof):
+            if isinstance(step.witness, SegmentWitness | CurvatureWitness):
+                return step.witness
+    return None
+
+
+def _walk(steps: Iterable[ProofStep]) -> Iterable[ProofStep]:
+    """Proof steps depth-first, in the order a reader meets them."""
+    for step in steps:
+        yield step
+        yield from _walk(step.children)
+
+
+# --- float evaluation of the claim's function -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Restricted:
+    """f with its parameters fixed, evaluated in floats on rows of variable values."""
+
+    program: Program
+    fixed: np.ndarray
+
+    @classmethod
+    def build(
+        cls, claim: Claim, variables: Sequence[str], parameters: Assignment
+    ) -> _Restricted | None:
+        inputs = [make_symbol(n) for n in variables] + [make_symbol(n) for n, _ in parameters]
+        program = compile_program(claim.function, inputs)
+        if program is None:
+            return None
+        return cls(program, np.array([float(v) for _, v in parameters], dtype=float))
+
+    def _full(self, x: np.ndarray) -> np.ndarray:
+        fixed = np.broadcast_to(self.fixed, (x.shape[0], self.fixed.size))
+        return np.hstack([x, fixed])
+
+    def values(self, x: np.ndarray) -> np.ndarray:
+        """f at each row of ``x``; non-finite values become NaN (gaps in the plot)."""
+        out = self.program.values(self._full(x))
+        return np.where(np.isfinite(out), out, np.nan)
+
+    def jets(self, x: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(f, f', f'') of s ↦ f(x + s·v) at s = 0, per row."""
+        zeros = np.zeros((x.shape[0], self.fixed.size))
+        f, d1, d2 = self.program.jets(self._full(x), np.hstack([v, zeros]))
+        return tuple(np.where(np.isfinite(a), a, np.nan) for a in (f, d1, d2))
+
+
+def _vector(assignment: Assignment) -> np.ndarray:
+    return np.array([float(v) for _, v in assignment], dtype=float)
+
+
+def _names(assignment: Assignment) -> list[str]:
+    return [n for n, _ in assignment]
+
+
+# --- segment witnesses ----------------------------------------------------------------
+
+_RELATION_CAPTION = {
+    ">": "f rises above its chord",
+    "<": "f falls below its chord",
+    "=": "f lies on its chord",
+}
+
+
+def _draw_segment(fig: Figure, verdict: Verdict, w: SegmentWitness) -> bool:
+    """f along b → a against its chord, and the gap at s = t that settles the claim."""
+    names = _names(w.a)
+    fn = _Restricted.build(verdict.claim, names, w.parameters)
+    if fn is None:
+        return False
+    a, b = _vector(w.a), _vector(w.b)
+    s = np.linspace(0.0, 1.0, LINE_SAMPLES)
+    along = fn.values(b + s[:, None] * (a - b))
+    if not np.isfinite(along).any():
+        return False
+    fb, fa = along[0], along[-1]
+    t = float(w.t)
+
+    axes = _panels(fig, contour=len(names) == 2)
+    ax = axes[0]
+    ax.plot(s, along, color=_CURVE, lw=2, label="f(b + s·(a − b))")
+    ax.plot([0, 1], [fb, fa], color=_CHORD, lw=1.6, ls="--", label="chord from f(b) to f(a)")
+    ax.plot([0, 1], [fb, fa], "o", color=_CHORD, ms=5)
+    ax.vlines(t, min(w.at_t, w.chord), max(w.at_t, w.chord), color=_MARK, lw=1.2, ls=":")
+    # Above the legend (zorder 5): the marks at s = t are the point of the picture.
+    ax.plot([t], [w.chord], "s", color=_CHORD, mfc="white", ms=7, zorder=6, label="chord at s = t")
+    ax.plot([t], [w.at_t], "o", color=_MARK, ms=7, zorder=6, label="f at s = t")
+    ax.set_xlim(-0.03, 1.03)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0\n(b)", "0.25", "0.5", "0.75", "1\n(a)"])
+    ax.set_xlabel("s  (the point b + s·(a − b))")
+    ax.set_ylabel("f")
+    ax.set_title(
+        f"{_RELATION_CAPTION[w.relation]}: at t = {format_number(w.t)}, "
+        f"{_num(w.at_t)} {w.relation} {_num(w.chord)}"
+    )
+    ax.legend(loc="best", framealpha=0.9)
+
+    if len(axes) == 2:
+        box = _box_around([a, b], verdict.claim, names)
+        _contour(axes[1], fn, box, names)
+        axes[1].plot([b[0], a[0]], [b[1], a[1]], color="white", lw=3.2, solid_capstyle="round")
+        axes[1].plot([b[0], a[0]], [b[1], a[1]], color=_CHORD, lw=1.6)
+        mid = b + t * (a - b)
+        axes[1].plot(*mid, "o", color=_MARK, ms=6, mec="white")
+        for point, label in ((a, "a"), (b, "b")):
+            axes[1].plot(*point, "o", color="black", ms=6, mec="white")
+            axes[1].annotate(label, point, xytext=(5, 5), textcoords="offset points", weight="bold")
+        axes[1].set_title("f around the segment (t marked)")
+
+    details = f"a: {_point(w.a)}  |  b: {_point(w.b)}  |  t = {_exact(w.t)}"
+    if w.argument == "permutation" and w.swap:
+        details += f"  (b is a with {w.swap}, so f(a) = f(b))"
+    _frame(fig, verdict, details, w.parameters)
+    return True
+
+
+# --- curvature witnesses --------------------------------------------------------------
+
+_SIGN_CAPTION = {
+    "<0": ("curves downward", "< 0"),
+    ">0": ("curves upward", "> 0"),
+    "!=0": ("curves", "≠ 0"),
+}
+
+
+def _draw_curvature(fig: Figure, verdict: Verdict, w: CurvatureWitness) -> bool:
+    """f along the line through the point, against its tangent and Taylor parabola."""
+    names = _names(w.point)
+    fn = _Restricted.build(verdict.claim, names, w.parameters)
+    if fn is None:
+        return False
+    p, d = _vector(w.point), _vector(w.direction)
+    lo, hi = _line_range(verdict.claim, names, p, d, CURVATURE_HALF_LENGTH)
+    if not hi > lo:
+        return False
+    s = np.linspace(lo, hi, LINE_SAMPLES)
+    along = fn.values(p + s[:, None] * d)
+    f0, d1, d2 = (float(v[0]) for v in fn.jets(p[None, :], d[None, :]))
+    if not np.isfinite(along).any() or not math.isfinite(f0):
+        return False
+    curvature = w.second_derivative if math.isfinite(w.second_derivative) else d2
+    tangent = f0 + d1 * s
+    taylor = tangent + curvature * s * s / 2
+
+    axes = _panels(fig, contour=len(names) == 2)
+    ax = axes[0]
+    ax.plot(s, along, color=_CURVE, lw=2, label="f(point + s·direction)")
+    ax.plot(s, taylor, color=_CHORD, lw=1.6, ls="--", label="f + f′·s + f″·s²/2")
+    ax.plot(s, tangent, color="0.45", lw=1.1, ls=":", label="tangent f + f′·s")
+    ax.plot([0], [f0], "o", color=_MARK, ms=7, zorder=6, label="the point (s = 0)")
+    _keep_in_view(ax, along, taylor)
+    ax.set_xlabel("s  (the point + s·direction)")
+    ax.set_ylabel("f")
+    word, relation = _SIGN_CAPTION.get(w.sign, _SIGN_CAPTION["!=0"])
+    ax.set_title(f"f {word}: f″ = {_num(curvature)} {relation}")
+    ax.legend(loc="best", framealpha=0.9)
+
+    if len(axes) == 2:
+        ends = [p + lo * d, p + hi * d]
+        box = _box_around([p, *ends], verdict.claim, names)
+        _contour(axes[1], fn, box, names)
+        axes[1].plot(*np.array(ends).T, color="white", lw=1.2, ls="--")
+        axes[1].annotate(
+            "",
+            xy=tuple(p + hi * d),
+            xytext=tuple(p),
+            arrowprops={"arrowstyle": "-|>", "color": _CHORD, "lw": 2, "mutation_scale": 16},
+        )
+        axes[1].plot(*p, "o", color=_MARK, ms=7, mec="white")
+        axes[1].set_title("f around the point (arrow: direction)")
+
+    details = f"point: {_point(w.point)}  |  direction: {_point(w.direction)}"
+    _frame(fig, verdict, details, w.parameters)
+    return True
+
+
+def _keep_in_view(ax: Axes, along: np.ndarray, taylor: np.ndarray) -> None:
+    """Fit the y-range to f, letting the parabola run off rather than flatten f."""
+    finite = along[np.isfinite(along)]
+    lo, hi = float(finite.min()), float(finite.max())
+    near = taylor[np.isfinite(taylor)]
+    lo, hi = min(lo, float(near.min())), max(hi, float(near.max()))
+    span = hi - lo
+    f_span = float(finite.max() - finite.min())
+    if f_span > 0 and span > 4 * f_span:  # a steep parabola would squash f to a line
+        lo, hi, span = float(finite.min()), float(finite.max()), f_span
+    pad = 0.08 * span if span > 0 else 1.0
+    ax.set_ylim(lo - pad, hi + pad)
+
+
+# --- one-variable claims settled by a proof -------------------------------------------
+
+
+def _draw_function(fig: Figure, verdict: Verdict) -> bool:
+    """f and f'' of a one-variable claim, parameters at simple values of their domains."""
+    claim = verdict.claim
+    (x,) = claim.variables
+    parameters = tuple((s.name, _simple_value(claim.domain_of(s))) for s in claim.parameters)
+    fn = _Restricted.build(claim, [x.name], parameters)
+    if fn is None:
+        return False
+    lo, hi = _domain_window(claim.domain_of(x), -DEFAULT_WIDTH * 0.75, DEFAULT_WIDTH * 0.75)
+    grid = np.linspace(lo, hi, LINE_SAMPLES)[:, None]
+    f, _, d2 = fn.jets(grid, np.ones_like(grid))
+    if not np.isfinite(f).any():
+        return False
+
+    left, right = _panels(fig, contour=True)
+    left.plot(grid[:, 0], f, color=_CURVE, lw=2)
+    _robust_ylim(left, f, include_zero=False)
+    left.set_xlabel(x.name)
+    left.set_ylabel(f"f({x.name})")
+    left.set_title("f")
+    right.axhline(0, color="0.3", lw=0.9)
+    right.plot(grid[:, 0], d2, color=_CHORD, lw=2)
+    right.fill_between(grid[:, 0], 0, d2, where=np.isfinite(d2), color=_CHORD, alpha=0.15)
+    _robust_ylim(right, d2, include_zero=True)
+    right.set_xlabel(x.name)
+    right.set_ylabel(f"f″({x.name})")
+    right.set_title("f″ (floats, for illustration)")
+    if verdict.status is Status.PROVED:
+        details = f"proved {claim.property}"
+    else:
+        details = f"'{claim.property}' refuted by a proof of the opposite"
+    _frame(fig, verdict, details, parameters)
+    return True
+
+
+def _robust_ylim(ax: Axes, values: np.ndarray, *, include_zero: bool) -> None:
+    """The full range, unless a blow-up near a domain edge would flatten the rest."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return
+    lo, hi = float(finite.min()), float(finite.max())
+    r_lo, r_hi = (float(q) for q in np.percentile(finite, [5, 95]))
+    if r_hi > r_lo and hi - lo > 4 * (r_hi - r_lo):
+        spread = r_hi - r_lo
+        lo, hi = max(lo, r_lo - 0.5 * spread), min(hi, r_hi + 0.5 * spread)
+    if include_zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    pad = 0.06 * (hi - lo) if hi > lo else 1.0
+    ax.set_ylim(lo - pad, hi + pad)
+
+
+def _simple_value(domain: Domain) -> Fraction:
+    """A memorable value inside ``domain`` (1, −1, 0, else the midpoint) for a parameter."""
+    for q in (Fraction(1), Fraction(-1), Fraction(0)):
+        if domain.contains(q):
+            return q
+    lo, hi = domain.lo, domain.hi
+    if lo is not None and hi is not None:
+        return (lo + hi) / 2
+    return (lo + 1) if lo is not None else (hi - 1)  # type: ignore[operator]
+
+
+def _domain_window(domain: Domain, lo: float, hi: float) -> tuple[float, float]:
+    """[lo, hi] moved and clipped inside ``domain``, stepping off any open end."""
+    dlo = float(domain.lo) if domain.lo is not None else None
+    dhi = float(domain.hi) if domain.hi is not None else None
+    if dlo is not None and dhi is not None:
+        lo, hi = dlo, dhi
+    elif dlo is not None:
+        lo, hi = dlo, dlo + DEFAULT_WIDTH
+    elif dhi is not None:
+        lo, hi = dhi - DEFAULT_WIDTH, dhi
+    step = 0.0025 * (hi - lo)
+    if domain.lo_open and dlo is not None:
+        lo += step
+    if domain.hi_open and dhi is not None:
+        hi -= step
+    return lo, hi
+
+
+# --- geometry: windows inside the domains ---------------------------------------------
+
+
+def _line_range(
+    claim: Claim, names: Sequence[str], p: np.ndarray, d: np.ndarray, half: float
+) -> tuple[float, float]:
+    """[−half, half] shrunk so that p + s·d stays inside every variable's domain."""
+    lo, hi = -half, half
+    for name, pi, di in zip(names, p, d, strict=True):
+        if di == 0:
+            continue
+        dom = claim.domain_of(make_symbol(name))
+        for bound, is_open, is_lower in ((dom.lo, dom.lo_open, True), (dom.hi, dom.hi_open, False)):
+            if bound is None:
+                continue
+            edge = (float(bound) - pi) / di * (0.995 if is_open else 1.0)
+            # A lower bound with d > 0 (or an upper one with d < 0) limits s from below.
+            if is_lower == (di > 0):
+                lo = max(lo, edge)
+            else:
+                hi = min(hi, edge)
+    return lo, hi
+
+
+_Box = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _box_around(points: Sequence[np.ndarray], claim: Claim, names: Sequence[str]) -> _Box:
+    """A square-ish window around ``points`` (two coordinates), clipped to the domains."""
+    pts = np.array(points)
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    span = max(float((hi - lo).max()), 1.0)
+    centre = (lo + hi) / 2
+    box = []
+    for i, name in enumerate(names):
+        w_lo, w_hi = centre[i] - 0.8 * span, centre[i] + 0.8 * span
+        dom = claim.domain_of(make_symbol(name))
+        d_lo, d_hi = _domain_window(dom, w_lo, w_hi)
+        if dom.lo is not None:
+            w_lo = max(w_lo, d_lo)
+        if dom.hi is not None:
+            w_hi = min(w_hi, d_hi)
+        box.append((w_lo, w_hi))
+    return box[0], box[1]
+
+
+def _contour(ax: Axes, fn: _Restricted, box: _Box, names: Sequence[str]) -> None:
+    """Filled contours of f over ``box``; levels ignore the extreme 2% so detail shows."""
+    from matplotlib.ticker import MaxNLocator
+
+    (x_lo, x_hi), (y_lo, y_hi) = box
+    gx, gy = np.meshgrid(
+        np.linspace(x_lo, x_hi, GRID_SAMPLES), np.linspace(y_lo, y_hi, GRID_SAMPLES)
+    )
+    z = fn.values(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    finite = z[np.isfinite(z)]
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    ax.grid(False)
+    if finite.size == 0:
+        return
+    lo, hi = np.percentile(finite, [2, 98])
+    if not hi > lo:
+        lo, hi = float(finite.min()), float(finite.max()) + 1e-12
+    levels = MaxNLocator(nbins=14).tick_values(lo, hi)
+    masked = np.ma.masked_invalid(z)
+    filled = ax.contourf(gx, gy, masked, levels=levels, cmap="viridis", extend="both")
+    ax.contour(gx, gy, masked, levels=levels[::3], colors="white", linewidths=0.5, alpha=0.6)
+    ax.figure.colorbar(filled, ax=ax, label="f", shrink=0.9)
+
+
+# --- figure furniture -----------------------------------------------------------------
+
+
+def _panels(fig: Figure, *, contour: bool) -> list[Axes]:
+    """One wide panel, or the line panel beside a second (contour) panel."""
+    if not contour:
+        return [fig.add_subplot()]
+    grid = fig.add_gridspec(1, 2, width_ratios=(1.15, 1))
+    return [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])]
+
+
+def _frame(fig: Figure, verdict: Verdict, details: str, parameters: Assignment) -> None:
+    """Title (claim, verdict, function) on top; the exact data underneath."""
+    claim = verdict.claim
+    verdict_text = f"{verdict.status} {claim.property}"
+    # Claim files may spread a long function over several lines: one line here.
+    function = _shorten(" ".join((claim.source or str(claim.function)).split()))
+    fig.suptitle(f"{claim.name}: {verdict_text}\nf = {function}", fontsize=11.5)
+    if parameters:
+        details += f"  |  parameters fixed: {_point(parameters)}"
+    fig.supxlabel(_shorten(details, 150), fontsize=8.5, color="0.25")
+
+
+def _point(assignment: Assignment) -> str:
+    """Exact coordinates as written in reports: ``w1 = 2, w2 = 3/4``."""
+    return ", ".join(f"{n} = {_exact(v)}" for n, v in assignment)
+
+
+def _exact(q: Fraction) -> str:
+    return str(format_number(q)).replace("-", "−")
+
+
+def _num(x: float) -> str:
+    """A float for a caption, with a typographic minus like the axes use."""
+    return f"{x:.4g}".replace("-", "−")
+
+
+def _shorten(text: str, limit: int = _MAX_TITLE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+__all__: list[str] = ["INSTALL_HINT", "PlotUnavailable", "draw_verdict", "write_plots"]
