@@ -17,6 +17,7 @@ from typing import Any
 import sympy
 
 from convexity_proofs._parser import make_symbol, parse_expression, parse_number
+from convexity_proofs._timelimit import hard_limit
 from convexity_proofs._values import (
     NAMED_DOMAINS,
     REAL,
@@ -26,7 +27,7 @@ from convexity_proofs._values import (
     Property,
     interval_domain,
 )
-from convexity_proofs.errors import ClaimError, ExpressionError
+from convexity_proofs.errors import CheckTimeout, ClaimError, ExpressionError
 
 #: Claim files larger than this are refused before they are parsed.
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -34,6 +35,9 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_CLAIMS = 1000
 #: A claim about more symbols than this is refused (the engine is not built for it).
 MAX_SYMBOLS = 5000
+#: Building one expression may take at most this long: SymPy's automatic evaluation
+#: can be made to run for minutes by a short hostile text.
+PARSE_SECONDS = 30.0
 
 _CLAIM_KEYS = {
     "name": "required",
@@ -200,9 +204,16 @@ def _enum(reader: _Reader, field: str, enum: type[Any], *, required: bool) -> An
 
 def _expression(reader: _Reader, field: str, text: str) -> sympy.Expr:
     try:
-        return parse_expression(text)
+        with hard_limit(PARSE_SECONDS):
+            return parse_expression(text)
     except ExpressionError as exc:
         raise reader.error(field, str(exc)) from None
+    except CheckTimeout:
+        raise reader.error(
+            field,
+            f"building this expression took longer than {PARSE_SECONDS:g} s; "
+            "simplify it or split the claim",
+        ) from None
 
 
 def _variables(

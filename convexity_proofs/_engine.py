@@ -15,12 +15,8 @@ Every property of the claim format is settled from these answers:
 
 from __future__ import annotations
 
-import signal
-import threading
 import time
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -30,6 +26,7 @@ import sympy
 from convexity_proofs import _intervals
 from convexity_proofs._brief import brief
 from convexity_proofs._numeric import Program, compile_program
+from convexity_proofs._timelimit import hard_limit
 from convexity_proofs._values import (
     Attempt,
     Claim,
@@ -487,30 +484,6 @@ def _invariant(
 # --- entry point --------------------------------------------------------------------
 
 
-@contextmanager
-def _hard_limit(seconds: float | None) -> Iterator[None]:
-    """A SIGALRM backstop for code that does not poll the deadline (SymPy internals)."""
-    usable = (
-        seconds is not None
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise CheckTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
     """Settle one claim: ``proved``, ``refuted`` (with a certified witness) or ``unknown``."""
     settings = settings or Settings()
@@ -520,7 +493,7 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
     deadline = Deadline.after(None if timeout is None else timeout * 0.9)
     ctx = _Context(claim, settings, deadline)
     try:
-        with _hard_limit(timeout):
+        with hard_limit(timeout):
             status, proof, witness, refuting = _property(ctx)
     except CheckTimeout:
         ctx.note("time limit", f"stopped after {timeout:g} s")

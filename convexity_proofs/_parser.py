@@ -131,6 +131,18 @@ def _light(func: type[sympy.Function]) -> Callable[[sympy.Expr], sympy.Expr]:
     return build
 
 
+def _light_lattice(func: type[sympy.Function]) -> Callable[..., sympy.Expr]:
+    """Max/Min: SymPy compares every pair of arguments, which on long sums takes
+    seconds to minutes; with a large argument they are built unevaluated."""
+
+    def build(*args: sympy.Expr) -> sympy.Expr:
+        if len(args) > 1 and any(_large(a) for a in args):
+            return func(*args, evaluate=False)
+        return func(*args)
+
+    return build
+
+
 _exp = _light(sympy.exp)
 _log = _light(sympy.log)
 
@@ -204,10 +216,10 @@ _FUNCTIONS: Final[dict[str, _Function]] = {
     "erf": _unary(_light(sympy.erf)),
     "abs": _unary(_light(sympy.Abs)),
     "Abs": _unary(_light(sympy.Abs)),
-    "max": _variadic(sympy.Max),
-    "Max": _variadic(sympy.Max),
-    "min": _variadic(sympy.Min),
-    "Min": _variadic(sympy.Min),
+    "max": _variadic(_light_lattice(sympy.Max)),
+    "Max": _variadic(_light_lattice(sympy.Max)),
+    "min": _variadic(_light_lattice(sympy.Min)),
+    "Min": _variadic(_light_lattice(sympy.Min)),
     "sigmoid": _unary(_sigmoid),
     "softplus": _unary(_softplus),
     "relu": _unary(_relu),

@@ -68,7 +68,7 @@ FIGSIZE = (8.0, 4.5)
 DPI = 100
 #: Samples along a line, and per side of a contour grid: smooth enough, still fast.
 LINE_SAMPLES = 401
-GRID_SAMPLES = 161
+GRID_SAMPLES = 121
 #: Half-length of the line drawn through a curvature witness, in units of ``direction``.
 CURVATURE_HALF_LENGTH = 1.0
 #: Width of the window shown for a variable with a one-sided or no bound.
@@ -279,11 +279,12 @@ def _draw_segment(fig: Figure, verdict: Verdict, w: SegmentWitness) -> bool:
         f"{_RELATION_CAPTION[w.relation]}: at t = {format_number(w.t)}, "
         f"{_num(w.at_t)} {w.relation} {_num(w.chord)}"
     )
-    ax.legend(loc="best", framealpha=0.9)
+    shown = np.concatenate([along, [w.at_t, w.chord]])
+    _legend_with_room(ax, _limits(shown), above=w.relation != "<")
 
     if len(axes) == 2:
         box = _box_around([a, b], verdict.claim, names)
-        _contour(axes[1], fn, box, names)
+        _contour(axes[1], fn, box, names, focus=along)
         axes[1].plot([b[0], a[0]], [b[1], a[1]], color="white", lw=3.2, solid_capstyle="round")
         axes[1].plot([b[0], a[0]], [b[1], a[1]], color=_CHORD, lw=1.6)
         mid = b + t * (a - b)
@@ -334,17 +335,16 @@ def _draw_curvature(fig: Figure, verdict: Verdict, w: CurvatureWitness) -> bool:
     ax.plot(s, taylor, color=_CHORD, lw=1.6, ls="--", label="f + f′·s + f″·s²/2")
     ax.plot(s, tangent, color="0.45", lw=1.1, ls=":", label="tangent f + f′·s")
     ax.plot([0], [f0], "o", color=_MARK, ms=7, zorder=6, label="the point (s = 0)")
-    _keep_in_view(ax, along, taylor)
     ax.set_xlabel("s  (the point + s·direction)")
     ax.set_ylabel("f")
     word, relation = _SIGN_CAPTION.get(w.sign, _SIGN_CAPTION["!=0"])
     ax.set_title(f"f {word}: f″ = {_num(curvature)} {relation}")
-    ax.legend(loc="best", framealpha=0.9)
+    _legend_with_room(ax, _curvature_limits(along, taylor), above=w.sign != ">0")
 
     if len(axes) == 2:
         ends = [p + lo * d, p + hi * d]
         box = _box_around([p, *ends], verdict.claim, names)
-        _contour(axes[1], fn, box, names)
+        _contour(axes[1], fn, box, names, focus=along)
         axes[1].plot(*np.array(ends).T, color="white", lw=1.2, ls="--")
         axes[1].annotate(
             "",
@@ -360,18 +360,35 @@ def _draw_curvature(fig: Figure, verdict: Verdict, w: CurvatureWitness) -> bool:
     return True
 
 
-def _keep_in_view(ax: Axes, along: np.ndarray, taylor: np.ndarray) -> None:
-    """Fit the y-range to f, letting the parabola run off rather than flatten f."""
-    finite = along[np.isfinite(along)]
-    lo, hi = float(finite.min()), float(finite.max())
-    near = taylor[np.isfinite(taylor)]
-    lo, hi = min(lo, float(near.min())), max(hi, float(near.max()))
-    span = hi - lo
-    f_span = float(finite.max() - finite.min())
-    if f_span > 0 and span > 4 * f_span:  # a steep parabola would squash f to a line
-        lo, hi, span = float(finite.min()), float(finite.max()), f_span
-    pad = 0.08 * span if span > 0 else 1.0
-    ax.set_ylim(lo - pad, hi + pad)
+def _curvature_limits(along: np.ndarray, taylor: np.ndarray) -> tuple[float, float]:
+    """The y-range of f and its parabola, unless a steep parabola would squash f flat."""
+    f_lo, f_hi = _limits(along)
+    lo, hi = _limits(np.concatenate([along, taylor]))
+    if f_hi > f_lo and hi - lo > 4 * (f_hi - f_lo):
+        return f_lo, f_hi
+    return lo, hi
+
+
+def _limits(values: np.ndarray) -> tuple[float, float]:
+    finite = values[np.isfinite(values)]
+    return float(finite.min()), float(finite.max())
+
+
+def _legend_with_room(ax: Axes, limits: tuple[float, float], *, above: bool) -> None:
+    """A two-column legend in an empty band added above (or below) the data.
+
+    "best" placement cannot avoid the curve when it spans the panel; a band of its own
+    keeps the mark at s = t, the point of the picture, always visible.
+    """
+    lo, hi = limits
+    span = hi - lo if hi > lo else max(abs(hi), 1.0)
+    room, pad = 0.42 * span, 0.06 * span
+    if above:
+        ax.set_ylim(lo - pad, hi + room)
+    else:
+        ax.set_ylim(lo - room, hi + pad)
+    loc = "upper center" if above else "lower center"
+    ax.legend(loc=loc, ncol=2, framealpha=0.9, columnspacing=1.2, handlelength=1.8)
 
 
 # --- one-variable claims settled by a proof -------------------------------------------
@@ -503,8 +520,15 @@ def _box_around(points: Sequence[np.ndarray], claim: Claim, names: Sequence[str]
     return box[0], box[1]
 
 
-def _contour(ax: Axes, fn: _Restricted, box: _Box, names: Sequence[str]) -> None:
-    """Filled contours of f over ``box``; levels ignore the extreme 2% so detail shows."""
+def _contour(
+    ax: Axes, fn: _Restricted, box: _Box, names: Sequence[str], *, focus: np.ndarray
+) -> None:
+    """Filled contours of f over ``box``, levels fitted to ``focus`` (f along the line).
+
+    Levels spanning the whole box would spend every colour on a far corner where f is
+    huge; fitted to the range along the witness's line (with as much again either side),
+    the bands show how f behaves where the witness lives.
+    """
     from matplotlib.ticker import MaxNLocator
 
     (x_lo, x_hi), (y_lo, y_hi) = box
@@ -520,7 +544,10 @@ def _contour(ax: Axes, fn: _Restricted, box: _Box, names: Sequence[str]) -> None
     ax.grid(False)
     if finite.size == 0:
         return
-    lo, hi = np.percentile(finite, [2, 98])
+    lo, hi = (float(q) for q in np.percentile(finite, [2, 98]))
+    f_lo, f_hi = _limits(focus)
+    margin = max(f_hi - f_lo, 0.1 * (hi - lo))
+    lo, hi = max(lo, f_lo - margin), min(hi, f_hi + margin)
     if not hi > lo:
         lo, hi = float(finite.min()), float(finite.max()) + 1e-12
     levels = MaxNLocator(nbins=14).tick_values(lo, hi)

@@ -162,3 +162,19 @@ def test_deeply_nested_parentheses_are_refused_cleanly() -> None:
     with pytest.raises(ClaimError) as info:
         parse_claims(text, file="deep.toml")
     assert info.value.field == "function"
+
+
+def test_building_an_expression_has_a_time_limit(monkeypatch) -> None:
+    import time
+
+    import convexity_proofs._claimfile as claimfile
+
+    def slow(text: str) -> object:
+        time.sleep(5)
+        raise AssertionError("the time limit should have stopped this")
+
+    monkeypatch.setattr(claimfile, "PARSE_SECONDS", 0.2)
+    monkeypatch.setattr(claimfile, "parse_expression", slow)
+    with pytest.raises(ClaimError, match="took longer than 0.2 s") as info:
+        parse_claims(claim_text(), file="slow.toml")
+    assert info.value.field == "function"

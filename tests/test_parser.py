@@ -580,3 +580,15 @@ def test_garbage_parses_or_raises_expression_error(text: str) -> None:
     except ExpressionError:
         return
     assert isinstance(result, sympy.Expr)
+
+
+def test_functions_of_long_arguments_stay_normalised() -> None:
+    # SymPy's automatic evaluation is skipped for large arguments; the one normalisation
+    # invariance proofs rely on (odd functions take out a minus sign) is kept.
+    terms = " + ".join(f"{k}*w{k}" for k in range(1, 40))
+    minus = parse_expression(f"tanh(-({terms}))")
+    plus = parse_expression(f"tanh({terms})")
+    assert minus == -plus
+    assert parse_expression(f"cosh(-({terms}))") == parse_expression(f"cosh({terms})")
+    big = parse_expression(f"max(0, {terms}) + abs({terms}) + exp({terms}) + log(1 + exp({terms}))")
+    assert big.has(sympy.Max, sympy.Abs, sympy.exp, sympy.log)

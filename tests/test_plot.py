@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from convexity_proofs import Status, Verdict, check
+from convexity_proofs._claimfile import build_claim
 from convexity_proofs._parser import make_symbol
 from convexity_proofs._plot import (
     INSTALL_HINT,
@@ -213,7 +214,9 @@ def test_domain_windows() -> None:
 
 
 def test_a_curvature_line_stays_inside_the_domain() -> None:
-    claim = check("x*log(x) + y", ["x", "y"], domain={"x": "nonnegative"}).claim
+    table = {"name": "c", "function": "x*log(x) + y", "property": "convex"}
+    table |= {"variables": ["x", "y"], "domain": {"x": "nonnegative"}}
+    claim = build_claim(table, file="<test>")
     assert claim.domain_of(make_symbol("x")) == NONNEGATIVE
     # From x = 1/2 along x, the line may not go below x = 0: s >= -1/2.
     lo, hi = _line_range(claim, ["x", "y"], np.array([0.5, 0.0]), np.array([1.0, 0.0]), 1.0)
