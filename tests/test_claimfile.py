@@ -175,6 +175,6 @@ def test_building_an_expression_has_a_time_limit(monkeypatch) -> None:
 
     monkeypatch.setattr(claimfile, "PARSE_SECONDS", 0.2)
     monkeypatch.setattr(claimfile, "parse_expression", slow)
-    with pytest.raises(ClaimError, match="took longer than 0.2 s") as info:
+    with pytest.raises(ClaimError, match=r"took longer than 0\.2 s") as info:
         parse_claims(claim_text(), file="slow.toml")
     assert info.value.field == "function"
