@@ -110,6 +110,21 @@ QUAD_OVER_LIN = Atom(
 )
 
 
+# sqrt(Σ u_i²): convex; like abs, it grows with each |u_i|.
+NORM2 = Atom("2-norm", convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
+# (Π u_i)^(1/n) on the nonnegative orthant: concave and increasing in each argument.
+GEO_MEAN = Atom("geometric mean", domain=(NONNEG,), concave=ALWAYS, increasing=ALWAYS)
+LOG_COSH = Atom("log(cosh)", convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
+# u·log(u/v) on u, v > 0: jointly convex (the perspective of u·log u), nonincreasing in v.
+REL_ENTROPY = Atom(
+    "relative entropy u*log(u/v)",
+    domain=(When("positive", 0), When("positive", 1)),
+    convex=ALWAYS,
+    increasing_in=(NEVER, NEVER),
+    decreasing_in=(NEVER, ALWAYS),
+)
+
+
 def power_atom(p: Fraction) -> Atom | None:
     """u**p for a rational constant p (p not 0 or 1), with SymPy's real semantics."""
     name = f"power {p}"
@@ -189,6 +204,8 @@ def match_atom(
     if isinstance(node, sympy.Min):
         return MIN, node.args
     if isinstance(node, sympy.log):
+        if isinstance(node.args[0], sympy.cosh):
+            return LOG_COSH, node.args[0].args
         lse = _logsumexp_arguments(node.args[0])
         if lse is not None:
             if len(lse) == 2 and lse[1] == 0 and node.args[0].is_Add and 1 in node.args[0].args:
@@ -197,6 +214,9 @@ def match_atom(
         return LOG, node.args
     if node.is_Pow:
         base, exponent = node.args
+        special = _root_atom(base, exponent, depends)
+        if special is not None:
+            return special
         if exponent.is_Rational:
             atom = power_atom(Fraction(int(exponent.p), int(exponent.q)))
             return (atom, (base,)) if atom is not None else None
@@ -206,6 +226,28 @@ def match_atom(
         return None
     if node.is_Mul:
         return _match_product(node, depends)
+    return None
+
+
+def _root_atom(
+    base: sympy.Expr, exponent: sympy.Expr, depends: Callable[[sympy.Expr], bool]
+) -> tuple[Atom, tuple[sympy.Expr, ...]] | None:
+    """sqrt(Σ c_i·u_i² + c0) is a 2-norm; (u_1···u_n)^(1/n) a geometric mean."""
+    if exponent == sympy.Rational(1, 2) and base.is_Add:
+        args: list[sympy.Expr] = []
+        for term in base.args:
+            if term.is_Number and term.is_nonnegative:
+                args.append(sympy.Integer(0))  # a constant entry of the vector
+                continue
+            coeff, rest = term.as_coeff_Mul()
+            if not (coeff.is_positive and rest.is_Pow and rest.args[1] == 2):
+                return None
+            args.append(rest.args[0])
+        return NORM2, tuple(args)
+    if base.is_Mul and exponent.is_Rational and exponent.p == 1:
+        factors = [f for f in base.args if depends(f)]
+        if len(factors) == len(base.args) == exponent.q and exponent.q >= 2:
+            return GEO_MEAN, tuple(factors)
     return None
 
 
@@ -245,8 +287,15 @@ def _match_product(
     for square, inverse in ((first, second), (second, first)):
         if square.is_Pow and square.args[1] == 2 and inverse.is_Pow and inverse.args[1] == -1:
             return QUAD_OVER_LIN, (square.args[0], inverse.args[0])
-    # u * log(u)  ->  negative entropy
+    # u * log(u)  ->  negative entropy;  u * log(u/v)  ->  relative entropy
     for factor, logarithm in ((first, second), (second, first)):
-        if isinstance(logarithm, sympy.log) and logarithm.args[0] == factor:
+        if not isinstance(logarithm, sympy.log):
+            continue
+        inside = logarithm.args[0]
+        if inside == factor:
             return ENTROPY, (factor,)
+        if inside.is_Mul and len(inside.args) == 2 and factor in inside.args:
+            other = inside.args[0] if inside.args[1] == factor else inside.args[1]
+            if other.is_Pow and other.args[1] == -1:
+                return REL_ENTROPY, (factor, other.args[0])
     return None
