@@ -18,9 +18,8 @@ option (default 60).
 
 Module-level imports are kept to pytest and the standard library: this module is
 loaded in every pytest run of an environment where the package is installed, so the
-engine is imported only when a claim file is collected.  (Importing this module still
-runs ``convexity_proofs/__init__.py``, which imports the engine eagerly; a lazy
-``__init__`` would make the plugin free for runs that collect no claims.)
+engine is imported only when a claim file is collected (the package ``__init__`` is
+lazy too, so a run that collects no claims never loads SymPy).
 """
 
 from __future__ import annotations

@@ -52,3 +52,16 @@ def test_verdict_renders_with_rich() -> None:
     text = console.file.getvalue()
     assert "refuted" in text and "PASS" in text
     assert "witness" in text
+
+
+def test_importing_the_package_or_plugin_does_not_load_the_engine() -> None:
+    # The pytest plugin is imported in every pytest run where the package is installed.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, convexity_proofs, convexity_proofs.pytest_plugin\n"
+        "print(sorted(m for m in ('sympy', 'numpy', 'flint') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

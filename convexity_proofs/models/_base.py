@@ -208,9 +208,7 @@ def choose(value: object, options: Sequence[str], field: str) -> str:
     """``value`` must be one of the strings ``options``."""
     listed = ", ".join(repr(option) for option in options)
     if not isinstance(value, str):
-        raise ModelError(
-            f"expected one of {listed}, found {describe_value(value)}", field=field
-        )
+        raise ModelError(f"expected one of {listed}, found {describe_value(value)}", field=field)
     if value not in options:
         raise ModelError(f"expected one of {listed}, found {reprlib.repr(value)}", field=field)
     return value

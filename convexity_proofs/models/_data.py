@@ -115,8 +115,7 @@ def _symbolic(
             )
         y = tuple(
             tuple(
-                make_symbol(f"y{i}" if outputs == 1 else f"y{i}_{m}")
-                for m in range(1, outputs + 1)
+                make_symbol(f"y{i}" if outputs == 1 else f"y{i}_{m}") for m in range(1, outputs + 1)
             )
             for i in range(1, count + 1)
         )
@@ -190,7 +189,7 @@ def _row(target: Any, outputs: int, point: int) -> Sequence[Any]:
 
 
 _LABEL_RULES: Final = {
-    "01": ({0, 1}, "a binary label 0 or 1 (for labels -1/1 set labels = \"pm1\" in the model)"),
+    "01": ({0, 1}, 'a binary label 0 or 1 (for labels -1/1 set labels = "pm1" in the model)'),
     "pm1": ({-1, 1}, "a label -1 or 1"),
 }
 
@@ -211,4 +210,3 @@ def _label(value: object, labels: str, outputs: int, point: int) -> sympy.Expr:
         if number not in allowed:
             raise ModelError(f"point {point}: expected {what}, found {number}", field="data.y")
     return number
-

@@ -39,9 +39,7 @@ Values = Sequence[sympy.Expr]
 
 def _square(z: Values, y: Values, head: str, labels: str) -> Terms:
     outputs = [sigmoid(u) for u in z] if head == "sigmoid" else list(z)
-    return [
-        sympy.Pow(sympy.Add(o, _negate(t)), 2) for o, t in zip(outputs, y, strict=True)
-    ]
+    return [sympy.Pow(sympy.Add(o, _negate(t)), 2) for o, t in zip(outputs, y, strict=True)]
 
 
 def _logistic(z: Values, y: Values, head: str, labels: str) -> Terms:
@@ -177,8 +175,7 @@ def read_loss(
     else:
         if "labels" in table:
             raise ModelError(
-                f"labels applies to the logistic and hinge losses, not to the {loss.name} "
-                "loss",
+                f"labels applies to the logistic and hinge losses, not to the {loss.name} loss",
                 field=table.field("labels"),
             )
         labels = loss.labels

@@ -68,16 +68,13 @@ def build_linear(model: Mapping[str, Any], data: object, kind: str) -> BuiltMode
         biases = symbols(["b"]) if bias else ()
     terms = []
     for x, y in zip(dataset.x, dataset.y, strict=True):
-        z = [
-            affine(row, x, biases[c] if bias else None) for c, row in enumerate(weights)
-        ]
+        z = [affine(row, x, biases[c] if bias else None) for c, row in enumerate(weights)]
         terms.extend(loss.terms(z, y))
 
     flat = tuple(symbol for row in weights for symbol in row)
     sizes = f"{d} input{'s' * (d != 1)}" + (f", {classes} classes" if softmax else "")
     description = (
-        f"{kind}, {sizes}, {'bias' if bias else 'no bias'}, {loss.describe()}, "
-        f"{dataset.summary}"
+        f"{kind}, {sizes}, {'bias' if bias else 'no bias'}, {loss.describe()}, {dataset.summary}"
     )
     groups = {"weights": flat, ("biases" if softmax else "bias"): biases}
     return finish(
