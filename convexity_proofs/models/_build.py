@@ -17,6 +17,7 @@ from convexity_proofs.models._base import (
     BuiltModel,
     check_limit,
 )
+from convexity_proofs.models._functions import times
 
 __all__ = ["affine", "check_sizes", "finish", "symbols"]
 
@@ -27,10 +28,10 @@ def symbols(names: Iterable[str]) -> tuple[sympy.Symbol, ...]:
 
 
 def affine(
-    weights: Sequence[sympy.Expr], inputs: Sequence[sympy.Expr], bias: sympy.Expr | None
+    weights: Sequence[sympy.Symbol], inputs: Sequence[sympy.Expr], bias: sympy.Expr | None
 ) -> sympy.Expr:
     """``w1*x1 + ... + wd*xd (+ b)`` as one n-ary sum."""
-    terms = [sympy.Mul(w, x) for w, x in zip(weights, inputs, strict=True)]
+    terms = [times(w, x) for w, x in zip(weights, inputs, strict=True)]
     if bias is not None:
         terms.append(bias)
     return sympy.Add(*terms)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cmp_to_key
 from typing import Final
 
 import sympy
@@ -28,6 +29,8 @@ import sympy
 __all__ = [
     "ACTIVATIONS",
     "Activation",
+    "extracts_minus_sign",
+    "times",
     "exp_",
     "logsumexp",
     "relu",
@@ -77,12 +80,64 @@ def _log_of_positive_sum(a: sympy.Expr) -> sympy.Expr:
     return sympy.log(a, evaluate=False)
 
 
+def _leading_minus(term: sympy.Expr) -> bool:
+    """SymPy's ``could_extract_minus_sign`` of one term of a sum, without its cost.
+
+    Only numbers, products and sums ever extract a sign; a nonzero product does exactly
+    when its leading coefficient is negative (SymPy first builds ``-term`` to rule out
+    ``zoo*x``, which is most of the cost and never applies here).
+    """
+    if term.is_Number:
+        return bool(term.is_extended_negative)
+    if term.is_Mul:
+        first = term.args[0]
+        return bool(first.is_Number and first.is_extended_negative)
+    if term.is_Add:
+        return term.could_extract_minus_sign()
+    return False
+
+
+def extracts_minus_sign(u: sympy.Expr) -> bool:
+    """``u.could_extract_minus_sign()``: more negative than positive terms in a sum
+    (SymPy's own tie-break by sort keys when the counts are equal)."""
+    if not u.is_Add:
+        return u.could_extract_minus_sign()
+    negative = sum(map(_leading_minus, u.args))
+    positive = len(u.args) - negative
+    if negative != positive:
+        return negative > positive
+    return u.could_extract_minus_sign()
+
+
+_ORDER: Final = cmp_to_key(sympy.Basic.compare)
+
+
+def times(weight: sympy.Symbol, value: sympy.Expr) -> sympy.Expr:
+    """``weight*value`` exactly as ``Mul`` builds it, skipping Mul's re-evaluation.
+
+    Mul takes powers and exponentials apart and rebuilds them through the evaluating
+    constructors, which costs what the constructors above avoid.  When ``value`` is a
+    rational or a single non-constant power or exponential whose base is not ``weight``,
+    nothing combines: the product is the two factors in SymPy's canonical order
+    (coefficient first, then ``Basic.compare`` order).
+    """
+    if value.is_Rational:
+        if value.is_zero or value == 1:
+            return sympy.Mul(value, weight)
+        return sympy.Mul._from_args((value, weight))
+    if (
+        (value.is_Pow and value.base != weight) or isinstance(value, sympy.exp)
+    ) and not value.is_number:
+        return sympy.Mul._from_args(sorted((weight, value), key=_ORDER))
+    return sympy.Mul(weight, value)
+
+
 def tanh(u: sympy.Expr) -> sympy.Expr:
     """``tanh(u)`` with SymPy's sign normalisation (tanh is odd): ``-tanh(-u)`` if ``u``
     could extract a minus sign."""
     if u.is_number:
         return sympy.tanh(u)
-    if u.could_extract_minus_sign():
+    if extracts_minus_sign(u):
         return sympy.Mul(_MINUS_ONE, sympy.tanh(_negate(u), evaluate=False))
     return sympy.tanh(u, evaluate=False)
 
