@@ -29,14 +29,13 @@ import sympy
 __all__ = [
     "ACTIVATIONS",
     "Activation",
-    "extracts_minus_sign",
-    "times",
     "exp_",
     "logsumexp",
     "relu",
     "sigmoid",
     "softplus",
     "tanh",
+    "times",
 ]
 
 _ONE: Final = sympy.S.One
@@ -80,6 +79,13 @@ def _log_of_positive_sum(a: sympy.Expr) -> sympy.Expr:
     return sympy.log(a, evaluate=False)
 
 
+def _negative_number(value: sympy.Expr) -> bool:
+    """``value.is_extended_negative`` for a number, without the assumptions system."""
+    if value.is_Rational:
+        return bool(value.p < 0)
+    return bool(value.is_extended_negative)
+
+
 def _leading_minus(term: sympy.Expr) -> bool:
     """SymPy's ``could_extract_minus_sign`` of one term of a sum, without its cost.
 
@@ -88,25 +94,31 @@ def _leading_minus(term: sympy.Expr) -> bool:
     ``zoo*x``, which is most of the cost and never applies here).
     """
     if term.is_Number:
-        return bool(term.is_extended_negative)
+        return _negative_number(term)
     if term.is_Mul:
         first = term.args[0]
-        return bool(first.is_Number and first.is_extended_negative)
+        return bool(first.is_Number and _negative_number(first))
     if term.is_Add:
         return term.could_extract_minus_sign()
     return False
 
 
-def extracts_minus_sign(u: sympy.Expr) -> bool:
-    """``u.could_extract_minus_sign()``: more negative than positive terms in a sum
-    (SymPy's own tie-break by sort keys when the counts are equal)."""
+def _sign_normal(u: sympy.Expr) -> tuple[bool, sympy.Expr]:
+    """``(True, -u)`` when SymPy would write ``f(u)`` of an odd f as ``-f(-u)``, else
+    ``(False, u)``.
+
+    That is ``u.could_extract_minus_sign()``: for a sum, more terms with a negative
+    leading coefficient than without, ties broken as SymPy breaks them (the smaller
+    sort key of ``u`` and ``-u``).
+    """
     if not u.is_Add:
-        return u.could_extract_minus_sign()
+        return (True, _negate(u)) if u.could_extract_minus_sign() else (False, u)
     negative = sum(map(_leading_minus, u.args))
     positive = len(u.args) - negative
     if negative != positive:
-        return negative > positive
-    return u.could_extract_minus_sign()
+        return (True, _negate(u)) if negative > positive else (False, u)
+    minus = _negate(u)
+    return (True, minus) if u.sort_key() < minus.sort_key() else (False, u)
 
 
 _ORDER: Final = cmp_to_key(sympy.Basic.compare)
@@ -137,9 +149,9 @@ def tanh(u: sympy.Expr) -> sympy.Expr:
     could extract a minus sign."""
     if u.is_number:
         return sympy.tanh(u)
-    if extracts_minus_sign(u):
-        return sympy.Mul(_MINUS_ONE, sympy.tanh(_negate(u), evaluate=False))
-    return sympy.tanh(u, evaluate=False)
+    negated, argument = _sign_normal(u)
+    result = sympy.tanh(argument, evaluate=False)
+    return sympy.Mul(_MINUS_ONE, result) if negated else result
 
 
 def relu(u: sympy.Expr) -> sympy.Expr:
