@@ -191,16 +191,7 @@ def _refute_curvature(ctx: _Context, sign: int) -> Witness | None:
             return found
     smooth = second_order.is_smooth(ctx.f)
     if smooth:
-        found = curvature.find_curvature_witness(
-            ctx.f,
-            program,
-            ctx.variables,
-            ctx.parameters,
-            ctx.domains,
-            sign=sign,
-            settings=curvature.CurvatureSearch(ctx.settings.curvature_points, ctx.seed),
-            deadline=ctx.deadline,
-        )
+        found = _curvature_search(ctx, program, sign)
         if found is not None:
             return found
         ctx.note(
@@ -227,17 +218,21 @@ def _refute_curvature(ctx: _Context, sign: int) -> Witness | None:
         ctx.note("segment search", "no certified violation of Jensen's inequality")
     if not smooth and found is None:
         # Away from kinks a non-smooth function may still curve the wrong way.
-        found = curvature.find_curvature_witness(
-            ctx.f,
-            program,
-            ctx.variables,
-            ctx.parameters,
-            ctx.domains,
-            sign=sign,
-            settings=curvature.CurvatureSearch(ctx.settings.curvature_points, ctx.seed),
-            deadline=ctx.deadline,
-        )
+        found = _curvature_search(ctx, program, sign)
     return found
+
+
+def _curvature_search(ctx: _Context, program: Program, sign: int) -> Witness | None:
+    return curvature.find_curvature_witness(
+        ctx.f,
+        program,
+        ctx.variables,
+        ctx.parameters,
+        ctx.domains,
+        sign=sign,
+        settings=curvature.CurvatureSearch(ctx.settings.curvature_points, ctx.seed),
+        deadline=ctx.deadline,
+    )
 
 
 def _permutation_argument(ctx: _Context, program: Program, sign: int) -> Witness | None:
