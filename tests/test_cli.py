@@ -155,3 +155,22 @@ def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["summary"]["passed"] == 1
+
+
+def test_plot_option_writes_pictures(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("matplotlib")
+    path = write(tmp_path, "a.toml", REFUTED_AS_EXPECTED)
+    out = tmp_path / "plots"
+    assert main([str(path), "--plot", str(out), "--format", "json"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["saddle.png", "saddle.svg"]
+    assert "wrote 2 plot files" in capsys.readouterr().err
+
+
+def test_plot_without_matplotlib_is_a_usage_error(tmp_path: Path, capsys, monkeypatch) -> None:
+    import sys as _sys
+
+    monkeypatch.setitem(_sys.modules, "matplotlib", None)
+    path = write(tmp_path, "a.toml", REFUTED_AS_EXPECTED)
+    assert main([str(path), "--plot", str(tmp_path / "plots"), "--format", "json"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'convexity-proofs[plot]'" in err and "Traceback" not in err
