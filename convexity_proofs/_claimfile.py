@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 #: More claims than this in one file is not a claim file anyone writes by hand.
 MAX_CLAIMS = 1000
 #: A claim about more symbols than this is refused (the engine is not built for it).
-MAX_SYMBOLS = 5000
+MAX_SYMBOLS = 20_000
 #: Building one expression may take at most this long: SymPy's automatic evaluation
 #: can be made to run for minutes by a short hostile text.
 PARSE_SECONDS = 30.0
@@ -42,7 +43,10 @@ PARSE_SECONDS = 30.0
 _CLAIM_KEYS = {
     "name": "required",
     "statement": "optional",
-    "function": "required",
+    "function": "required unless model is given",
+    "model": "instead of function: a model table that builds the loss",
+    "data": "with model: the data table",
+    "symmetry": "with model and invariant: the hidden-unit swap",
     "variables": "required (optional for invariant)",
     "property": "required",
     "expect": "optional",
@@ -164,8 +168,21 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
     statement = reader.string("statement", required=False)
     prop = _enum(reader, "property", Property, required=True)
     expect = _enum(reader, "expect", Expect, required=False) or Expect.HOLDS
-    source = reader.string("function", required=True)
-    function = _expression(reader, "function", source)
+    if "model" in reader.table:
+        built = _model(reader, prop)
+        function, source, groups, hints = (
+            built.function,
+            built.description,
+            built.groups,
+            built.hints,
+        )
+    else:
+        for key in ("data", "symmetry"):
+            if key in reader.table:
+                raise reader.error(key, "only a claim with a model takes this key")
+        source = reader.string("function", required=True)
+        function = _expression(reader, "function", source)
+        groups, hints = {}, ()
     symbols = sorted(function.free_symbols, key=lambda s: s.name)
     if len(symbols) > MAX_SYMBOLS:
         raise reader.error(
@@ -173,9 +190,11 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         )
     by_name = {s.name: s for s in symbols}
 
-    variables = _variables(reader, prop, by_name)
+    variables = _variables(reader, prop, by_name, groups)
     domains = _domains(reader, by_name)
-    substitution = _substitution(reader, prop, by_name)
+    substitution = built.substitution if "model" in reader.table else ()
+    if not substitution:
+        substitution = _substitution(reader, prop, by_name)
     return Claim(
         name=name,
         function=function,
@@ -184,6 +203,7 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         expect=expect,
         domains=tuple((s, domains.get(s.name, REAL)) for s in symbols),
         substitution=substitution,
+        symmetry_hints=hints,
         statement=statement,
         source=source,
         file=file,
@@ -217,29 +237,110 @@ def _expression(reader: _Reader, field: str, text: str) -> sympy.Expr:
 
 
 def _variables(
-    reader: _Reader, prop: Property, by_name: Mapping[str, sympy.Symbol]
+    reader: _Reader,
+    prop: Property,
+    by_name: Mapping[str, sympy.Symbol],
+    groups: Mapping[str, tuple[sympy.Symbol, ...]],
 ) -> tuple[sympy.Symbol, ...]:
+    """Symbol names, or (for a model) names of parameter groups, or "all"."""
     if "variables" not in reader.table:
         if prop is Property.INVARIANT:
             return tuple(by_name.values())
         raise reader.error("variables", "missing required field (a list of symbol names)")
     raw = reader.table["variables"]
+    if raw == "all" and groups:
+        raw = ["all"]
     if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        raise reader.error("variables", f"expected a list of strings, found {_describe(raw)}")
+        hint = ' or "all"' if groups else ""
+        raise reader.error("variables", f"expected a list of strings{hint}, found {_describe(raw)}")
     if not raw:
         raise reader.error("variables", "expected at least one variable, found an empty list")
-    result = []
+    result: list[sympy.Symbol] = []
     for name in raw:
+        if name in groups:
+            # A group's symbols that the loss does not involve (an unobserved row of a
+            # factorisation) are not variables of this function.
+            result.extend(s for s in groups[name] if s in by_name.values() and s not in result)
+            continue
         if name not in by_name:
-            known = ", ".join(by_name) or "none"
-            raise reader.error(
-                "variables",
-                f"{name!r} does not occur in the function (its symbols: {known})",
-            )
+            if groups:
+                message = (
+                    f"{name!r} is neither a parameter group of the model "
+                    f"({', '.join(groups)}) nor one of its symbols"
+                )
+            else:
+                known = ", ".join(by_name) or "none"
+                message = f"{name!r} does not occur in the function (its symbols: {known})"
+            raise reader.error("variables", message)
         if by_name[name] in result:
             raise reader.error("variables", f"{name!r} is listed twice")
         result.append(by_name[name])
+    if not result:
+        raise reader.error("variables", "the named groups hold no symbol of the loss")
     return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
+class _BuiltClaim:
+    function: sympy.Expr
+    description: str
+    groups: Mapping[str, tuple[sympy.Symbol, ...]]
+    substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+    hints: tuple[tuple[tuple[sympy.Symbol, sympy.Symbol], ...], ...]
+
+
+def _model(reader: _Reader, prop: Property) -> _BuiltClaim:
+    """Build a model claim's loss; model errors become located claim errors."""
+    from convexity_proofs.models import ModelError, build_model, symmetry_substitution
+
+    if "function" in reader.table:
+        raise reader.error("function", "give either function or model, not both")
+    if "substitution" in reader.table:
+        raise reader.error("substitution", "a model claim states its swap as symmetry = {...}")
+    model, data = reader.table["model"], reader.table.get("data")
+    if data is None:
+        raise reader.error("data", "missing: a model claim needs a data table")
+    try:
+        with hard_limit(PARSE_SECONDS):
+            built = build_model(model, data)
+            substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
+            if "symmetry" in reader.table:
+                if prop is not Property.INVARIANT:
+                    raise reader.error("symmetry", "only an invariant claim takes a symmetry")
+                substitution = tuple(symmetry_substitution(model, reader.table["symmetry"]))
+            elif prop is Property.INVARIANT:
+                raise reader.error(
+                    "symmetry", "missing: e.g. symmetry = { swap-units = [1, 2], layer = 1 }"
+                )
+            hints = _unit_swap_hints(model, symmetry_substitution)
+    except ModelError as exc:
+        raise reader.error(exc.field, exc.message) from None
+    except CheckTimeout:
+        raise reader.error(
+            "model", f"building the model took longer than {PARSE_SECONDS:g} s"
+        ) from None
+    return _BuiltClaim(built.function, built.description, built.groups, substitution, hints)
+
+
+def _unit_swap_hints(model: Any, symmetry_substitution: Any) -> tuple[Any, ...]:
+    """Swaps of hidden units 1 and 2 of each hidden layer, for the permutation argument
+    (the engine proves each swap is a symmetry before it relies on it)."""
+    from convexity_proofs.models import ModelError
+
+    hints = []
+    for layer in range(1, 33):
+        try:
+            pairs = symmetry_substitution(model, {"swap-units": [1, 2], "layer": layer})
+        except ModelError:
+            break
+        seen: set[sympy.Symbol] = set()
+        swap = []
+        for a, b in pairs:
+            if a not in seen and b not in seen:
+                swap.append((a, b))
+                seen.update((a, b))
+        hints.append(tuple(swap))
+    return tuple(hints)
 
 
 def _domains(reader: _Reader, by_name: Mapping[str, sympy.Symbol]) -> dict[str, Domain]:

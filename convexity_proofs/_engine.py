@@ -236,7 +236,9 @@ def _curvature_search(ctx: _Context, program: Program, sign: int) -> Witness | N
 
 
 def _permutation_argument(ctx: _Context, program: Program, sign: int) -> Witness | None:
-    swap = permutation.find_invariant_swap(ctx.f, ctx.variables, ctx.deadline)
+    swap = permutation.find_invariant_swap(
+        ctx.f, ctx.variables, ctx.deadline, ctx.claim.symmetry_hints
+    )
     if swap is None:
         return None
     found = permutation.find_permutation_witness(

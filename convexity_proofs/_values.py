@@ -117,6 +117,9 @@ class Claim:
     expect: Expect = Expect.HOLDS
     domains: tuple[tuple[sympy.Symbol, Domain], ...] = ()
     substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
+    #: Swaps of symbols that may leave the function unchanged (a model's hidden units):
+    #: hints for the permutation argument, which proves each one before using it.
+    symmetry_hints: tuple[tuple[tuple[sympy.Symbol, sympy.Symbol], ...], ...] = ()
     statement: str = ""
     source: str = ""
     file: str | None = None

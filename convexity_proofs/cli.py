@@ -98,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write pictures of witnesses and one-variable proofs (PNG and SVG) to DIR; "
         "needs the 'plot' extra",
     )
+    parser.add_argument(
+        "--show-function",
+        action="store_true",
+        help="print the expression each claim is about (what a model builds), its "
+        "variables and parameters, and stop without checking",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -142,6 +148,10 @@ def _main(argv: Sequence[str] | None) -> int:
         # Plain text on one line: error messages are for people and for grep.
         print(f"convexity-check: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.show_function:
+        for claim in claims:
+            sys.stdout.write(_function_listing(claim))
+        return EXIT_PASSED
     settings = Settings(timeout=args.timeout)
     out = Console(theme=THEME, highlight=False)
     verdicts = _check_all(claims, settings, args.jobs, show_progress=args.format != "json")
@@ -165,6 +175,24 @@ def _main(argv: Sequence[str] | None) -> int:
         if code is not None:
             return code
     return EXIT_PASSED if all(v.passed for v in verdicts) else EXIT_FAILED
+
+
+def _function_listing(claim: Claim) -> str:
+    """Exactly what a claim is about, in SymPy's notation (parseable by the claim format)."""
+    import sympy
+
+    lines = [f"# {claim.name} ({claim.file}:{claim.line})" if claim.line else f"# {claim.name}"]
+    if claim.source != sympy.sstr(claim.function):
+        lines.append(f"# {claim.source}")
+    lines.append(f"variables: {', '.join(s.name for s in claim.variables)}")
+    if claim.parameters:
+        lines.append(f"parameters: {', '.join(s.name for s in claim.parameters)}")
+    if claim.substitution:
+        lines.append(
+            "substitution: " + ", ".join(f"{s} -> {sympy.sstr(v)}" for s, v in claim.substitution)
+        )
+    lines.append(f"function: {sympy.sstr(claim.function)}")
+    return "\n".join(lines) + "\n\n"
 
 
 def _check_all(

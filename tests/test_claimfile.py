@@ -178,3 +178,79 @@ def test_building_an_expression_has_a_time_limit(monkeypatch) -> None:
     with pytest.raises(ClaimError, match=r"took longer than 0\.2 s") as info:
         parse_claims(claim_text(), file="slow.toml")
     assert info.value.field == "function"
+
+
+MODEL_CLAIM = """
+[[claim]]
+name = "net"
+model = { kind = "mlp", layers = [1, 2, 1], activation = "tanh" }
+data = { x = [[1], [2]], y = [1, -1] }
+variables = "all"
+property = "convex"
+expect = "fails"
+"""
+
+
+def test_model_claims_build_their_loss_groups_and_unit_swap_hints() -> None:
+    (claim,) = parse_claims(MODEL_CLAIM, file="m.toml")
+    assert claim.source.startswith("mlp 1-2-1, tanh hidden")
+    assert {s.name for s in claim.variables} == {
+        "w1_1_1",
+        "w1_2_1",
+        "b1_1",
+        "b1_2",
+        "w2_1_1",
+        "w2_1_2",
+        "b2_1",
+    }
+    assert not claim.parameters  # numeric data
+    (hint,) = claim.symmetry_hints
+    assert {(a.name, b.name) for a, b in hint} == {
+        ("b1_1", "b1_2"),
+        ("w1_1_1", "w1_2_1"),
+        ("w2_1_1", "w2_1_2"),
+    }
+    (output,) = parse_claims(MODEL_CLAIM.replace('variables = "all"', 'variables = ["output"]'))
+    assert {s.name for s in output.variables} == {"w2_1_1", "w2_1_2", "b2_1"}
+
+
+def test_model_invariance_claim_takes_its_substitution_from_symmetry() -> None:
+    text = MODEL_CLAIM.replace(
+        'variables = "all"\nproperty = "convex"\nexpect = "fails"',
+        'property = "invariant"\nsymmetry = { swap-units = [1, 2] }',
+    )
+    (claim,) = parse_claims(text)
+    assert len(claim.substitution) == 6
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        ('kind = "mlp"', 'kind = "transformer"', "model.kind", "transformer"),
+        ('activation = "tanh"', 'activation = "gelu"', "model.activation", "gelu"),
+        ("layers = [1, 2, 1]", "layers = [3, 2, 1]", "data.x", ""),
+        ("x = [[1], [2]]", "x = [[1], [2, 3]]", "data.x", ""),
+        ("y = [1, -1]", "y = [1, true]", "data.y", ""),
+        ('variables = "all"', 'variables = ["hidden-layer"]', "variables", "parameter group"),
+        ("data = { x = [[1], [2]], y = [1, -1] }\n", "", "data", "needs a data table"),
+        ('variables = "all"', 'variables = "all"\nfunction = "x"', "function", "not both"),
+        (
+            'expect = "fails"',
+            'expect = "fails"\nsymmetry = { swap-units = [1, 2] }',
+            "symmetry",
+            "only an invariant claim",
+        ),
+    ],
+)
+def test_bad_model_claims_are_located_errors(old, new, field, words) -> None:
+    assert old in MODEL_CLAIM
+    with pytest.raises(ClaimError) as info:
+        parse_claims(MODEL_CLAIM.replace(old, new), file="m.toml")
+    assert info.value.field == field, str(info.value)
+    assert words in str(info.value)
+    assert "m.toml: claim 'net'" in str(info.value)
+
+
+def test_a_function_claim_refuses_model_keys() -> None:
+    with pytest.raises(ClaimError, match="only a claim with a model"):
+        parse_claims(claim_text(data="{ points = 2 }"))

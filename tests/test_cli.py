@@ -174,3 +174,22 @@ def test_plot_without_matplotlib_is_a_usage_error(tmp_path: Path, capsys, monkey
     assert main([str(path), "--plot", str(tmp_path / "plots"), "--format", "json"]) == 2
     err = capsys.readouterr().err
     assert "pip install 'convexity-proofs[plot]'" in err and "Traceback" not in err
+
+
+def test_show_function_prints_what_a_model_builds(tmp_path: Path, capsys) -> None:
+    path = write(
+        tmp_path,
+        "m.toml",
+        """
+[[claim]]
+name = "net"
+model = { kind = "linear-regression" }
+data = { x = [[1], [2]], y = [3, 4] }
+variables = "all"
+property = "convex"
+""",
+    )
+    assert main([str(path), "--show-function"]) == 0
+    out = capsys.readouterr().out
+    assert "# net" in out and "variables: w1, b" in out
+    assert "function: (b + w1 - 3)**2 + (b + 2*w1 - 4)**2" in out

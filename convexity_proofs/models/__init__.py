@@ -25,7 +25,7 @@ from typing import Any, Final
 
 import sympy
 
-from convexity_proofs.models._base import BuiltModel, ModelError, Table, describe_value
+from convexity_proofs.models._base import BuiltModel, ModelError, Table, choose, describe_value
 from convexity_proofs.models.factorization import build_factorization
 from convexity_proofs.models.linear import build_linear
 from convexity_proofs.models.mlp import build_mlp, swap_units
@@ -49,13 +49,7 @@ def _kind(model: object) -> str:
         raise ModelError(f"expected a table, found {describe_value(model)}", field="model")
     if "kind" not in model:
         raise ModelError("missing: one of " + ", ".join(map(repr, KINDS)), field="model.kind")
-    kind = model["kind"]
-    if not isinstance(kind, str) or kind not in KINDS:
-        raise ModelError(
-            f"expected one of {', '.join(map(repr, KINDS))}, found {describe_value(kind)}",
-            field="model.kind",
-        )
-    return kind
+    return choose(model["kind"], KINDS, "model.kind")
 
 
 def build_model(model: Mapping[str, Any], data: Mapping[str, Any]) -> BuiltModel:

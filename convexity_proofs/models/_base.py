@@ -83,27 +83,42 @@ def describe_value(value: object) -> str:
     return f"{type(value).__name__} {reprlib.repr(value)}"
 
 
-def exact(value: object, field: str, what: str = "a number") -> sympy.Rational:
+def _prefix(where: str) -> str:
+    return f"{where}: " if where else ""
+
+
+def exact(value: object, field: str, where: str = "") -> sympy.Rational:
     """An exact rational from TOML: int, finite float (as printed), or ``"p/q"``/decimal.
 
     Floats are taken as the decimal they print as (``0.1`` is 1/10), as in function
     texts, so a model and a hand-written formula agree.  Bools are refused: TOML
-    ``true`` is never a number.
+    ``true`` is never a number.  ``where`` locates the value within the field
+    (``point 3, input 2``).
     """
     try:
         number = parse_number(value)
     except ExpressionError as exc:
-        raise ModelError(f"expected {what}: {exc}", field=field) from None
+        raise ModelError(f"{_prefix(where)}{exc}", field=field) from None
     return sympy.Rational(number.numerator, number.denominator)
 
 
-def integer(value: object, field: str, low: int, high: int, what: str = "an integer") -> int:
+def integer(
+    value: object,
+    field: str,
+    low: int,
+    high: int,
+    what: str = "an integer",
+    where: str = "",
+) -> int:
     """A TOML integer in ``[low, high]`` (no bools, no floats, no strings)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ModelError(f"expected {what}, found {describe_value(value)}", field=field)
+        raise ModelError(
+            f"{_prefix(where)}expected {what}, found {describe_value(value)}", field=field
+        )
     if not low <= value <= high:
         raise ModelError(
-            f"expected {what} from {low} to {high}, found {reprlib.repr(value)}", field=field
+            f"{_prefix(where)}expected {what} from {low} to {high}, found {reprlib.repr(value)}",
+            field=field,
         )
     return value
 

@@ -155,7 +155,7 @@ def _inputs(value: object, inputs: int | None, inputs_field: str) -> tuple[Row, 
             )
     check_limit(len(rows) * width, MAX_TERMS, "data.x", "numbers")
     return tuple(
-        tuple(exact(v, "data.x", f"a number at point {i}, input {k}") for k, v in enumerate(row, 1))
+        tuple(exact(v, "data.x", f"point {i}, input {k}") for k, v in enumerate(row, 1))
         for i, row in enumerate(rows, 1)
     )
 
@@ -202,9 +202,9 @@ def _label(value: object, labels: str, outputs: int, point: int) -> sympy.Expr:
         )
     if labels == "class":
         return sympy.Integer(
-            integer(value, "data.y", 1, outputs, f"a class label (point {point}), an integer")
+            integer(value, "data.y", 1, outputs, "a class label", f"point {point}")
         )
-    number = exact(value, "data.y", f"a number at point {point}")
+    number = exact(value, "data.y", f"point {point}")
     if labels in _LABEL_RULES:
         allowed, what = _LABEL_RULES[labels]
         if number not in allowed:

@@ -10,11 +10,12 @@ Why not simply call SymPy's constructors: their automatic evaluation asks the
 assumptions system about the argument (is it zero? negative? a multiple of I·pi?), and
 on a pre-activation with thirty terms that costs 5 to 40 ms a call: a 32-unit hidden
 layer over 16 points took 11 s for tanh and 18 s for relu.  For the arguments a model
-builds (real, non-constant, free of I, pi and of log factors) that evaluation changes
-nothing but the sign of tanh's argument, so the constructors below normalise the sign
-themselves and build with ``evaluate=False``; anything else (a constant argument, a log
-factor) goes through SymPy's evaluation.  The tests check, network by network, that the
-result is identical to what the parser builds from the written-out formula.
+builds (real, free of I and pi, affine in some symbol that occurs once: its bias or a
+weight, so of no provable sign; no log factors for exp) that evaluation changes nothing
+but the sign of tanh's argument, so the constructors below normalise the sign themselves
+and build with ``evaluate=False``; anything else (a constant, a log factor, a sum of
+squares) goes through SymPy's evaluation.  The tests check, network by network, that
+the result is identical to what the parser builds from the written-out formula.
 """
 
 from __future__ import annotations
@@ -61,9 +62,40 @@ def _log_free(u: sympy.Expr) -> bool:
     return True
 
 
+def _indefinite(u: sympy.Expr) -> bool:
+    """True when some term of ``u`` is ``s*rest`` for a symbol ``s`` found nowhere else.
+
+    Then ``u`` is affine in ``s`` with the coefficient ``rest``, a product of factors of
+    which none is identically zero (numbers, symbols, activations of indefinite sums:
+    everything a model builds), so ``u`` takes both signs and is not zero: SymPy can
+    prove no sign and no zero for it, and evaluation cannot drop or fold anything.
+    Every pre-activation has such a symbol: its bias, or its weights.
+    """
+    terms = sympy.Add.make_args(u)
+    for index, term in enumerate(terms):
+        factors = sympy.Mul.make_args(term)
+        for position, factor in enumerate(factors):
+            if not factor.is_Symbol:
+                continue
+            elsewhere = (
+                *terms[:index],
+                *terms[index + 1 :],
+                *factors[:position],
+                *factors[position + 1 :],
+            )
+            if not any(other.has(factor) for other in elsewhere):
+                return True
+    return False
+
+
+def _generic(u: sympy.Expr) -> bool:
+    """An argument whose evaluation by exp, tanh or Max changes nothing but tanh's sign."""
+    return not u.is_number and _indefinite(u)
+
+
 def exp_(u: sympy.Expr) -> sympy.Expr:
     """``exp(u)``, unevaluated when evaluation provably returns it unchanged."""
-    if u.is_number or not _log_free(u):
+    if not _generic(u) or not _log_free(u):
         return sympy.exp(u)
     return sympy.exp(u, evaluate=False)
 
@@ -147,7 +179,7 @@ def times(weight: sympy.Symbol, value: sympy.Expr) -> sympy.Expr:
 def tanh(u: sympy.Expr) -> sympy.Expr:
     """``tanh(u)`` with SymPy's sign normalisation (tanh is odd): ``-tanh(-u)`` if ``u``
     could extract a minus sign."""
-    if u.is_number:
+    if not _generic(u):
         return sympy.tanh(u)
     negated, argument = _sign_normal(u)
     result = sympy.tanh(argument, evaluate=False)
@@ -156,7 +188,7 @@ def tanh(u: sympy.Expr) -> sympy.Expr:
 
 def relu(u: sympy.Expr) -> sympy.Expr:
     """``Max(0, u)``; the arguments are ordered as SymPy orders them."""
-    if u.is_number:
+    if not _generic(u):
         return sympy.Max(sympy.S.Zero, u)
     return sympy.Max(sympy.S.Zero, u, evaluate=False)
 

@@ -63,7 +63,7 @@ def _cross_entropy(z: Values, y: Values, head: str, labels: str) -> Terms:
 class Loss:
     """A loss of a data point, as data.
 
-    ``heads`` are the output activations it accepts (the first is the default); for the
+    ``heads`` are the output activations it accepts; for the
     logistic and cross-entropy losses the head only says how to read the last layer: the
     loss is always written from the logits z (``sigmoid``/``softmax`` and ``identity``
     give the same loss).  ``outputs`` is ``"one"``, ``"many"`` (two or more: classes)

@@ -107,10 +107,10 @@ def _entries(data: object, m: int, n: int) -> list[tuple[int, int, sympy.Rationa
                 f"entry {number}: expected [i, j, value], found {describe_value(row)}",
                 field=field,
             )
-        i = integer(row[0], field, 1, m, f"a row number (entry {number})")
-        j = integer(row[1], field, 1, n, f"a column number (entry {number})")
+        i = integer(row[0], field, 1, m, "a row number", f"entry {number}")
+        j = integer(row[1], field, 1, n, "a column number", f"entry {number}")
         if (i, j) in seen:
             raise ModelError(f"entry {number}: ({i}, {j}) is observed twice", field=field)
         seen.add((i, j))
-        entries.append((i, j, exact(row[2], field, f"a number (entry {number})")))
+        entries.append((i, j, exact(row[2], field, f"entry {number}")))
     return entries

@@ -132,7 +132,7 @@ def _layers(table: Table) -> tuple[int, ...]:
             f"found {len(sizes)}",
             field=field,
         )
-    return tuple(integer(size, field, 1, MAX_WIDTH, "layer sizes, integers") for size in sizes)
+    return tuple(integer(size, field, 1, MAX_WIDTH, "layer sizes") for size in sizes)
 
 
 def _activations(table: Table, hidden: int) -> tuple[str, ...]:

@@ -138,8 +138,7 @@ def _centres(table: Table) -> tuple[tuple[sympy.Expr, ...], ...]:
             )
     check_limit(len(rows) * dimension, MAX_TERMS, field, "centre coordinates")
     return tuple(
-        tuple(exact(value, field, f"a number in centre {j}") for value in row)
-        for j, row in enumerate(rows, 1)
+        tuple(exact(value, field, f"centre {j}") for value in row) for j, row in enumerate(rows, 1)
     )
 
 
@@ -151,7 +150,7 @@ def _widths(table: Table, count: int) -> list[sympy.Rational]:
         raise ModelError(
             f"expected one width per centre ({count}), found {len(values)}", field=field
         )
-    widths = [exact(v, field, "a positive width") for v in values]
+    widths = [exact(v, field) for v in values]
     for width in widths:
         if width <= 0:
             raise ModelError(f"expected positive widths, found {width}", field=field)

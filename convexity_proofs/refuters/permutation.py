@@ -81,10 +81,18 @@ def as_substitution(swap: Swap) -> tuple[tuple[sympy.Symbol, sympy.Expr], ...]:
 
 
 def find_invariant_swap(
-    expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], deadline: Deadline
+    expr: sympy.Expr,
+    variables: tuple[sympy.Symbol, ...],
+    deadline: Deadline,
+    hints: tuple[Swap, ...] = (),
 ) -> Swap | None:
-    """The first candidate swap that provably leaves ``expr`` unchanged."""
-    for swap in candidate_swaps(variables):
+    """The first candidate swap (hints first) that provably leaves ``expr`` unchanged.
+
+    Only swaps among the claim's variables qualify: parameters are fixed data.
+    """
+    chosen = set(variables)
+    usable = [h for h in hints if h and all(a in chosen and b in chosen for a, b in h)]
+    for swap in [*usable, *candidate_swaps(variables)]:
         if deadline.expired():
             return None
         if prove_invariant(expr, as_substitution(swap)) is not None:
