@@ -37,6 +37,14 @@ def curvature(text: str, variables=(x,), **domains) -> Curvature:
         ("y*x", (x,), {}, Curvature.AFFINE),  # y is a parameter: affine in x for every y
         ("y*x**2", (x,), {"y": NONNEGATIVE}, Curvature.CONVEX),
         ("tanh(x)", (x,), {"x": NONNEGATIVE}, Curvature.CONCAVE),
+        ("log(sigmoid(x))", (x,), {}, Curvature.CONCAVE),
+        ("log(1 - sigmoid(x))", (x,), {}, Curvature.CONCAVE),
+        (
+            "-y*log(sigmoid(x)) - (1 - y)*log(1 - sigmoid(x))",
+            (x,),
+            {"y": interval_domain(0, 1)},
+            Curvature.CONVEX,
+        ),
     ],
 )
 def test_proves(text, variables, domains, expected) -> None:
@@ -55,6 +63,7 @@ def test_proves(text, variables, domains, expected) -> None:
         ("tanh(x)", (x,), {}),
         ("exp(x) - x**2", (x,), {}),
         ("1/(1 + exp(-x))", (x,), {}),  # the sigmoid is neither
+        ("-y*log(sigmoid(x))", (x,), {}),  # y may be negative: no proof
     ],
 )
 def test_refuses_to_prove(text, variables, domains) -> None:

@@ -110,6 +110,13 @@ QUAD_OVER_LIN = Atom(
 )
 
 
+# log(1/(1 + exp(v))) = −softplus(v): concave, decreasing in v.  It is log σ(−v), the
+# form binary cross-entropy takes when typed with the sigmoid.
+LOG_INV_SOFTPLUS = Atom("log(1/(1+exp(v))) = -softplus(v)", concave=ALWAYS, decreasing=ALWAYS)
+# log(1 − 1/(1 + exp(v))) = v − softplus(v) = −softplus(−v): concave, increasing in v.
+LOG_ONE_MINUS_SIGMOID = Atom(
+    "log(1 - 1/(1+exp(v))) = -softplus(-v)", concave=ALWAYS, increasing=ALWAYS
+)
 # sqrt(Σ u_i²): convex; like abs, it grows with each |u_i|.
 NORM2 = Atom("2-norm", convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
 # (Π u_i)^(1/n) on the nonnegative orthant: concave and increasing in each argument.
@@ -206,6 +213,9 @@ def match_atom(
     if isinstance(node, sympy.log):
         if isinstance(node.args[0], sympy.cosh):
             return LOG_COSH, node.args[0].args
+        sigmoid_log = _log_sigmoid(node.args[0])
+        if sigmoid_log is not None:
+            return sigmoid_log
         lse = _logsumexp_arguments(node.args[0])
         if lse is not None:
             if len(lse) == 2 and lse[1] == 0 and node.args[0].is_Add and 1 in node.args[0].args:
@@ -248,6 +258,32 @@ def _root_atom(
         factors = [f for f in base.args if depends(f)]
         if len(factors) == len(base.args) == exponent.q and exponent.q >= 2:
             return GEO_MEAN, tuple(factors)
+    return None
+
+
+def _inverse_softplus_argument(expr: sympy.Expr) -> sympy.Expr | None:
+    """v when ``expr`` is 1/(1 + exp(v)), else None."""
+    if expr.is_Pow and expr.args[1] == -1:
+        inner = expr.args[0]
+        if inner.is_Add and len(inner.args) == 2 and sympy.S.One in inner.args:
+            other = inner.args[0] if inner.args[1] == 1 else inner.args[1]
+            if isinstance(other, sympy.exp):
+                return other.args[0]
+    return None
+
+
+def _log_sigmoid(arg: sympy.Expr) -> tuple[Atom, tuple[sympy.Expr, ...]] | None:
+    """log σ(u) and log(1 − σ(u)) with σ(u) = 1/(1 + exp(−u)), written out."""
+    v = _inverse_softplus_argument(arg)
+    if v is not None:
+        return LOG_INV_SOFTPLUS, (v,)
+    if arg.is_Add and len(arg.args) == 2 and sympy.S.One in arg.args:
+        other = arg.args[0] if arg.args[1] == 1 else arg.args[1]
+        coeff, rest = other.as_coeff_Mul()
+        if coeff == -1:
+            v = _inverse_softplus_argument(rest)
+            if v is not None:
+                return LOG_ONE_MINUS_SIGMOID, (v,)
     return None
 
 
