@@ -134,7 +134,15 @@ def _prove_curvature(ctx: _Context, sign: int) -> _Settled | None:
     analysis = composition.analyse(ctx.f, ctx.variables, ctx.domains, _fallback(ctx))
     want = analysis.curvature.is_convex if sign > 0 else analysis.curvature.is_concave
     if want and analysis.step is not None:
-        return _Settled(Status.PROVED, (analysis.step,))
+        # The rules check the domains of atoms applied to the variables; constant
+        # coefficients (log(p) for a parameter p) must be defined too.
+        if ctx.total:
+            return _Settled(Status.PROVED, (analysis.step,))
+        ctx.note(
+            "composition rules",
+            "the rules apply, but f is not proved defined on the "
+            "whole domain (declare the domains of its symbols)",
+        )
     if analysis.curvature is composition.Curvature.UNKNOWN:
         culprit = brief(analysis.culprit, 100) if analysis.culprit is not None else "?"
         ctx.note("composition rules", f"no rule for {culprit}: {analysis.why}")

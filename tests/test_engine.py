@@ -142,3 +142,9 @@ def test_unknown_lists_what_was_tried() -> None:
         assert any(a.strategy == "composition rules" for a in verdict.attempts)
     else:  # a later prover may settle it; it must never be refuted
         assert verdict.status is Status.PROVED
+
+
+def test_a_coefficient_undefined_for_some_parameter_values_blocks_the_proof() -> None:
+    # log(p)*x is affine in x wherever it is defined, but undefined for p <= 0.
+    assert check("log(p)*x", ["x"]).status is Status.UNKNOWN
+    assert check("log(p)*x", ["x"], domain={"p": "positive"}).status is Status.PROVED
