@@ -30,6 +30,7 @@ from convexity_proofs._timelimit import hard_limit
 from convexity_proofs._values import (
     Attempt,
     Claim,
+    Condition,
     Domain,
     ProofStep,
     Property,
@@ -38,7 +39,7 @@ from convexity_proofs._values import (
     Witness,
 )
 from convexity_proofs.errors import CheckTimeout
-from convexity_proofs.provers import composition, identity, second_order
+from convexity_proofs.provers import composition, identity, polynomial, second_order
 from convexity_proofs.refuters import curvature, invariance, permutation, segment
 from convexity_proofs.refuters._space import Deadline, candidate_points, simple_values
 
@@ -172,6 +173,33 @@ def _prove_curvature(ctx: _Context, sign: int) -> _Settled | None:
             if witness is not None:
                 return _Settled(Status.REFUTED, witness=witness)
         ctx.note(name, result.note or "could not establish the sign")
+    return _polynomial(ctx, sign)
+
+
+def _polynomial(ctx: _Context, sign: int) -> _Settled | None:
+    """The complete method for polynomials (z3), bounded by the claim's remaining time."""
+    budget = ctx.deadline.remaining_ms(cap=5000)
+    if budget <= 0:
+        return None
+    result = polynomial.decide_polynomial(
+        sign * ctx.f, ctx.variables, ctx.parameters, ctx.domains, timeout_ms=budget
+    )
+    if result is None:
+        ctx.note(
+            "polynomial decision (z3)",
+            "does not apply (not a small polynomial, or z3-solver is not installed)",
+        )
+        return None
+    if result.convex is True and result.step is not None:
+        return _Settled(Status.PROVED, (_signed_step(result.step, sign),))
+    if result.convex is False and result.point is not None and result.direction is not None:
+        # z3's model was already re-checked exactly; certify again with our own judge.
+        witness = curvature.certify_curvature(
+            ctx.f, result.point, result.direction, ctx.variables, ctx.parameters, sign=sign
+        )
+        if witness is not None:
+            return _Settled(Status.REFUTED, witness=witness)
+    ctx.note("polynomial decision (z3)", result.note or "no answer within the time limit")
     return None
 
 
@@ -368,6 +396,23 @@ def _strict(
             witness = _flat_segment(ctx, result.flat_direction)
             if witness is not None:
                 return Status.REFUTED, (), witness, ()
+    budget = ctx.deadline.remaining_ms(cap=5000)
+    if budget > 0 and polynomial.decide_polynomial_strict(
+        signed, ctx.variables, ctx.parameters, ctx.domains, timeout_ms=budget
+    ):
+        strict_step = ProofStep(
+            rule="positive-definite polynomial Hessian (z3)",
+            subject=brief(ctx.f, 120),
+            reason="the Hessian is positive definite at every point of the domain, so the "
+            "function is strictly convex there",
+            conditions=(
+                Condition(
+                    "no x in the domain and unit v with vᵀ∇²f(x)v <= 0",
+                    "z3 nonlinear real arithmetic (unsat)",
+                ),
+            ),
+        )
+        return Status.PROVED, (*s.proof, strict_step), None, ()
     witness = _flat_search(ctx)
     if witness is not None:
         return Status.REFUTED, (), witness, ()

@@ -35,6 +35,12 @@ class Deadline:
     def expired(self) -> bool:
         return self.end is not None and time.monotonic() >= self.end
 
+    def remaining_ms(self, *, cap: int) -> int:
+        """Milliseconds left, at most ``cap`` (for solvers that take a timeout)."""
+        if self.end is None:
+            return cap
+        return max(0, min(cap, int((self.end - time.monotonic()) * 1000)))
+
 
 def simple_values(domain: Domain, *, interior: bool) -> list[Fraction]:
     """Simple rationals in ``domain`` (strictly inside it when ``interior``)."""

@@ -1,0 +1,378 @@
+"""Tests of the exact polynomial decision (z3): proofs, certified refutations, refusals.
+
+Every refutation is re-checked here independently of the engine: SymPy substitutes
+point + s·direction, differentiates twice in s and evaluates at s = 0 in exact
+rationals.  The property tests know the truth by construction: sums of nonnegative
+multiples of even powers of affine forms are convex, and a planted term
+c·((x − x0)(y − y0) − k)² makes the curvature along (1, sign k) at (x0, y0) negative
+(checked exactly before the prover is asked).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from fractions import Fraction
+
+import pytest
+import sympy as sp
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from convexity_proofs._values import (
+    NONNEGATIVE,
+    POSITIVE,
+    REAL,
+    Domain,
+    interval_domain,
+)
+from convexity_proofs.provers import polynomial
+from convexity_proofs.provers.polynomial import (
+    RULE,
+    PolynomialResult,
+    decide_polynomial,
+    decide_polynomial_strict,
+)
+
+pytest.importorskip("z3")
+
+x, y, z, w, u = sp.symbols("x y z w u", real=True)
+p, a, b, c = sp.symbols("p a b c", real=True)
+F = Fraction
+I = interval_domain  # noqa: E741
+
+
+def _rational(q: Fraction) -> sp.Rational:
+    return sp.Rational(q.numerator, q.denominator)
+
+
+def _assert_refuted(
+    result: PolynomialResult | None,
+    expr: sp.Expr,
+    variables: tuple[sp.Symbol, ...],
+    domains: dict[sp.Symbol, Domain] | None = None,
+) -> dict[sp.Symbol, Fraction]:
+    """The result refutes convexity with a witness that SymPy confirms exactly."""
+    domains = domains or {}
+    assert result is not None and result.convex is False, result
+    assert result.point is not None and result.direction is not None
+    assert result.step is None
+    for s in variables:
+        assert domains.get(s, REAL).contains_interior(result.point[s])
+    for s, q in result.point.items():
+        if s not in variables:
+            assert domains.get(s, REAL).contains(q)
+    assert set(result.direction) == set(variables)
+    t = sp.Symbol("t_independent", real=True)
+    line = {
+        s: _rational(q) + (t * _rational(result.direction[s]) if s in variables else 0)
+        for s, q in result.point.items()
+    }
+    second = sp.diff(sp.expand(expr.xreplace(line)), t, 2).subs(t, 0)
+    assert second.is_Rational and second < 0, second
+    return result.point
+
+
+def _assert_proved(result: PolynomialResult | None) -> None:
+    assert result is not None and result.convex is True, result
+    assert result.step is not None and result.step.rule == RULE
+    assert result.point is None and result.direction is None
+    assert any("z3" in cond.established_by for cond in result.step.conditions)
+
+
+# --- the motivating examples -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "variables"),
+    [
+        (x**4 + 3 * x**2 * y**2 + y**4, (x, y)),
+        ((x**2 + y**2 + z**2) ** 2 + (x + y + z) ** 4, (x, y, z)),
+        (x**4 + y**4 + x**2, (x, y)),
+        (sp.Integer(7), (x, y)),  # affine: the Hessian is zero
+        (3 * x - 2 * y + 1, (x, y)),
+    ],
+)
+def test_convex_examples_are_proved(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> None:
+    _assert_proved(decide_polynomial(expr, variables, (), {}))
+
+
+@pytest.mark.parametrize(
+    ("expr", "variables"),
+    [
+        (x**4 + 8 * x**2 * y**2 + y**4, (x, y)),
+        ((x * y - 1) ** 2, (x, y)),
+        (x**2 * y**2, (x, y)),
+        (x**4 + y**4 - x**2 * y**2, (x, y)),
+        ((1 - x) ** 2 + 100 * (y - x**2) ** 2, (x, y)),  # Rosenbrock
+    ],
+)
+def test_nonconvex_examples_are_refuted(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> None:
+    _assert_refuted(decide_polynomial(expr, variables, (), {}), expr, variables)
+
+
+def test_proof_step_names_the_method_and_the_solver() -> None:
+    import z3
+
+    result = decide_polynomial(x**4 + y**4, (x, y), (), {})
+    _assert_proved(result)
+    assert result is not None and result.step is not None
+    text = " ".join(c.established_by for c in result.step.conditions)
+    assert z3.get_version_string() in text
+    assert "unsat of vᵀH(x)v < 0 over the box" in text
+
+
+# --- domains ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("domain", [NONNEGATIVE, POSITIVE, interval_domain(F(0), F(5))])
+def test_cube_is_convex_on_the_right_half_line(domain: Domain) -> None:
+    _assert_proved(decide_polynomial(x**3, (x,), (), {x: domain}))
+
+
+@pytest.mark.parametrize("domain", [REAL, interval_domain(F(-1), F(1))])
+def test_cube_is_refuted_where_it_bends_down(domain: Domain) -> None:
+    point = _assert_refuted(decide_polynomial(x**3, (x,), (), {x: domain}), x**3, (x,), {x: domain})
+    assert point[x] < 0
+
+
+def test_domains_of_several_variables() -> None:
+    # x³y on the positive quadrant: H = [[6xy, 3x²], [3x², 0]] is indefinite wherever x != 0.
+    domains = {x: POSITIVE, y: POSITIVE}
+    _assert_refuted(decide_polynomial(x**3 * y, (x, y), (), domains), x**3 * y, (x, y), domains)
+    # x⁴ + y⁴ - x²y² restricted to a thin strip around the y-axis is not rescued:
+    # at x = 0 the curvature along x is -2y² < 0.
+    domains = {x: interval_domain(F(-1, 100), F(1, 100))}
+    expr = x**4 + y**4 - x**2 * y**2
+    _assert_refuted(decide_polynomial(expr, (x, y), (), domains), expr, (x, y), domains)
+    # ... but x³ + y³ on the positive quadrant is convex.
+    _assert_proved(decide_polynomial(x**3 + y**3, (x, y), (), {x: POSITIVE, y: NONNEGATIVE}))
+
+
+def test_box_without_interior_is_refused() -> None:
+    flat = Domain(lo=F(1), hi=F(1), name="interval")
+    assert decide_polynomial(x**2, (x,), (), {x: flat}) is None
+
+
+# --- parameters: convex for EVERY value -----------------------------------------------
+
+
+def test_parameter_in_nonnegative_interval() -> None:
+    _assert_proved(decide_polynomial(x**2 * p, (x,), (p,), {p: I(F(0), F(1))}))
+
+
+def test_real_parameter_is_refuted_with_a_negative_value() -> None:
+    point = _assert_refuted(decide_polynomial(x**2 * p, (x,), (p,), {}), x**2 * p, (x,))
+    assert point[p] < 0
+
+
+QUADRATIC = a * x**2 + b * x * y + c * y**2
+
+
+def test_parametric_quadratic_form_provably_convex() -> None:
+    # 4ac - b² >= 4 - 1 > 0 and a > 0 on the whole parameter box.
+    domains = {a: I(F(1), F(2)), b: I(F(-1), F(1)), c: I(F(1), F(2))}
+    _assert_proved(decide_polynomial(QUADRATIC, (x, y), (a, b, c), domains))
+    # b = ±2 makes 4ac - b² = 0 at a = c = 1: still PSD (boundary case).
+    domains[b] = I(F(-2), F(2))
+    _assert_proved(decide_polynomial(QUADRATIC, (x, y), (a, b, c), domains))
+
+
+def test_parametric_quadratic_form_refuted() -> None:
+    domains = {a: I(F(1), F(2)), b: I(F(-3), F(3)), c: I(F(1), F(2))}
+    result = decide_polynomial(QUADRATIC, (x, y), (a, b, c), domains)
+    point = _assert_refuted(result, QUADRATIC, (x, y), domains)
+    assert 4 * point[a] * point[c] < point[b] ** 2
+
+
+def test_open_parameter_domain() -> None:
+    # p in (0, 1]: (1 - p)·x² is convex; (p - 1)·x² is not, at a p inside the domain.
+    # (For polynomials an open end can never matter to convexity, by continuity.)
+    domain = Domain(lo=F(0), hi=F(1), lo_open=True, name="interval")
+    _assert_proved(decide_polynomial(-(x**2) * (p - 1), (x,), (p,), {p: domain}))
+    _assert_refuted(
+        decide_polynomial(x**2 * (p - 1), (x,), (p,), {p: domain}),
+        x**2 * (p - 1),
+        (x,),
+        {p: domain},
+    )
+
+
+def test_empty_parameter_domain_is_refused() -> None:
+    empty = Domain(lo=F(1), hi=F(1), lo_open=True, name="interval")
+    assert decide_polynomial(-(x**2) * p, (x,), (p,), {p: empty}) is None
+
+
+# --- what the prover refuses, quickly ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "variables", "parameters"),
+    [
+        (sp.exp(x), (x,), ()),
+        (sp.tanh(x) * x**2, (x,), ()),
+        (sp.sqrt(x**2 + 1), (x,), ()),
+        (1 / x, (x,), ()),
+        (sp.Abs(x), (x,), ()),
+        (sp.Float("0.5") * x**2, (x,), ()),  # a float's rational reading is a guess
+        (sp.sqrt(2) * x**2, (x,), ()),  # irrational coefficient
+        (x * y, (x,), ()),  # y is neither a variable nor a parameter
+        (x**9, (x,), ()),  # above max_degree
+        (x**4 * p**5, (x,), (p,)),  # parameters count towards the degree
+    ],
+)
+def test_non_polynomials_are_refused_quickly(
+    expr: sp.Expr, variables: tuple[sp.Symbol, ...], parameters: tuple[sp.Symbol, ...]
+) -> None:
+    start = time.perf_counter()
+    assert decide_polynomial(expr, variables, parameters, {}) is None
+    assert decide_polynomial_strict(expr, variables, parameters, {}) is None
+    assert time.perf_counter() - start < 0.5
+
+
+def test_too_many_variables_is_refused() -> None:
+    many = sp.symbols("q0:4", real=True)
+    expr = sum(v**2 for v in many)
+    assert decide_polynomial(expr, many, (), {}, max_variables=3) is None
+    _assert_proved(decide_polynomial(expr, many, (), {}, max_variables=4))
+
+
+def test_missing_z3_means_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "z3", None)
+    assert decide_polynomial(x**4 + y**4, (x, y), (), {}) is None
+    assert decide_polynomial_strict(x**2 + y**2, (x, y), (), {}) is None
+
+
+def test_z3_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    decide_polynomial(x**4 + 8 * x**2 * y**2 + y**4, (x, y), (), {})
+    decide_polynomial(x**4 + 3 * x**2 * y**2 + y**4, (x, y), (), {})
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_timeout_gives_no_answer_in_time() -> None:
+    # Four-variable quartic, convex (SOS of convex terms), hard for z3: 11 s or more.
+    expr = (x**2 + y**2 + z**2 + w**2) ** 2 + (x + y + z + w) ** 4
+    start = time.perf_counter()
+    result = decide_polynomial(expr, (x, y, z, w), (), {}, timeout_ms=300)
+    assert time.perf_counter() - start < 2.0
+    assert result is None or result.convex is not False
+
+
+# --- the two encodings --------------------------------------------------------------------
+
+
+def test_quadratic_form_encoding_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the minors disabled the normalised quadratic form must decide on its own."""
+    monkeypatch.setattr(polynomial, "MAX_MINOR_VARIABLES", 0)
+    _assert_proved(decide_polynomial(x**4 + 3 * x**2 * y**2 + y**4, (x, y), (), {}))
+    _assert_proved(
+        decide_polynomial((x**2 + y**2 + z**2) ** 2 + (x + y + z) ** 4, (x, y, z), (), {})
+    )
+    expr = (x * y - 1) ** 2  # diagonal entries 2y², 2x² >= 0: only the form finds it
+    _assert_refuted(decide_polynomial(expr, (x, y), (), {}), expr, (x, y))
+
+
+def test_five_variables_use_the_quadratic_form() -> None:
+    variables = (x, y, z, w, u)
+    expr = (x * y - 1) ** 2 + z**2 + w**2 + u**4
+    _assert_refuted(decide_polynomial(expr, variables, (), {}), expr, variables)
+    convex = (x - y) ** 2 + (y - z) ** 4 + (z + w + u) ** 2 + u**4
+    _assert_proved(decide_polynomial(convex, variables, (), {}))
+
+
+def test_algebraic_model_values_are_rounded_and_certified() -> None:
+    """A model forced to x = √2 still yields an exact witness (rounded, then re-checked)."""
+    import z3
+
+    admitted = polynomial._admit(x**3 - 6 * x * y**2, (x, y), (), {}, 8, 8)
+    assert admitted is not None
+    problem, _ = admitted
+    encoder = polynomial._Encoder(z3, problem)
+    gx, gy = encoder.gens
+    solver = z3.Solver(ctx=encoder.ctx)
+    solver.add(gx * gx == 2, gy == 0)
+    assert solver.check() == z3.sat
+    model = solver.model()
+    assert z3.is_algebraic_value(model.eval(gx, model_completion=True))
+    found = polynomial._certified_counterexample(z3, encoder, model)
+    assert found is not None
+    point, direction = found
+    result = PolynomialResult(False, None, point, direction)
+    _assert_refuted(result, x**3 - 6 * x * y**2, (x, y))
+
+
+# --- strict convexity -----------------------------------------------------------------------
+
+
+def test_strict_positive_definite_everywhere() -> None:
+    assert decide_polynomial_strict(x**2 + y**2 + x**4, (x, y), (), {}) is True
+    assert decide_polynomial_strict(x**2 * p, (x,), (p,), {p: I(F(1), F(2))}) is True
+    assert decide_polynomial_strict(x**3, (x,), (), {x: POSITIVE}) is True
+    assert decide_polynomial_strict(x**3, (x,), (), {x: I(F(1), F(2))}) is True
+
+
+def test_strict_is_never_false_and_misses_degenerate_hessians() -> None:
+    # x⁴ is strictly convex but H(0) = 0: a documented miss, never a wrong "False".
+    assert decide_polynomial_strict(x**4, (x,), (), {}) is None
+    # x³ on [0, 1]: H(0) = 0 on the closed domain, so PD everywhere fails.
+    assert decide_polynomial_strict(x**3, (x,), (), {x: NONNEGATIVE}) is None
+    assert decide_polynomial_strict(x**2 * p, (x,), (p,), {p: I(F(0), F(2))}) is None
+    assert decide_polynomial_strict((x * y - 1) ** 2, (x, y), (), {}) is None
+    assert decide_polynomial_strict(x**4 + y**4 + x**2, (x, y), (), {}) is None
+
+
+def test_strict_quadratic_form_encoding_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(polynomial, "MAX_MINOR_VARIABLES", 0)
+    assert decide_polynomial_strict(x**2 + y**2 + (x + y) ** 4, (x, y), (), {}) is True
+    assert decide_polynomial_strict(x**2 + y**4, (x, y), (), {}) is None
+
+
+# --- properties ------------------------------------------------------------------------------
+
+_small = st.integers(min_value=-2, max_value=2)
+_weight = st.fractions(min_value=0, max_value=3, max_denominator=4)
+
+
+@st.composite
+def _affine(draw: st.DrawFn) -> sp.Expr:
+    return draw(_small) * x + draw(_small) * y + draw(_small)
+
+
+@st.composite
+def _convex_polynomials(draw: st.DrawFn) -> sp.Expr:
+    """Σ c_i·ℓ_i^(2m_i) with c_i >= 0 and affine ℓ_i: convex by construction."""
+    parts = draw(st.lists(st.tuples(_weight, _affine(), st.sampled_from([1, 2])), max_size=4))
+    return sp.Add(*(_rational(cw) * ell ** (2 * m) for cw, ell, m in parts))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_convex_polynomials())
+def test_convex_by_construction_is_never_refuted(expr: sp.Expr) -> None:
+    result = decide_polynomial(expr, (x, y), (), {}, timeout_ms=1000)
+    assert result is not None
+    assert result.convex is not False, (expr, result.point, result.direction)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    _convex_polynomials(),
+    st.integers(min_value=-2, max_value=2),
+    st.integers(min_value=-2, max_value=2),
+    st.sampled_from([-2, -1, 1, 2]),
+    st.fractions(min_value=F(1, 2), max_value=3, max_denominator=4),
+)
+def test_planted_indefinite_term_is_never_proved(
+    convex: sp.Expr, x0: int, y0: int, k: int, weight: Fraction
+) -> None:
+    # The convex part is damped so that most draws keep the planted negative curvature.
+    expr = convex / 8 + _rational(weight) * ((x - x0) * (y - y0) - k) ** 2
+    # Independent truth: curvature along (1, sign k) at (x0, y0), exactly.
+    t = sp.Symbol("t_independent", real=True)
+    sign = 1 if k > 0 else -1
+    second = sp.diff(expr.xreplace({x: x0 + t, y: y0 + sign * t}), t, 2).subs(t, 0)
+    assume(second < 0)
+    result = decide_polynomial(expr, (x, y), (), {}, timeout_ms=1000)
+    assert result is None or result.convex is not True
+    if result is not None and result.convex is False:
+        _assert_refuted(result, expr, (x, y))
