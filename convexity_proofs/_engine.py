@@ -103,9 +103,7 @@ class _Context:
 def _fallback(ctx: _Context) -> composition.Fallback:
     """Second-order provers for subterms the composition rules cannot handle."""
 
-    def prove(sub: sympy.Expr) -> composition.Analysis | None:
-        present = sub.free_symbols  # not cached by SymPy: compute once
-        own = tuple(v for v in ctx.variables if v in present)
+    def prove(sub: sympy.Expr, own: tuple[sympy.Symbol, ...]) -> composition.Analysis | None:
         for sign, curvature_ in (
             (1, composition.Curvature.CONVEX),
             (-1, composition.Curvature.CONCAVE),

@@ -38,6 +38,9 @@ def curvature(text: str, variables=(x,), **domains) -> Curvature:
         ("y*x**2", (x,), {"y": NONNEGATIVE}, Curvature.CONVEX),
         ("tanh(x)", (x,), {"x": NONNEGATIVE}, Curvature.CONCAVE),
         ("log(sigmoid(x))", (x,), {}, Curvature.CONCAVE),
+        ("y*exp(x/y)", (x, y), {"y": POSITIVE}, Curvature.CONVEX),  # perspective of exp
+        ("y*log(x/y)", (x, y), {"x": POSITIVE, "y": POSITIVE}, Curvature.CONCAVE),
+        ("y*log(1 + exp(x/y))", (x, y), {"y": POSITIVE}, Curvature.CONVEX),
         ("log(1 - sigmoid(x))", (x,), {}, Curvature.CONCAVE),
         (
             "-y*log(sigmoid(x)) - (1 - y)*log(1 - sigmoid(x))",
@@ -64,6 +67,9 @@ def test_proves(text, variables, domains, expected) -> None:
         ("exp(x) - x**2", (x,), {}),
         ("1/(1 + exp(-x))", (x,), {}),  # the sigmoid is neither
         ("-y*log(sigmoid(x))", (x,), {}),  # y may be negative: no proof
+        ("y*exp(x/y)", (x, y), {}),  # the perspective needs y > 0
+        ("y*sin(x/y)", (x, y), {"y": POSITIVE}),  # sin is neither: no perspective proof
+        ("y*log(x/y)", (x, y), {"y": POSITIVE}),  # log needs x/y > 0
     ],
 )
 def test_refuses_to_prove(text, variables, domains) -> None:

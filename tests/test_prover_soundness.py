@@ -86,3 +86,20 @@ def test_convex_by_construction_is_never_refuted_by_the_engine(expr: sympy.Expr)
     assume(expr.free_symbols)  # a constant has no variables to make a claim about
     verdict = check_claim(claim_for(expr, "convex"), FAST)
     assert verdict.status is not Status.REFUTED, (expr, verdict.to_json())
+
+
+@settings(max_examples=max(8, EXAMPLES // 2), deadline=None, derandomize=True, database=None)
+@given(st.sampled_from(sorted(NOT_CONVEX)), nonzero, nonzero)
+def test_perspective_of_a_nonconvex_function_is_never_proved(name, a, c) -> None:
+    # y·φ(x/y) with y > 0 is convex iff φ is; φ here is not convex on the real line.
+    expr = x2 * NOT_CONVEX[name](a * x1 / x2 + c)
+    claim = build_claim(
+        {
+            "name": "p",
+            "function": sympy.sstr(expr),
+            "variables": ["x1", "x2"],
+            "property": "convex",
+            "domain": {"x2": "positive"},
+        }
+    )
+    assert check_claim(claim, FAST).status is not Status.PROVED, expr

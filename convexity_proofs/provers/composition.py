@@ -21,6 +21,11 @@ import sympy
 
 from convexity_proofs import _intervals
 from convexity_proofs._brief import brief as _show
+from convexity_proofs._values import NEGATIVE as _NEGATIVE
+from convexity_proofs._values import NONNEGATIVE as _NONNEGATIVE
+from convexity_proofs._values import NONPOSITIVE as _NONPOSITIVE
+from convexity_proofs._values import POSITIVE as _POSITIVE
+from convexity_proofs._values import REAL as _REAL
 from convexity_proofs._values import Condition, Domain, ProofStep
 from convexity_proofs.provers.atoms import Atom, When, match_atom
 
@@ -70,8 +75,9 @@ class Analysis:
     why: str = ""
 
 
-#: A prover for subexpressions no rule covers: returns an Analysis or None.
-Fallback = Callable[[sympy.Expr], Analysis | None]
+#: A prover for subexpressions no rule covers, given the subexpression and the variables
+#: it involves (never empty): returns an Analysis or None.
+Fallback = Callable[[sympy.Expr, tuple[sympy.Symbol, ...]], Analysis | None]
 
 
 class Composer:
@@ -84,6 +90,7 @@ class Composer:
         fallback: Fallback | None = None,
     ) -> None:
         self.variables = set(variables)
+        self._ordered = tuple(variables)
         self.domains = domains
         self.fallback = fallback
         self._memo: dict[sympy.Expr, Analysis] = {}
@@ -119,7 +126,9 @@ class Composer:
         result = self._analyse(expr)
         if result.curvature is Curvature.UNKNOWN and self.fallback is not None:
             if self.depends(expr) and not expr.is_Add:
-                rescued = self.fallback(expr)
+                present = expr.free_symbols  # not cached by SymPy: compute once
+                own = tuple(v for v in self._ordered if v in present)
+                rescued = self.fallback(expr, own)
                 if rescued is not None:
                     result = rescued
         self._memo[expr] = result
@@ -142,8 +151,61 @@ class Composer:
             atom, args = matched
             return self._apply(expr, atom, args)
         if expr.is_Mul:
+            perspective = self._perspective(expr)
+            if perspective is not None:
+                return perspective
             return self._unknown(expr, "a product of factors that all depend on the variables")
         return self._unknown(expr, f"no rule for {type(expr).__name__}")
+
+    def _ratio_domain(self, x: sympy.Symbol, y: sympy.Symbol) -> Domain:
+        for sign, domain in (
+            ("positive", _POSITIVE),
+            ("nonnegative", _NONNEGATIVE),
+            ("negative", _NEGATIVE),
+            ("nonpositive", _NONPOSITIVE),
+        ):
+            if self._sign(x / y, sign):
+                return domain
+        return _REAL
+
+    def _perspective(self, expr: sympy.Mul) -> Analysis | None:
+        """y·h(x/y) with y > 0 is the perspective of h: convex (concave) when h is.
+
+        Recognised by substituting x_i = u_i·y for the other variables of h: when y then
+        disappears, h = F(x/y) with F(u) = h(u·y), and F is analysed by the same rules in
+        fresh variables u (ranging over all reals, so the proof covers every x/y).
+        """
+        for y in (f for f in expr.args if f.is_Symbol and f in self.variables):
+            rest = expr / y
+            others = sorted((rest.free_symbols & self.variables) - {y}, key=lambda s: s.name)
+            if not others or y not in rest.free_symbols or not self._sign(y, "positive"):
+                continue
+            fresh = {x: sympy.Symbol(f"_u_{x.name}", real=True) for x in others}
+            inner = rest.xreplace({x: fresh[x] * y for x in others})
+            if y in inner.free_symbols:
+                continue
+            # u = x/y ranges over a subset of the named domain shown for x/y; F must be
+            # convex on that (convex) superset, which is all the perspective needs.
+            u_domains = dict(self.domains) | {fresh[x]: self._ratio_domain(x, y) for x in others}
+            analysis = Composer(tuple(fresh.values()), u_domains, self.fallback).analyse(inner)
+            if analysis.curvature is Curvature.UNKNOWN or analysis.step is None:
+                continue
+            curvature = Curvature.AFFINE if analysis.curvature.is_affine else analysis.curvature
+            step = ProofStep(
+                rule="perspective",
+                subject=_show(expr),
+                reason=f"{y}·F(x/{y}) with {y} > 0 is the perspective of F, which is "
+                f"{curvature.value}; a perspective keeps convexity and concavity",
+                conditions=(
+                    Condition(f"{y} is positive", "interval analysis"),
+                    Condition(
+                        f"F(u) = {_show(inner)} is {curvature.value} in u", "composition rules"
+                    ),
+                ),
+                children=(analysis.step,),
+            )
+            return Analysis(curvature, step)
+        return None
 
     def _sum(self, expr: sympy.Expr) -> Analysis:
         parts = [self.analyse(term) for term in expr.args]

@@ -93,8 +93,8 @@ def quadratic(
     expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], domains: Mapping[sympy.Symbol, Domain]
 ) -> SecondOrderResult | None:
     """Decide a function of degree <= 2 in the variables with numeric Hessian."""
-    if len(variables) > MAX_QUADRATIC_VARIABLES or not is_smooth(expr):
-        return None
+    if not variables or len(variables) > MAX_QUADRATIC_VARIABLES or not is_smooth(expr):
+        return None  # no variables: nothing to decide (an empty Hessian proves nothing)
     if degree_bound(expr, frozenset(variables)) > 2:
         return None
     try:
