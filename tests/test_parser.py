@@ -172,15 +172,14 @@ def test_sums_and_products_are_flattened() -> None:
     assert isinstance(product, sympy.Mul)
 
 
-def test_long_sum_is_fast_and_flat() -> None:
-    """20,000 terms: past CPython's ~3,000-level limit on building a syntax tree."""
+def test_long_sum_is_flat() -> None:
+    """20,000 terms: past CPython's ~3,000-level limit on building a syntax tree.
+
+    (Speed is measured in the benchmarks, not asserted here.)"""
     terms = [f"a{i % 100}*b{i // 100}" for i in range(20_000)]
-    started = time.perf_counter()
     result = parse_expression(" + ".join(terms))
-    elapsed = time.perf_counter() - started
     assert isinstance(result, sympy.Add)
     assert len(result.args) == 20_000
-    assert elapsed < 5, elapsed
 
 
 def test_long_chains_keep_their_value() -> None:
