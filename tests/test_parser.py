@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import time
 from fractions import Fraction
 
 import pytest
@@ -327,10 +326,8 @@ def test_empty_input(text: str) -> None:
 
 
 def test_megabyte_expression_is_refused_before_parsing() -> None:
-    started = time.perf_counter()
     with pytest.raises(ExpressionError, match="too long: 1000001 characters"):
         parse_expression("x+" * 500_000 + "x")
-    assert time.perf_counter() - started < 0.5
 
 
 def test_node_limit() -> None:
@@ -343,10 +340,8 @@ def test_node_limit() -> None:
 
 
 def test_ten_thousand_nested_parentheses() -> None:
-    started = time.perf_counter()
     with pytest.raises(ExpressionError, match="nested too deeply"):
         parse_expression("(" * 10_000 + "x" + ")" * 10_000)
-    assert time.perf_counter() - started < 1
 
 
 @pytest.mark.parametrize(
@@ -388,10 +383,8 @@ def test_deep_nesting_is_refused_cleanly(text: str) -> None:
     ],
 )
 def test_numbers_cannot_explode(text: str, message: str) -> None:
-    started = time.perf_counter()
     with pytest.raises(ExpressionError, match=message):
         parse_expression(text)
-    assert time.perf_counter() - started < 3
 
 
 def test_moderate_numbers_are_fine() -> None:
