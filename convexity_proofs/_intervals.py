@@ -896,7 +896,8 @@ def range_of(expr: sympy.Basic, domains: Mapping[sympy.Symbol, Domain]) -> Inter
     Every symbol ranges independently over its domain.  Raises :class:`Undefined` when
     the expression cannot be shown to be defined at every point of the box.
     """
-    return _Evaluator(_to_box(domains)).range(sympy.sympify(expr))
+    # strict=True: numbers and SymPy objects only, never text (no parsing, no eval).
+    return _Evaluator(_to_box(domains)).range(sympy.sympify(expr, strict=True))
 
 
 def _proved(expr: sympy.Basic, domains: Mapping[sympy.Symbol, Domain], test: str) -> bool | None:

@@ -57,7 +57,7 @@ def rational_sign(expr: sympy.Expr, x: sympy.Symbol, domain: Domain) -> SignOnIn
     when some denominator vanishes in the domain, the domain has empty interior, or no
     negative point could be pinned down.
     """
-    expr = sympy.sympify(expr)
+    expr = sympy.sympify(expr, strict=True)  # strict: numbers and SymPy objects, never text
     try:
         bases = _denominator_bases(expr, x)
     except _NotRational:
