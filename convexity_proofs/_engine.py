@@ -15,6 +15,7 @@ Every property of the claim format is settled from these answers:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from convexity_proofs import _intervals
+from convexity_proofs import _certify, _intervals
 from convexity_proofs._brief import brief
 from convexity_proofs._numeric import Program, compile_program
 from convexity_proofs._timelimit import hard_limit
@@ -37,6 +38,7 @@ from convexity_proofs._values import (
     Status,
     Verdict,
     Witness,
+    format_number,
 )
 from convexity_proofs.errors import CheckTimeout
 from convexity_proofs.provers import composition, identity, polynomial, second_order
@@ -504,13 +506,57 @@ def _affine(
     return Status.UNKNOWN, (), None, ()
 
 
+def _with_equal_loss_pair(ctx: _Context, step: ProofStep) -> ProofStep:
+    """Add a concrete θ ≠ σθ with f(θ) = f(σθ), evaluated independently: the equal-loss
+    pair people argue with (which by itself proves nothing about convexity).  The pair
+    illustrates the proof; the proof does not rest on it."""
+    symbols = tuple(s for s, _ in ctx.claim.domains)
+    rng = np.random.default_rng(ctx.seed)
+    mapping = dict(ctx.claim.substitution)
+    for theta in candidate_points(symbols, ctx.domains, set(), rng, 8):
+        image_values = {}
+        for s in symbols:
+            if s in mapping:
+                value = _certify.exact_value(mapping[s], theta)
+                if value is None:
+                    break
+                image_values[s] = value
+            else:
+                image_values[s] = theta[s]
+        else:
+            if image_values == theta or not all(
+                ctx.domains[s].contains(v) for s, v in image_values.items()
+            ):
+                continue
+            # The identity is proved; the example only shows it.  Both sides are
+            # enclosed independently (Arb, 128 bits) and must overlap.
+            left = _certify.ball_value(ctx.f, theta, 128)
+            right = _certify.ball_value(ctx.f, image_values, 128)
+            if not (left.is_finite() and right.is_finite() and left.overlaps(right)):
+                continue
+            value = float(left.mid())
+            shown = ", ".join(f"{s} = {format_number(theta[s])}" for s in symbols)
+            moved = ", ".join(
+                f"{s} = {format_number(image_values[s])}"
+                for s in symbols
+                if image_values[s] != theta[s]
+            )
+            example = Condition(
+                f"example: at θ = ({shown}) and σθ (where {moved}) the loss is "
+                f"{value:.6g} at both points",
+                "independent evaluation (Arb balls at 128 bits)",
+            )
+            return dataclasses.replace(step, conditions=(*step.conditions, example))
+    return step
+
+
 def _invariant(
     ctx: _Context,
 ) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
     substitution = ctx.claim.substitution
     step = identity.prove_invariant(ctx.f, substitution)
     if step is not None:
-        return Status.PROVED, (step,), None, ()
+        return Status.PROVED, (_with_equal_loss_pair(ctx, step),), None, ()
     ctx.note("symbolic identity", "the difference did not reduce to 0")
     image = identity.substitute(ctx.f, substitution)
     symbols = tuple(s for s, _ in ctx.claim.domains)

@@ -148,3 +148,16 @@ def test_a_coefficient_undefined_for_some_parameter_values_blocks_the_proof() ->
     # log(p)*x is affine in x wherever it is defined, but undefined for p <= 0.
     assert check("log(p)*x", ["x"]).status is Status.UNKNOWN
     assert check("log(p)*x", ["x"], domain={"p": "positive"}).status is Status.PROVED
+
+
+def test_an_invariance_proof_shows_an_equal_loss_pair() -> None:
+    verdict = check(
+        "(y - v1*tanh(w1*x) - v2*tanh(w2*x))**2",
+        None,
+        "invariant",
+        substitution={"w1": "w2", "w2": "w1", "v1": "v2", "v2": "v1"},
+    )
+    assert verdict.status is Status.PROVED
+    (step,) = verdict.proof
+    example = step.conditions[-1].statement
+    assert example.startswith("example: at θ = (") and "at both points" in example
