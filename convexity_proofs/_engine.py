@@ -173,7 +173,7 @@ def _prove_curvature(ctx: _Context, sign: int) -> _Settled | None:
             if witness is not None:
                 return _Settled(Status.REFUTED, witness=witness)
         ctx.note(name, result.note or "could not establish the sign")
-    return _polynomial(ctx, sign)
+    return None
 
 
 def _polynomial(ctx: _Context, sign: int) -> _Settled | None:
@@ -216,7 +216,8 @@ def _certify_direction(
 # --- refuting -----------------------------------------------------------------------
 
 
-def _refute_curvature(ctx: _Context, sign: int) -> Witness | None:
+def _refute_quickly(ctx: _Context, sign: int) -> Witness | None:
+    """The cheap refuters: the permutation argument, then (smooth f) the curvature search."""
     program = ctx.program
     if program is None:
         ctx.note("search", "the function holds something the numeric search cannot evaluate")
@@ -225,8 +226,7 @@ def _refute_curvature(ctx: _Context, sign: int) -> Witness | None:
         found = _permutation_argument(ctx, program, sign)
         if found is not None:
             return found
-    smooth = second_order.is_smooth(ctx.f)
-    if smooth:
+    if second_order.is_smooth(ctx.f):
         found = _curvature_search(ctx, program, sign)
         if found is not None:
             return found
@@ -234,7 +234,13 @@ def _refute_curvature(ctx: _Context, sign: int) -> Witness | None:
             "curvature search",
             f"no certified negative curvature at {ctx.settings.curvature_points} points",
         )
-    if ctx.deadline.expired():
+    return None
+
+
+def _refute_thoroughly(ctx: _Context, sign: int) -> Witness | None:
+    """The segment search (the only witnesses at kinks), then curvature away from kinks."""
+    program = ctx.program
+    if program is None or ctx.deadline.expired():
         return None
     cfg = ctx.settings.segment
     found = segment.find_segment_witness(
@@ -252,7 +258,7 @@ def _refute_curvature(ctx: _Context, sign: int) -> Witness | None:
     )
     if found is None:
         ctx.note("segment search", "no certified violation of Jensen's inequality")
-    if not smooth and found is None:
+    if found is None and not second_order.is_smooth(ctx.f):
         # Away from kinks a non-smooth function may still curve the wrong way.
         found = _curvature_search(ctx, program, sign)
     return found
@@ -303,11 +309,17 @@ def _settle_curvature(ctx: _Context, sign: int, cache: dict[int, _Settled]) -> _
     """Is sign·f convex?  (sign = +1: convex, −1: concave.)"""
     if sign in cache:
         return cache[sign]
+    # Cheapest first: rules and second-order provers, the quick refuters, the polynomial
+    # decision (z3 may use seconds), then the thorough segment search.
     settled = _prove_curvature(ctx, sign)
-    if settled is None and not ctx.deadline.expired():
-        witness = _refute_curvature(ctx, sign)
-        if witness is not None:
-            settled = _Settled(Status.REFUTED, witness=witness)
+    for step in (_refute_quickly, _polynomial, _refute_thoroughly):
+        if settled is not None or ctx.deadline.expired():
+            break
+        outcome = step(ctx, sign)
+        if isinstance(outcome, _Settled):
+            settled = outcome
+        elif outcome is not None:
+            settled = _Settled(Status.REFUTED, witness=outcome)
     if settled is None:
         settled = _Settled(Status.UNKNOWN)
     cache[sign] = settled
