@@ -81,6 +81,7 @@ class _Context:
         self.attempts: list[Attempt] = []
         self._program: Program | bool | None = False
         self._total: bool | None = None
+        self.composition: composition.Analysis | None = None
 
     def note(self, strategy: str, outcome: str) -> None:
         self.attempts.append(Attempt(strategy, outcome))
@@ -130,20 +131,34 @@ def _signed_step(step: ProofStep | None, sign: int) -> ProofStep | None:
     )
 
 
+def _composition(ctx: _Context) -> composition.Analysis:
+    """The composition rules' verdict on the whole function, computed once per claim.
+
+    The rules check the domains of atoms applied to the variables; a conclusion also
+    needs the constant coefficients (log(p) for a parameter p) defined on the whole
+    domain, so without that the analysis is downgraded to UNKNOWN here, for every
+    property that uses it.
+    """
+    if ctx.composition is None:
+        analysis = composition.analyse(ctx.f, ctx.variables, ctx.domains, _fallback(ctx))
+        if analysis.curvature is not composition.Curvature.UNKNOWN and not ctx.total:
+            analysis = composition.Analysis(
+                composition.Curvature.UNKNOWN,
+                None,
+                ctx.f,
+                "the rules apply, but f is not proved defined on the whole domain "
+                "(declare the domains of its symbols)",
+            )
+        ctx.composition = analysis
+    return ctx.composition
+
+
 def _prove_curvature(ctx: _Context, sign: int) -> _Settled | None:
     """Try every prover for "sign·f is convex"; a refutation found on the way counts too."""
-    analysis = composition.analyse(ctx.f, ctx.variables, ctx.domains, _fallback(ctx))
+    analysis = _composition(ctx)
     want = analysis.curvature.is_convex if sign > 0 else analysis.curvature.is_concave
     if want and analysis.step is not None:
-        # The rules check the domains of atoms applied to the variables; constant
-        # coefficients (log(p) for a parameter p) must be defined too.
-        if ctx.total:
-            return _Settled(Status.PROVED, (analysis.step,))
-        ctx.note(
-            "composition rules",
-            "the rules apply, but f is not proved defined on the "
-            "whole domain (declare the domains of its symbols)",
-        )
+        return _Settled(Status.PROVED, (analysis.step,))
     if analysis.curvature is composition.Curvature.UNKNOWN:
         culprit = brief(analysis.culprit, 100) if analysis.culprit is not None else "?"
         ctx.note("composition rules", f"no rule for {culprit}: {analysis.why}")
@@ -502,7 +517,7 @@ def _flat_search(ctx: _Context) -> Witness | None:
 def _affine(
     ctx: _Context, cache: dict[int, _Settled]
 ) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
-    analysis = composition.analyse(ctx.f, ctx.variables, ctx.domains)
+    analysis = _composition(ctx)
     if analysis.curvature.is_affine:
         step = analysis.step or ProofStep(
             rule="affine",

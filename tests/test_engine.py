@@ -161,3 +161,8 @@ def test_an_invariance_proof_shows_an_equal_loss_pair() -> None:
     (step,) = verdict.proof
     example = step.conditions[-1].statement
     assert example.startswith("example: at θ = (") and "at both points" in example
+
+
+def test_an_affine_claim_also_needs_f_defined_on_the_whole_domain() -> None:
+    assert check("log(p)*x", ["x"], "affine").status is Status.UNKNOWN
+    assert check("log(p)*x", ["x"], "affine", domain={"p": "positive"}).status is Status.PROVED
