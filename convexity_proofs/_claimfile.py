@@ -8,6 +8,7 @@ Function texts go only through the safe ``ast`` parser (never ``eval``/``sympify
 from __future__ import annotations
 
 import re
+import reprlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -82,6 +83,9 @@ def parse_claims(text: str, *, file: str = "<string>") -> list[Claim]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ClaimError(f"invalid TOML: {exc}", file=file) from None
+    except (RecursionError, MemoryError):
+        # tomllib recurses on nested arrays and inline tables: hostile depth ends here.
+        raise ClaimError("invalid TOML: values are nested too deeply", file=file) from None
     unknown = sorted(set(document) - {"claim"})
     if unknown:
         raise ClaimError(
@@ -139,7 +143,7 @@ class _Reader:
 
 
 def _describe(value: Any) -> str:
-    shown = repr(value)
+    shown = reprlib.repr(value)  # bounded in depth and length, whatever the input
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"{type(value).__name__} {shown}"

@@ -254,3 +254,11 @@ def test_bad_model_claims_are_located_errors(old, new, field, words) -> None:
 def test_a_function_claim_refuses_model_keys() -> None:
     with pytest.raises(ClaimError, match="only a claim with a model"):
         parse_claims(claim_text(data="{ points = 2 }"))
+
+
+@pytest.mark.parametrize("value", ["[" * 5000 + "]" * 5000, "{a = " * 3000 + "1" + "}" * 3000])
+def test_deeply_nested_toml_values_are_one_clean_error(value: str) -> None:
+    text = claim_text(variables=value)
+    with pytest.raises(ClaimError, match="nested too deeply") as info:
+        parse_claims(text, file="deep.toml")
+    assert info.value.file == "deep.toml"

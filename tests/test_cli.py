@@ -193,3 +193,10 @@ property = "convex"
     out = capsys.readouterr().out
     assert "# net" in out and "variables: w1, b" in out
     assert "function: (b + w1 - 3)**2 + (b + 2*w1 - 4)**2" in out
+
+
+def test_deeply_nested_toml_is_exit_2_without_traceback(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path, "deep.toml", CONVEX.replace('["x"]', "[" * 5000 + "]" * 5000))
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "nested too deeply" in err and "Traceback" not in err
