@@ -41,6 +41,17 @@ class Expect(StrEnum):
     FAILS = "fails"
 
 
+class Quantifier(StrEnum):
+    """How a claim quantifies its parameters (the symbols that are not variables).
+
+    ``all`` (the default): the property holds for every parameter value in the domain.
+    ``some``: it holds for at least one parameter value in the domain.
+    """
+
+    ALL = "all"
+    SOME = "some"
+
+
 def format_number(q: Fraction) -> int | str:
     """An exact number as the contract writes it: an int, or a ``"p/q"`` string."""
     q = Fraction(q)
@@ -103,6 +114,47 @@ def interval_domain(lo: Fraction, hi: Fraction) -> Domain:
 
 
 @dataclass(frozen=True, slots=True)
+class Obligation:
+    """A condition under which the function *as written* is defined.
+
+    Recorded by the parser before SymPy's automatic evaluation can remove the part of
+    the text it comes from (``log(x) - log(x)`` evaluates to 0, yet is defined only for
+    x > 0).  ``subject`` is the written head, built unevaluated with its (built)
+    arguments: ``log(u)``, ``u**-1``, ``u**(1/2)``, ``tan(u)``; inside a ``Piecewise``
+    branch it is wrapped as ``Piecewise((0, c1), ..., (head, ci), (0, True))``, so it
+    only binds where that branch is taken.  The obligation holds at a point exactly
+    when ``subject`` is defined (finite and real) there, so every evaluator that
+    decides definedness decides it too.  ``kind`` and ``argument`` state it as data:
+
+    * ``positive``: ``argument > 0`` (log, a negative fractional power's base);
+    * ``nonnegative``: ``argument >= 0`` (a positive fractional power's base, sqrt);
+    * ``nonzero``: ``argument != 0`` (a divisor, a negative integer power's base);
+    * ``cos-nonzero``: ``cos(argument) != 0`` (tan).
+
+    ``text`` is the written text the obligation comes from, for reports.
+    """
+
+    kind: str
+    argument: sympy.Expr
+    subject: sympy.Expr
+    text: str = ""
+
+    def describe(self) -> str:
+        from sympy import sstr
+
+        arg = sstr(self.argument)
+        if self.kind == "positive":
+            return f"{arg} > 0"
+        if self.kind == "nonnegative":
+            return f"{arg} >= 0"
+        if self.kind == "nonzero":
+            return f"{arg} != 0"
+        if self.kind == "cos-nonzero":
+            return f"cos({arg}) != 0"
+        return f"{sstr(self.subject)} is defined"
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One claim, validated: the function is a SymPy expression over real symbols.
 
@@ -124,6 +176,16 @@ class Claim:
     source: str = ""
     file: str | None = None
     line: int | None = None
+    #: Conditions under which the function as written is defined (see Obligation).
+    #: Their symbols are in ``domains`` even when evaluation removed them from
+    #: ``function`` (``log(x)*0 + y**2`` is still a claim about x).
+    obligations: tuple[Obligation, ...] = ()
+    #: How the parameters are quantified: every value (default) or some value.
+    quantifier: Quantifier = Quantifier.ALL
+    #: Parts of the written text that SymPy's automatic evaluation removed from the
+    #: judged expression (``log(x)`` in ``exp(log(x))``), for reports.  Their
+    #: definedness obligations are kept.
+    rewritten: tuple[str, ...] = ()
 
     @property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
@@ -209,6 +271,10 @@ class PointWitness:
 
 
 Witness = SegmentWitness | CurvatureWitness | PointWitness
+
+#: Set to 1 to re-raise internal errors instead of recording them as a lost answer
+#: (developers and the test suite; the guard must never hide a bug from them).
+RAISE_INTERNAL_ERRORS_ENV = "CONVEXITY_PROOFS_RAISE_INTERNAL"
 
 
 # --- proofs ---------------------------------------------------------------------------
