@@ -687,11 +687,22 @@ def defined_on_segment(
     undefined as soon as its domain fails anywhere on its input balls.  Failing pieces are cut
     in four (1, 4, 16, 64 pieces) down to width 1/pieces; a piece that never succeeds → False.
     """
+    a_env, b_env, fixed = _segment(a, b, parameters)
+    box = {s: (q, q) for s, q in fixed.items()}
+    return _defined_on_segment(expr, a_env, b_env, box, pieces)
+
+
+def _defined_on_segment(
+    expr: sympy.Basic,
+    a_env: dict[sympy.Symbol, Fraction],
+    b_env: dict[sympy.Symbol, Fraction],
+    box: Mapping[sympy.Symbol, tuple[Fraction, Fraction]],
+    pieces: int,
+) -> bool:
     if pieces < 1:
         raise ValueError("pieces must be positive")
-    a_env, b_env, fixed = _segment(a, b, parameters)
     with _precision(_SEGMENT_PRECISION):
-        constants = {s: _ball(q) for s, q in fixed.items()}
+        constants = {s: _interval(lo, hi) for s, (lo, hi) in box.items()}
 
         def finite_on(t0: Fraction, t1: Fraction) -> bool:
             env = dict(constants)
@@ -710,6 +721,82 @@ def defined_on_segment(
                 return False
             starts = [lo + k * width for lo, _ in failing for k in range(4)]
             pending = [(lo, lo + width) for lo in starts]
+
+
+Box = Mapping[sympy.Symbol, tuple[Fraction, Fraction]]
+
+
+def _box_env(box: Box) -> dict[sympy.Symbol, arb]:
+    return {s: _interval(lo, hi) for s, (lo, hi) in box.items()}
+
+
+def segment_over_box(
+    expr: sympy.Basic,
+    a: Mapping[sympy.Symbol, Fraction],
+    b: Mapping[sympy.Symbol, Fraction],
+    t: Fraction,
+    box: Box,
+) -> str | None:
+    """The relation (">" or "<") of f(t·a + (1−t)·b) to t·f(a) + (1−t)·f(b) that holds for
+    EVERY parameter value in the closed ``box`` (parameter -> (lo, hi)), with f defined on
+    the whole segment for each of them; None when the balls cannot show it.
+
+    Each of the three values is enclosed over the whole box (parameters as Arb intervals),
+    so a strict separation of the enclosures holds for each parameter value separately.
+    """
+    t = _fraction(t)
+    if not 0 < t < 1:
+        return None
+    a_env, b_env = _exact_env(a), _exact_env(b)
+    if a_env.keys() != b_env.keys() or a_env.keys() & box.keys():
+        raise ValueError("segment endpoints and the parameter box do not fit together")
+    mid = {x: t * a_env[x] + (1 - t) * b_env[x] for x in a_env}
+    for prec in PRECISIONS:
+        with _precision(prec):
+            params = _box_env(box)
+            values = []
+            for point in (mid, a_env, b_env):
+                env = dict(params)
+                env.update({s: _ball(q) for s, q in point.items()})
+                values.append(_evaluate(expr, _Ball(env, union=True)))
+            if any(v is None or not v.is_finite() for v in values):
+                continue
+            left, at_a, at_b = values
+            right = _ball(t) * at_a + _ball(1 - t) * at_b
+            relation = ">" if left > right else "<" if left < right else None
+            if relation is None:
+                continue
+            if not _defined_on_segment(expr, a_env, b_env, box, 64):
+                return None
+            return relation
+    return None
+
+
+def curvature_over_box(
+    expr: sympy.Basic,
+    point: Mapping[sympy.Symbol, Fraction],
+    direction: Mapping[sympy.Symbol, Fraction],
+    box: Box,
+) -> int | None:
+    """The strict sign of d²/ds² f(point + s·direction) at 0 that holds for EVERY parameter
+    value in the closed ``box``; None when it cannot be shown.  The series algebra refuses
+    every operation not certified analytic on the whole ball, parameters included."""
+    at, towards = _exact_env(point), _exact_env(direction)
+    if not towards.keys() <= at.keys() or at.keys() & box.keys():
+        raise ValueError("the point, the direction and the parameter box do not fit together")
+    zero = Fraction(0)
+    for prec in PRECISIONS:
+        with _precision(prec):
+            env = {s: _series([ball]) for s, ball in _box_env(box).items()} | {
+                s: _series([_ball(q), _ball(towards.get(s, zero))]) for s, q in at.items()
+            }
+            series = _evaluate(expr, _Series(env))
+            if series is None:
+                continue
+            c2 = _coefficient(series, 2)
+            if c2 > 0 or c2 < 0:
+                return 1 if c2 > 0 else -1
+    return None
 
 
 def decide_curvature(

@@ -1,64 +1,115 @@
-"""The engine: strategies in order, cheapest first; the first decisive answer wins.
+"""The engine: an ordered loop over strategies, and a table from properties to questions.
 
-For a curvature question (is sign·f convex?) the order is: composition rules (with
-second-order provers for subterms the rules do not cover), a constant Hessian, one
-variable's second derivative, then the refuters: curvature search and segment search.
-Every property of the claim format is settled from these answers:
+Every property is settled from answers to *curvature questions* ("is sign·f convex in
+the variables?", sign = +1 or −1), each answered by the strategies of
+:mod:`convexity_proofs._strategies`, cheapest first; the first decisive answer wins.
+Each strategy runs behind one guard (:mod:`convexity_proofs._strategy`), so a fault
+costs its answer only, and with its own share of the remaining time (a safety net:
+the effort of every search is set by counts, so verdicts do not depend on load).
 
-* ``convex``/``concave``: directly; ``strictly-*``: convexity, then strictness from a
-  second-order prover or an exact flat segment; ``affine``: composition says affine,
-  or any certified curvature refutes it;
-* ``nonconvex``/``nonconcave``/``neither``: a refutation of the opposite property is
-  the proof, and a proof of it is the refutation;
-* ``invariant``: symbolic identity, or a certified point where the two sides differ.
+The property table (:data:`PROPERTIES`) says which questions a property needs and how
+their answers combine: ``holds`` (every question proved: ``convex``, ``concave``,
+``affine`` = convex and concave, ``strictly-*`` = convex plus strictness) or ``fails``
+(every question refuted: ``nonconvex``, ``nonconcave``, ``neither``).  ``invariant``
+is a symbolic identity or a certified point where the two sides differ.
+
+Parameters are quantified as the claim says (:class:`~convexity_proofs._values.Quantifier`):
+
+* ``all`` (default): a ``holds`` property needs proofs valid for every parameter value
+  and is refuted by one witness at one value; a ``fails`` property needs witnesses
+  certified for every parameter value at once (:mod:`convexity_proofs.refuters.uniform`)
+  and is refuted by a proof at one value (parameters pinned to a point);
+* ``some``: a ``holds`` property is proved at one pinned parameter value and refuted
+  by a witness valid for every value; a ``fails`` property is proved by witnesses at
+  one common parameter value and refuted by a proof for every value.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import math
 import time
-import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-import numpy as np
 import sympy
 
-from convexity_proofs import _certify, _intervals
 from convexity_proofs._brief import brief
-from convexity_proofs._numeric import Program, compile_program
-from convexity_proofs._timelimit import hard_limit
+from convexity_proofs._problem import Problem
+from convexity_proofs._strategies import CURVATURE, PROVERS, not_defined_note, signed_step
+from convexity_proofs._strategy import (
+    Inconclusive,
+    Proved,
+    Refuted,
+    Strategy,
+    guarded,
+    raise_internal_errors,
+)
 from convexity_proofs._values import (
     Attempt,
     Claim,
     Condition,
-    Domain,
     ProofStep,
     Property,
+    Quantifier,
     Status,
     Verdict,
     Witness,
     format_number,
 )
-from convexity_proofs.errors import CheckTimeout
+from convexity_proofs.errors import ArgumentError
 from convexity_proofs.provers import composition, identity, polynomial, second_order
-from convexity_proofs.refuters import curvature, invariance, permutation, segment
-from convexity_proofs.refuters._space import Deadline, candidate_points, simple_values
+from convexity_proofs.refuters import equal_loss, flat, invariance, segment, uniform
+from convexity_proofs.refuters._space import Deadline, simple_values
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """How hard to look.  The defaults are what ``convexity-check`` uses."""
+    """How hard to look (counts, so verdicts do not depend on the machine's load), and the
+    time limit (a safety net).  The defaults are what ``convexity-check`` uses."""
 
     timeout: float | None = 60.0
     seed: int = 0
     curvature_points: int = 40
     segment: segment.SegmentSearch = field(default_factory=segment.SegmentSearch)
     invariance_points: int = 64
+    #: How many parameter values are tried when one value must be exhibited.
+    pin_tries: int = 2
+
+    def __post_init__(self) -> None:
+        timeout = self.timeout
+        if timeout is not None and (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, int | float)
+            or not math.isfinite(timeout)
+            or timeout <= 0
+        ):
+            raise ArgumentError(
+                f"Settings.timeout: expected a finite number of seconds > 0 or None, "
+                f"found {type(timeout).__name__} {timeout!r}"
+            )
+        for name in ("seed", "curvature_points", "invariance_points", "pin_tries"):
+            value = getattr(self, name)
+            low = 0 if name in ("seed", "pin_tries") else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ArgumentError(
+                    f"Settings.{name}: expected an integer >= {low}, "
+                    f"found {type(value).__name__} {value!r}"
+                )
+        if not isinstance(self.segment, segment.SegmentSearch):
+            raise ArgumentError(
+                "Settings.segment: expected a SegmentSearch, "
+                f"found {type(self.segment).__name__}"
+            )
+
+
+# --- one curvature question -----------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class _Settled:
+class Answer:
+    """The answer to "is sign·f convex?" for the problem's parameter range."""
+
     status: Status
     proof: tuple[ProofStep, ...] = ()
     witness: Witness | None = None
@@ -66,370 +117,313 @@ class _Settled:
     flat_direction: dict[sympy.Symbol, Fraction] | None = None
 
 
-class _Context:
-    """Everything the strategies for one claim share, computed at most once."""
+class _Run:
+    """One claim's run: its attempts and the answers already computed."""
 
-    def __init__(self, claim: Claim, settings: Settings, deadline: Deadline) -> None:
-        self.claim = claim
-        self.settings = settings
-        self.deadline = deadline
-        self.f = claim.function
-        self.variables = claim.variables
-        self.parameters = claim.parameters
-        self.domains: dict[sympy.Symbol, Domain] = dict(claim.domains)
-        self.seed = (zlib.crc32(claim.name.encode()) ^ settings.seed) & 0xFFFFFFFF
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
         self.attempts: list[Attempt] = []
-        self._program: Program | bool | None = False
-        self._total: bool | None = None
-        self.composition: composition.Analysis | None = None
+        self._answers: dict[tuple[int, tuple, bool], Answer] = {}
 
     def note(self, strategy: str, outcome: str) -> None:
         self.attempts.append(Attempt(strategy, outcome))
 
-    @property
-    def program(self) -> Program | None:
-        if self._program is False:
-            self._program = compile_program(self.f, self.variables + self.parameters)
-        return self._program  # type: ignore[return-value]
+    def guard(self, name: str, call: Callable[[], object]) -> object:
+        return guarded(name, call, self.attempts)
 
-    @property
-    def total(self) -> bool:
-        """f is proved defined on the whole box (so no segment needs its own check)."""
-        if self._total is None:
-            self._total = _intervals.defined(self.f, self.domains) is True
-        return self._total
+    def ask(self, problem: Problem, *, provers_only: bool = False) -> Answer:
+        """Run the strategies in order on ``problem`` until one decides."""
+        key = (problem.sign, problem.pinned, provers_only)
+        if key in self._answers:
+            return self._answers[key]
+        strategies = PROVERS if provers_only else CURVATURE
+        where = _pinned_label(problem)
+        answer = Answer(Status.UNKNOWN)
+        for strategy in strategies:
+            if problem.deadline.expired():
+                self.note("time limit", f"{strategy.name} and later strategies did not run")
+                break
+            outcome = self._run_one(strategy, problem)
+            if isinstance(outcome, Proved):
+                answer = Answer(Status.PROVED, outcome.steps, None, outcome.strict,
+                                outcome.flat_direction)
+                break
+            if isinstance(outcome, Refuted):
+                answer = Answer(Status.REFUTED, witness=outcome.witness)
+                break
+            if isinstance(outcome, Inconclusive):
+                self.note(strategy.name + where, outcome.note)
+        self._answers[key] = answer
+        return answer
+
+    def _run_one(self, strategy: Strategy, problem: Problem) -> object:
+        reason = self.guard(strategy.name, lambda: strategy.why_not(problem))
+        if isinstance(reason, str):
+            self.note(strategy.name + _pinned_label(problem), f"does not apply: {reason}")
+            return None
+        share = _share(problem.deadline, strategy.share)
+        return self.guard(strategy.name, lambda: strategy.run(problem.with_deadline(share)))
 
 
-# --- proving ------------------------------------------------------------------------
+def _share(deadline: Deadline, share: float) -> Deadline:
+    """At most ``share`` of the time that is left, and never past the claim's deadline."""
+    if deadline.end is None:
+        return deadline
+    now = time.monotonic()
+    return Deadline(min(deadline.end, now + share * max(0.0, deadline.end - now)))
 
 
-def _fallback(ctx: _Context) -> composition.Fallback:
-    """Second-order provers for subterms the composition rules cannot handle."""
-
-    def prove(sub: sympy.Expr, own: tuple[sympy.Symbol, ...]) -> composition.Analysis | None:
-        for sign, curvature_ in (
-            (1, composition.Curvature.CONVEX),
-            (-1, composition.Curvature.CONCAVE),
-        ):
-            for prover in (second_order.quadratic, second_order.univariate):
-                result = prover(sign * sub, own, ctx.domains)
-                if result is not None and result.convex is True:
-                    return composition.Analysis(curvature_, _signed_step(result.step, sign))
-        return None
-
-    return prove
+def _pinned_label(problem: Problem) -> str:
+    if not problem.pinned:
+        return ""
+    return " at " + ", ".join(f"{s} = {format_number(q)}" for s, q in problem.pinned)
 
 
-def _signed_step(step: ProofStep | None, sign: int) -> ProofStep | None:
-    if step is None or sign > 0:
-        return step
-    return ProofStep(
-        rule="negation",
-        subject=step.subject,
-        reason="f is concave because −f is convex",
-        children=(step,),
+# --- the property table ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PropertyRule:
+    """Which curvature questions a property asks, and how the answers combine."""
+
+    signs: tuple[int, ...]
+    combine: str  # "holds": every question proved; "fails": every question refuted
+    strict: bool = False
+
+
+PROPERTIES: dict[Property, PropertyRule] = {
+    Property.CONVEX: PropertyRule((1,), "holds"),
+    Property.CONCAVE: PropertyRule((-1,), "holds"),
+    Property.STRICTLY_CONVEX: PropertyRule((1,), "holds", strict=True),
+    Property.STRICTLY_CONCAVE: PropertyRule((-1,), "holds", strict=True),
+    Property.AFFINE: PropertyRule((1, -1), "holds"),
+    Property.NONCONVEX: PropertyRule((1,), "fails"),
+    Property.NONCONCAVE: PropertyRule((-1,), "fails"),
+    Property.NEITHER: PropertyRule((1, -1), "fails"),
+}
+
+_WHAT = {1: "convex", -1: "concave"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    status: Status
+    proof: tuple[ProofStep, ...] = ()
+    witness: Witness | None = None
+    refuting: tuple[ProofStep, ...] = ()
+
+
+_UNKNOWN = _Decision(Status.UNKNOWN)
+
+
+def _decide(run: _Run) -> _Decision:
+    claim = run.problem.claim
+    if claim.property is Property.INVARIANT:
+        return _invariant(run)
+    rule = PROPERTIES[claim.property]
+    some = claim.quantifier is Quantifier.SOME and bool(run.problem.free_parameters)
+    if rule.combine == "holds":
+        return _holds_some(run, rule) if some else _holds_all(run, rule)
+    return _fails_some(run, rule) if some else _fails_all(run, rule)
+
+
+def _holds_all(run: _Run, rule: PropertyRule, problem: Problem | None = None) -> _Decision:
+    """Every question proved for every parameter value; one witness refutes."""
+    problem = problem or run.problem
+    proofs: list[ProofStep] = []
+    answers = []
+    for sign in rule.signs:
+        answer = run.ask(problem.with_sign(sign))
+        if answer.status is Status.REFUTED:
+            return _Decision(Status.REFUTED, witness=answer.witness)
+        answers.append(answer)
+    if any(a.status is Status.UNKNOWN for a in answers):
+        return _UNKNOWN
+    for a in answers:
+        proofs.extend(a.proof)
+    if rule.strict:
+        return _strict(run, problem.with_sign(rule.signs[0]), answers[0])
+    return _Decision(Status.PROVED, tuple(proofs))
+
+
+def _holds_some(run: _Run, rule: PropertyRule) -> _Decision:
+    """Proved at one pinned parameter value; refuted by a witness valid for every value."""
+    problem = run.problem
+    direct = _holds_all(run, rule)
+    if direct.status is Status.PROVED:
+        return direct  # every value, so some value (domains are never empty)
+    if direct.status is Status.REFUTED and direct.witness is not None:
+        if run.guard("uniform witness", lambda: uniform.holds_for_every_parameter(
+            problem.with_sign(_sign_of(direct.witness, rule)), direct.witness  # type: ignore[arg-type]
+        )):
+            return direct
+        run.note(
+            "some parameter value",
+            "a witness refutes the property at one parameter value, but it was not "
+            "certified for every value (parameters with unbounded domains never are)",
+        )
+    for pinned in _pins(problem):
+        proofs = []
+        for sign in rule.signs:
+            answer = run.ask(pinned.with_sign(sign), provers_only=True)
+            if answer.status is not Status.PROVED:
+                break
+            proofs.extend(answer.proof)
+        else:
+            if rule.strict:
+                decision = _strict(run, pinned.with_sign(rule.signs[0]),
+                                   run.ask(pinned.with_sign(rule.signs[0]), provers_only=True))
+                if decision.status is not Status.PROVED:
+                    continue
+                proofs = list(decision.proof)
+            return _Decision(Status.PROVED, (_at_parameters(pinned, proofs),))
+    return _UNKNOWN
+
+
+def _fails_all(run: _Run, rule: PropertyRule) -> _Decision:
+    """Witnesses certified for every parameter value; a proof at one value refutes."""
+    problem = run.problem
+    steps = []
+    undecided = False
+    for sign in rule.signs:
+        answer = run.ask(problem.with_sign(sign))
+        if answer.status is Status.PROVED:
+            return _Decision(Status.REFUTED, refuting=answer.proof)
+        if answer.status is Status.REFUTED and answer.witness is not None:
+            witness = answer.witness
+            ok = run.guard("uniform witness", lambda p=problem.with_sign(sign), w=witness:
+                           uniform.holds_for_every_parameter(p, w))
+            if ok:
+                steps.append(_not_step(problem, sign, witness))
+                continue
+            run.note(
+                "every parameter value",
+                f"a witness shows f is not {_WHAT[sign]} at one parameter value, but it was "
+                "not certified for every value (parameters with unbounded domains never "
+                "are); write parameters = \"some\" if that is what the claim means",
+            )
+        undecided = True
+    if not undecided:
+        return _Decision(Status.PROVED, tuple(steps))
+    # A proof of the opposite at one parameter value refutes "for every value".
+    for pinned in _pins(problem):
+        for sign in rule.signs:
+            answer = run.ask(pinned.with_sign(sign), provers_only=True)
+            if answer.status is Status.PROVED:
+                return _Decision(Status.REFUTED, refuting=(_at_parameters(pinned, answer.proof),))
+    return _UNKNOWN
+
+
+def _fails_some(run: _Run, rule: PropertyRule) -> _Decision:
+    """Witnesses at one common parameter value; a proof for every value refutes."""
+    problem = run.problem
+    first = run.ask(problem.with_sign(rule.signs[0]))
+    if first.status is Status.PROVED:
+        return _Decision(Status.REFUTED, refuting=first.proof)
+    if first.status is not Status.REFUTED or first.witness is None:
+        for sign in rule.signs[1:]:
+            if run.ask(problem.with_sign(sign)).status is Status.PROVED:
+                return _Decision(Status.REFUTED, refuting=run.ask(problem.with_sign(sign)).proof)
+        return _UNKNOWN
+    steps = [_not_step(problem, rule.signs[0], first.witness)]
+    pinned = problem.pin(_witness_parameters(problem, first.witness))
+    for sign in rule.signs[1:]:
+        answer = run.ask(pinned.with_sign(sign))
+        if answer.status is Status.REFUTED and answer.witness is not None:
+            steps.append(_not_step(problem, sign, answer.witness))
+            continue
+        if run.ask(problem.with_sign(sign)).status is Status.PROVED:
+            return _Decision(Status.REFUTED, refuting=run.ask(problem.with_sign(sign)).proof)
+        return _UNKNOWN
+    return _Decision(Status.PROVED, tuple(steps))
+
+
+def _sign_of(witness: Witness, rule: PropertyRule) -> int:
+    return rule.signs[0] if len(rule.signs) == 1 else (
+        1 if getattr(witness, "relation", getattr(witness, "sign", "")) in (">", "<0") else -1
     )
 
 
-def _composition(ctx: _Context) -> composition.Analysis:
-    """The composition rules' verdict on the whole function, computed once per claim.
-
-    The rules check the domains of atoms applied to the variables; a conclusion also
-    needs the constant coefficients (log(p) for a parameter p) defined on the whole
-    domain, so without that the analysis is downgraded to UNKNOWN here, for every
-    property that uses it.
-    """
-    if ctx.composition is None:
-        analysis = composition.analyse(ctx.f, ctx.variables, ctx.domains, _fallback(ctx))
-        if analysis.curvature is not composition.Curvature.UNKNOWN and not ctx.total:
-            analysis = composition.Analysis(
-                composition.Curvature.UNKNOWN,
-                None,
-                ctx.f,
-                "the rules apply, but f is not proved defined on the whole domain "
-                "(declare the domains of its symbols)",
-            )
-        ctx.composition = analysis
-    return ctx.composition
+def _witness_parameters(problem: Problem, witness: Witness) -> dict[sympy.Symbol, Fraction]:
+    by_name = {s.name: s for s in problem.parameters}
+    values = getattr(witness, "parameters", ())
+    return {by_name[n]: q for n, q in values if n in by_name}
 
 
-def _prove_curvature(ctx: _Context, sign: int) -> _Settled | None:
-    """Try every prover for "sign·f is convex"; a refutation found on the way counts too."""
-    analysis = _composition(ctx)
-    want = analysis.curvature.is_convex if sign > 0 else analysis.curvature.is_concave
-    if want and analysis.step is not None:
-        return _Settled(Status.PROVED, (analysis.step,))
-    if analysis.curvature is composition.Curvature.UNKNOWN:
-        culprit = brief(analysis.culprit, 100) if analysis.culprit is not None else "?"
-        ctx.note("composition rules", f"no rule for {culprit}: {analysis.why}")
-    else:
-        ctx.note("composition rules", f"the rules show the function is {analysis.curvature.value}")
+def _pins(problem: Problem) -> list[Problem]:
+    """Up to ``pin_tries`` problems with every free parameter fixed to a simple value."""
+    free = problem.free_parameters
+    if not free:
+        return []
+    options = {s: simple_values(problem.domains[s], interior=False) for s in free}
+    pins = []
+    for k in range(problem.settings.pin_tries):
+        values = {s: options[s][min(k, len(options[s]) - 1)] for s in free}
+        pinned = problem.pin(values)
+        if all(p.pinned != pinned.pinned for p in pins):
+            pins.append(pinned)
+    return pins
 
-    signed = sign * ctx.f
+
+def _at_parameters(pinned: Problem, proof: list[ProofStep] | tuple[ProofStep, ...]) -> ProofStep:
+    values = ", ".join(f"{s} = {format_number(q)}" for s, q in pinned.pinned)
+    return ProofStep(
+        rule="at one parameter value",
+        subject=values,
+        reason=f"with the parameters fixed at {values} (inside their domains)",
+        children=tuple(proof),
+    )
+
+
+def _not_step(problem: Problem, sign: int, witness: Witness) -> ProofStep:
+    every = " for every parameter value" if problem.free_parameters else ""
+    if problem.free_parameters and problem.claim.quantifier is Quantifier.SOME:
+        every = " at the witness's parameter values"
+    return ProofStep(
+        rule=f"not {_WHAT[sign]}",
+        subject="f",
+        reason=f"a certified witness shows f is not {_WHAT[sign]}{every}",
+        witness=witness,
+    )
+
+
+# --- strictness -----------------------------------------------------------------------
+
+
+def _strict(run: _Run, problem: Problem, convex: Answer) -> _Decision:
+    """Convexity is proved; strictness from a prover, a strict term, or refuted by a flat
+    segment (exact equality in Jensen's inequality)."""
+    if convex.strict is True:
+        return _Decision(Status.PROVED, convex.proof)
     for name, prover in (
         ("constant Hessian", second_order.quadratic),
         ("second derivative", second_order.univariate),
     ):
-        if ctx.deadline.expired():
-            return None
-        result = prover(signed, ctx.variables, ctx.domains)
+        result = run.guard(name, lambda p=prover: p(problem.signed, problem.variables,
+                                                     problem.domains))
         if result is None:
-            ctx.note(name, "does not apply")
             continue
-        if result.convex is True:
-            return _Settled(
-                Status.PROVED,
-                (_signed_step(result.step, sign),),
-                strict=result.strict,
-                flat_direction=result.flat_direction,
-            )
-        if result.negative_direction is not None:
-            witness = _certify_direction(ctx, result.negative_direction, sign)
+        if result.convex is True and result.strict is True:  # type: ignore[attr-defined]
+            return _Decision(Status.PROVED, (signed_step(result.step, problem.sign),))  # type: ignore[attr-defined,arg-type]
+        direction = result.flat_direction  # type: ignore[attr-defined]
+        if direction is not None:
+            witness = run.guard("flat direction", lambda d=direction: flat.along_direction(
+                problem, d))
             if witness is not None:
-                return _Settled(Status.REFUTED, witness=witness)
-        ctx.note(name, result.note or "could not establish the sign")
-    return None
-
-
-def _polynomial(ctx: _Context, sign: int) -> _Settled | None:
-    """The complete method for polynomials (z3), bounded by the claim's remaining time."""
-    budget = ctx.deadline.remaining_ms(cap=5000)
-    if budget <= 0:
-        return None
-    result = polynomial.decide_polynomial(
-        sign * ctx.f, ctx.variables, ctx.parameters, ctx.domains, timeout_ms=budget
-    )
-    if result is None:
-        ctx.note(
-            "polynomial decision (z3)",
-            "does not apply (not a small polynomial, or z3-solver is not installed)",
+                return _Decision(Status.REFUTED, witness=witness)  # type: ignore[arg-type]
+    term = run.guard("strictly convex term", lambda: _strict_term(run, problem))
+    if isinstance(term, ProofStep):
+        return _Decision(Status.PROVED, (*convex.proof, term))
+    budget = problem.deadline.remaining_ms(cap=5000)
+    if budget > 0 and run.guard("polynomial decision (z3)", lambda: (
+        polynomial.decide_polynomial_strict(
+            problem.signed, problem.variables, problem.parameters, problem.domains,
+            timeout_ms=budget,
         )
-        return None
-    if result.convex is True and result.step is not None:
-        return _Settled(Status.PROVED, (_signed_step(result.step, sign),))
-    if result.convex is False and result.point is not None and result.direction is not None:
-        # z3's model was already re-checked exactly; certify again with our own judge.
-        witness = curvature.certify_curvature(
-            ctx.f, result.point, result.direction, ctx.variables, ctx.parameters, sign=sign
-        )
-        if witness is not None:
-            return _Settled(Status.REFUTED, witness=witness)
-    ctx.note("polynomial decision (z3)", result.note or "no answer within the time limit")
-    return None
-
-
-def _certify_direction(
-    ctx: _Context, direction: dict[sympy.Symbol, Fraction], sign: int
-) -> Witness | None:
-    point = {s: simple_values(ctx.domains[s], interior=True)[0] for s in ctx.variables}
-    point.update({s: simple_values(ctx.domains[s], interior=False)[0] for s in ctx.parameters})
-    return curvature.certify_curvature(
-        ctx.f, point, direction, ctx.variables, ctx.parameters, sign=sign
-    )
-
-
-# --- refuting -----------------------------------------------------------------------
-
-
-def _refute_quickly(ctx: _Context, sign: int) -> Witness | None:
-    """The cheap refuters: the permutation argument, then (smooth f) the curvature search."""
-    program = ctx.program
-    if program is None:
-        ctx.note("search", "the function holds something the numeric search cannot evaluate")
-        return None
-    if len(ctx.variables) >= 2:
-        found = _permutation_argument(ctx, program, sign)
-        if found is not None:
-            return found
-    if second_order.is_smooth(ctx.f):
-        found = _curvature_search(ctx, program, sign)
-        if found is not None:
-            return found
-        ctx.note(
-            "curvature search",
-            f"no certified negative curvature at {ctx.settings.curvature_points} points",
-        )
-    return None
-
-
-def _refute_thoroughly(ctx: _Context, sign: int) -> Witness | None:
-    """The segment search (the only witnesses at kinks), then curvature away from kinks."""
-    program = ctx.program
-    if program is None or ctx.deadline.expired():
-        return None
-    cfg = ctx.settings.segment
-    found = segment.find_segment_witness(
-        ctx.f,
-        program,
-        ctx.variables,
-        ctx.parameters,
-        ctx.domains,
-        sign=sign,
-        total=ctx.total,
-        settings_=segment.SegmentSearch(
-            cfg.batch, cfg.certify_best, cfg.hypothesis_examples, ctx.seed
-        ),
-        deadline=ctx.deadline,
-    )
-    if found is None:
-        ctx.note("segment search", "no certified violation of Jensen's inequality")
-    if found is None and not second_order.is_smooth(ctx.f):
-        # Away from kinks a non-smooth function may still curve the wrong way.
-        found = _curvature_search(ctx, program, sign)
-    return found
-
-
-def _curvature_search(ctx: _Context, program: Program, sign: int) -> Witness | None:
-    return curvature.find_curvature_witness(
-        ctx.f,
-        program,
-        ctx.variables,
-        ctx.parameters,
-        ctx.domains,
-        sign=sign,
-        settings=curvature.CurvatureSearch(ctx.settings.curvature_points, ctx.seed),
-        deadline=ctx.deadline,
-    )
-
-
-def _permutation_argument(ctx: _Context, program: Program, sign: int) -> Witness | None:
-    swap = permutation.find_invariant_swap(
-        ctx.f, ctx.variables, ctx.deadline, ctx.claim.symmetry_hints
-    )
-    if swap is None:
-        return None
-    found = permutation.find_permutation_witness(
-        ctx.f,
-        program,
-        ctx.variables,
-        ctx.parameters,
-        ctx.domains,
-        swap,
-        sign=sign,
-        total=ctx.total,
-        seed=ctx.seed,
-        tries=256,
-        deadline=ctx.deadline,
-    )
-    if found is None:
-        ctx.note(
-            "permutation argument",
-            f"f is invariant under {permutation.describe(swap)}, "
-            "but no midpoint above the chord was certified",
-        )
-    return found
-
-
-def _settle_curvature(ctx: _Context, sign: int, cache: dict[int, _Settled]) -> _Settled:
-    """Is sign·f convex?  (sign = +1: convex, −1: concave.)"""
-    if sign in cache:
-        return cache[sign]
-    # Cheapest first: rules and second-order provers, the quick refuters, the polynomial
-    # decision (z3 may use seconds), then the thorough segment search.
-    settled = _prove_curvature(ctx, sign)
-    for step in (_refute_quickly, _polynomial, _refute_thoroughly):
-        if settled is not None or ctx.deadline.expired():
-            break
-        outcome = step(ctx, sign)
-        if isinstance(outcome, _Settled):
-            settled = outcome
-        elif outcome is not None:
-            settled = _Settled(Status.REFUTED, witness=outcome)
-    if settled is None:
-        settled = _Settled(Status.UNKNOWN)
-    cache[sign] = settled
-    return settled
-
-
-# --- properties ---------------------------------------------------------------------
-
-
-def _property(
-    ctx: _Context,
-) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
-    """(status, proof, witness, refuting proof) for the claim's property."""
-    prop = ctx.claim.property
-    cache: dict[int, _Settled] = {}
-    if prop in (Property.CONVEX, Property.CONCAVE):
-        s = _settle_curvature(ctx, 1 if prop is Property.CONVEX else -1, cache)
-        return s.status, s.proof, s.witness, ()
-    if prop in (Property.STRICTLY_CONVEX, Property.STRICTLY_CONCAVE):
-        return _strict(ctx, 1 if prop is Property.STRICTLY_CONVEX else -1, cache)
-    if prop is Property.AFFINE:
-        return _affine(ctx, cache)
-    if prop in (Property.NONCONVEX, Property.NONCONCAVE):
-        s = _settle_curvature(ctx, 1 if prop is Property.NONCONVEX else -1, cache)
-        return _opposite(s, "convex" if prop is Property.NONCONVEX else "concave")
-    if prop is Property.NEITHER:
-        return _neither(ctx, cache)
-    if prop is Property.INVARIANT:
-        return _invariant(ctx)
-    raise AssertionError(prop)
-
-
-def _opposite(
-    s: _Settled, what: str
-) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
-    if s.status is Status.REFUTED:
-        step = ProofStep(
-            rule=f"not {what}",
-            subject="f",
-            reason=f"a certified witness shows f is not {what}",
-            witness=s.witness,
-        )
-        return Status.PROVED, (step,), None, ()
-    if s.status is Status.PROVED:
-        return Status.REFUTED, (), None, s.proof
-    return Status.UNKNOWN, (), None, ()
-
-
-def _neither(
-    ctx: _Context, cache: dict[int, _Settled]
-) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
-    steps = []
-    for sign, what in ((1, "convex"), (-1, "concave")):
-        s = _settle_curvature(ctx, sign, cache)
-        if s.status is Status.PROVED:
-            return Status.REFUTED, (), None, s.proof
-        if s.status is Status.UNKNOWN:
-            return Status.UNKNOWN, (), None, ()
-        steps.append(
-            ProofStep(
-                rule=f"not {what}",
-                subject="f",
-                reason=f"a certified witness shows f is not {what}",
-                witness=s.witness,
-            )
-        )
-    return Status.PROVED, tuple(steps), None, ()
-
-
-def _strict(
-    ctx: _Context, sign: int, cache: dict[int, _Settled]
-) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
-    s = _settle_curvature(ctx, sign, cache)
-    if s.status is Status.REFUTED:
-        return Status.REFUTED, (), s.witness, ()
-    if s.status is Status.UNKNOWN:
-        return Status.UNKNOWN, (), None, ()
-    if s.strict is True:
-        return Status.PROVED, s.proof, None, ()
-    signed = sign * ctx.f
-    for prover in (second_order.quadratic, second_order.univariate):
-        result = prover(signed, ctx.variables, ctx.domains)
-        if result is not None and result.convex is True and result.strict is True:
-            return Status.PROVED, (_signed_step(result.step, sign),), None, ()
-        if result is not None and result.flat_direction is not None:
-            witness = _flat_segment(ctx, result.flat_direction)
-            if witness is not None:
-                return Status.REFUTED, (), witness, ()
-    budget = ctx.deadline.remaining_ms(cap=5000)
-    if budget > 0 and polynomial.decide_polynomial_strict(
-        signed, ctx.variables, ctx.parameters, ctx.domains, timeout_ms=budget
-    ):
+    )):
         strict_step = ProofStep(
             rule="positive-definite polynomial Hessian (z3)",
-            subject=brief(ctx.f, 120),
+            subject=brief(problem.function, 120),
             reason="the Hessian is positive definite at every point of the domain, so the "
             "function is strictly convex there",
             conditions=(
@@ -439,201 +433,161 @@ def _strict(
                 ),
             ),
         )
-        return Status.PROVED, (*s.proof, strict_step), None, ()
-    witness = _flat_search(ctx)
+        return _Decision(Status.PROVED, (*convex.proof, strict_step))
+    witness = run.guard("flat segment search", lambda: flat.search(problem))
     if witness is not None:
-        return Status.REFUTED, (), witness, ()
-    ctx.note(
+        return _Decision(Status.REFUTED, witness=witness)  # type: ignore[arg-type]
+    run.note(
         "strictness",
         "convexity is proved but strictness could not be established, "
         "and no segment on which f is exactly affine was found",
     )
-    return Status.UNKNOWN, (), None, ()
+    return _UNKNOWN
 
 
-def _flat_segment(ctx: _Context, direction: dict[sympy.Symbol, Fraction]) -> Witness | None:
-    """A segment along which f is exactly affine: equality in Jensen refutes strictness."""
-    base = {s: simple_values(ctx.domains[s], interior=True)[0] for s in ctx.variables}
-    params = {s: simple_values(ctx.domains[s], interior=False)[0] for s in ctx.parameters}
-    for step in (Fraction(1), Fraction(1, 2), Fraction(1, 8), Fraction(1, 64)):
-        a = {s: base[s] + step * direction.get(s, Fraction(0)) for s in ctx.variables}
-        b = {s: base[s] - step * direction.get(s, Fraction(0)) for s in ctx.variables}
-        if all(
-            ctx.domains[s].contains(a[s]) and ctx.domains[s].contains(b[s]) for s in ctx.variables
-        ):
-            return _equal_on_segment(ctx, a, b, params, "flat direction")
-    return None
-
-
-def _equal_on_segment(
-    ctx: _Context,
-    a: dict[sympy.Symbol, Fraction],
-    b: dict[sympy.Symbol, Fraction],
-    params: dict[sympy.Symbol, Fraction],
-    argument: str,
-) -> Witness | None:
-    """Exact equality f(mid) = chord at t = 1/2: refutes strict convexity and concavity."""
-    return segment.certify_segment(
-        ctx.f,
-        a,
-        b,
-        Fraction(1, 2),
-        params,
-        ctx.variables,
-        ctx.parameters,
-        relation="=",
-        total=ctx.total,
-        argument=argument,
-    )
-
-
-def _flat_search(ctx: _Context) -> Witness | None:
-    """Segments on which f is exactly affine (piecewise-linear pieces, affine functions).
-
-    Equality in Jensen's inequality at one t in (0, 1) refutes strict convexity; it is
-    only ever certified with exact rational arithmetic.
-    """
-    rng = np.random.default_rng(ctx.seed)
-    symbols = ctx.variables + ctx.parameters
-    points = candidate_points(symbols, ctx.domains, set(ctx.variables), rng, 12)
-    directions = [{v: Fraction(1)} for v in ctx.variables]
-    directions.append({v: Fraction(1) for v in ctx.variables})
-    for point in points:
-        for direction in directions:
-            if ctx.deadline.expired():
-                return None
-            params = {s: point[s] for s in ctx.parameters}
-            for step in (Fraction(1, 2), Fraction(1, 16)):
-                a = {s: point[s] for s in ctx.variables}
-                b = {s: point[s] + step * direction.get(s, Fraction(0)) for s in ctx.variables}
-                if not all(ctx.domains[s].contains(b[s]) for s in ctx.variables):
-                    continue
-                witness = _equal_on_segment(ctx, a, b, params, "flat segment")
-                if witness is not None:
-                    return witness
-    return None
-
-
-def _affine(
-    ctx: _Context, cache: dict[int, _Settled]
-) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
-    analysis = _composition(ctx)
-    if analysis.curvature.is_affine:
-        step = analysis.step or ProofStep(
-            rule="affine",
-            subject=brief(ctx.f, 120),
-            reason="the function is a constant or a variable",
-        )
-        return Status.PROVED, (step,), None, ()
-    for sign in (1, -1):
-        s = _settle_curvature(ctx, sign, cache)
-        if s.status is Status.REFUTED:
-            return Status.REFUTED, (), s.witness, ()
-    ctx.note("affinity", "no certified curvature found and affinity not shown")
-    return Status.UNKNOWN, (), None, ()
-
-
-def _with_equal_loss_pair(ctx: _Context, step: ProofStep) -> ProofStep:
-    """Add a concrete θ ≠ σθ with f(θ) = f(σθ), evaluated independently: the equal-loss
-    pair people argue with (which by itself proves nothing about convexity).  The pair
-    illustrates the proof; the proof does not rest on it."""
-    symbols = tuple(s for s, _ in ctx.claim.domains)
-    rng = np.random.default_rng(ctx.seed)
-    mapping = dict(ctx.claim.substitution)
-    for theta in candidate_points(symbols, ctx.domains, set(), rng, 8):
-        image_values = {}
-        for s in symbols:
-            if s in mapping:
-                value = _certify.exact_value(mapping[s], theta)
-                if value is None:
+def _strict_term(run: _Run, problem: Problem) -> ProofStep | None:
+    """sign·f = Σ terms, every term convex and one strictly convex: f is strictly convex."""
+    signed = problem.signed
+    if not isinstance(signed, sympy.Add) or not problem.total:
+        return None
+    terms = signed.args
+    strict_step: ProofStep | None = None
+    for term in terms:
+        if strict_step is None:
+            for prover in (second_order.quadratic, second_order.univariate):
+                result = prover(term, problem.variables, problem.domains)
+                if result is not None and result.convex is True and result.strict is True:
+                    strict_step = result.step
                     break
-                image_values[s] = value
-            else:
-                image_values[s] = theta[s]
-        else:
-            if image_values == theta or not all(
-                ctx.domains[s].contains(v) for s, v in image_values.items()
-            ):
+            if strict_step is not None:
                 continue
-            # The identity is proved; the example only shows it.  Both sides are
-            # enclosed independently (Arb, 128 bits) and must overlap.
-            left = _certify.ball_value(ctx.f, theta, 128)
-            right = _certify.ball_value(ctx.f, image_values, 128)
-            if not (left.is_finite() and right.is_finite() and left.overlaps(right)):
-                continue
-            value = float(left.mid())
-            shown = ", ".join(f"{s} = {format_number(theta[s])}" for s in symbols)
-            moved = ", ".join(
-                f"{s} = {format_number(image_values[s])}"
-                for s in symbols
-                if image_values[s] != theta[s]
-            )
-            example = Condition(
-                f"example: at θ = ({shown}) and σθ (where {moved}) the loss is "
-                f"{value:.6g} at both points",
-                "independent evaluation (Arb balls at 128 bits)",
-            )
-            return dataclasses.replace(step, conditions=(*step.conditions, example))
-    return step
-
-
-def _invariant(
-    ctx: _Context,
-) -> tuple[Status, tuple[ProofStep, ...], Witness | None, tuple[ProofStep, ...]]:
-    substitution = ctx.claim.substitution
-    step = identity.prove_invariant(ctx.f, substitution)
-    if step is not None:
-        return Status.PROVED, (_with_equal_loss_pair(ctx, step),), None, ()
-    ctx.note("symbolic identity", "the difference did not reduce to 0")
-    image = identity.substitute(ctx.f, substitution)
-    symbols = tuple(s for s, _ in ctx.claim.domains)
-    witness = invariance.find_point_witness(
-        ctx.f,
-        image,
-        symbols,
-        ctx.domains,
-        seed=ctx.seed,
-        points=ctx.settings.invariance_points,
-        deadline=ctx.deadline,
+        analysis = composition.analyse(term, problem.variables, problem.domains)
+        if not analysis.curvature.is_convex:
+            return None
+    if strict_step is None:
+        return None
+    return ProofStep(
+        rule="strictly convex term",
+        subject=brief(signed, 120),
+        reason="a sum of convex terms one of which is strictly convex in all the variables "
+        "is strictly convex",
+        children=(strict_step,),
     )
+
+
+# --- invariance -----------------------------------------------------------------------
+
+
+def _invariant(run: _Run) -> _Decision:
+    problem = run.problem
+    substitution = problem.claim.substitution
+    step = run.guard("symbolic identity", lambda: identity.prove_invariant(
+        problem.function, substitution))
+    if isinstance(step, ProofStep):
+        image_obligations = _image_obligations(problem)
+        missing = [ob for ob in problem.obligations + image_obligations
+                   if not _defined(ob.subject, problem)]
+        if missing or not problem.total:
+            run.note("symbolic identity", "the identity holds, but " + not_defined_note(problem))
+        else:
+            shown = run.guard("equal-loss example", lambda: equal_loss.example(problem))
+            if isinstance(shown, Condition):
+                step = ProofStep(
+                    rule=step.rule, subject=step.subject, reason=step.reason,
+                    conditions=(*step.conditions, shown), witness=step.witness,
+                    children=step.children,
+                )
+            return _Decision(Status.PROVED, (step,))
+    elif step is None:
+        run.note("symbolic identity", "the difference did not reduce to 0")
+    symbols = tuple(s for s, _ in problem.claim.domains)
+
+    def search() -> Witness | None:
+        from convexity_proofs._obligations import attach
+
+        image = attach(identity.substitute(problem.function, substitution),
+                       _image_obligations(problem))
+        return invariance.find_point_witness(
+            problem.carrier, image, symbols, problem.domains,
+            seed=problem.seed, points=problem.settings.invariance_points,
+            deadline=problem.deadline,
+        )
+
+    witness = run.guard("point search", search)
     if witness is not None:
-        return Status.REFUTED, (), witness, ()
-    ctx.note("point search", "no point where the two sides certifiably differ")
-    return Status.UNKNOWN, (), None, ()
+        return _Decision(Status.REFUTED, witness=witness)  # type: ignore[arg-type]
+    run.note("point search", "no point where the two sides certifiably differ")
+    return _UNKNOWN
 
 
-# --- entry point --------------------------------------------------------------------
+def _image_obligations(problem: Problem) -> tuple:
+    """The obligations of the substituted function: each written head, substituted."""
+    from convexity_proofs._values import Obligation
+
+    mapping = dict(problem.claim.substitution)
+    result = []
+    for ob in problem.obligations:
+        head = ob.subject
+        subject = head.func(*[a.xreplace(mapping) for a in head.args], evaluate=False)
+        result.append(Obligation(ob.kind, ob.argument.xreplace(mapping), subject, ob.text))
+    return tuple(result)
+
+
+def _defined(expr: sympy.Expr, problem: Problem) -> bool:
+    from convexity_proofs import _intervals
+
+    return _intervals.defined(expr, problem.domains) is True
+
+
+# --- entry point ----------------------------------------------------------------------
 
 
 def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
-    """Settle one claim: ``proved``, ``refuted`` (with a certified witness) or ``unknown``."""
-    settings = settings or Settings()
+    """Settle one claim: ``proved``, ``refuted`` (with a certified witness) or ``unknown``.
+
+    Never touches signals: the time limit is cooperative here (each strategy polls its
+    deadline); the CLI and the pytest plugin add a hard limit by running claims in
+    worker processes that are ended at the limit.
+    """
+    if not isinstance(claim, Claim):
+        raise ArgumentError(
+            f"check_claim: expected a Claim (from load_claims or build_claim), "
+            f"found {type(claim).__name__}"
+        )
+    if settings is None:
+        settings = Settings()
+    elif not isinstance(settings, Settings):
+        raise ArgumentError(
+            f"check_claim: settings must be a Settings, found {type(settings).__name__}"
+        )
     started = time.perf_counter()
     timeout = settings.timeout
-    # Cooperative deadline slightly before the hard one, so strategies stop cleanly.
-    deadline = Deadline.after(None if timeout is None else timeout * 0.9)
-    ctx = _Context(claim, settings, deadline)
+    deadline = Deadline.after(timeout)
+    problem = Problem.for_claim(claim, settings, deadline)
+    run = _Run(problem)
     try:
-        with hard_limit(timeout):
-            status, proof, witness, refuting = _property(ctx)
-    except CheckTimeout:
-        ctx.note("time limit", f"stopped after {timeout:g} s")
-        status, proof, witness, refuting = Status.UNKNOWN, (), None, ()
+        decision = _decide(run)
     except RecursionError:
-        ctx.note("engine", "the expression is nested too deeply for the symbolic layer")
-        status, proof, witness, refuting = Status.UNKNOWN, (), None, ()
-    if (
-        status is Status.UNKNOWN
-        and deadline.expired()
-        and not any(a.strategy == "time limit" for a in ctx.attempts)
-    ):
-        ctx.note("time limit", f"the search stopped at the {timeout:g} s limit")
+        if raise_internal_errors():
+            raise
+        run.note("engine", "the expression is nested too deeply for the symbolic layer")
+        decision = _UNKNOWN
+    except Exception as exc:  # noqa: BLE001 - a fault costs the answer, never the run
+        if raise_internal_errors():
+            raise
+        from convexity_proofs._strategy import internal_error
+
+        run.attempts.append(internal_error("engine", exc))
+        decision = _UNKNOWN
+    if decision.status is Status.UNKNOWN and deadline.expired():
+        if not any(a.strategy == "time limit" for a in run.attempts):
+            run.note("time limit", f"the search stopped at the {timeout:g} s limit")
     return Verdict(
         claim=claim,
-        status=status,
-        witness=witness,
-        proof=proof,
-        attempts=tuple(ctx.attempts) if status is Status.UNKNOWN else (),
+        status=decision.status,
+        witness=decision.witness,
+        proof=decision.proof,
+        attempts=tuple(run.attempts),
         seconds=time.perf_counter() - started,
-        refuting_proof=refuting,
+        refuting_proof=decision.refuting,
     )

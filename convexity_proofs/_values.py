@@ -332,6 +332,8 @@ class Verdict:
     status: Status
     witness: Witness | None = None
     proof: tuple[ProofStep, ...] = ()
+    #: What each strategy tried without deciding (and any internal error, which costs
+    #: that strategy's answer only); reports show them for ``unknown``.
     attempts: tuple[Attempt, ...] = ()
     seconds: float = 0.0
     #: For a refutation by proof (``nonconvex`` refuted because ``convex`` is proved),
@@ -354,6 +356,18 @@ class Verdict:
             "passed": self.passed,
             "seconds": round(self.seconds, 3),
         }
+        if self.claim.parameters:
+            data["parameters"] = {
+                "quantifier": str(self.claim.quantifier),
+                "symbols": [s.name for s in self.claim.parameters],
+            }
+        if self.claim.rewritten:
+            data["rewritten"] = list(self.claim.rewritten)
+        if self.claim.obligations:
+            data["obligations"] = [ob.describe() for ob in self.claim.obligations]
+        errors = [a.outcome for a in self.attempts if a.outcome.startswith("internal error in ")]
+        if errors:
+            data["internal_errors"] = errors
         if self.status is Status.REFUTED:
             if self.witness is not None:
                 data["witness"] = self.witness.to_json()

@@ -55,3 +55,8 @@ class CheckTimeout(BaseException):
     A ``BaseException`` on purpose, like ``KeyboardInterrupt``: strategies and the
     libraries they call (Hypothesis) must not swallow it as an ordinary failure.
     """
+
+
+class ArgumentError(ConvexityProofsError, ValueError):
+    """A Python API argument of the wrong type or value; the message names the argument,
+    what was expected and what was found."""

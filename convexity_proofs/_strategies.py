@@ -1,0 +1,371 @@
+"""The strategies for one curvature question ("is sign·f convex?"), cheapest first.
+
+Each is a small adapter from the :class:`~convexity_proofs._problem.Problem` to one
+prover or refuter module; the engine (:mod:`convexity_proofs._engine`) runs them in
+the order of ``cost``:
+
+==== ===================== ==================================================== =====
+cost strategy              answers                                              share
+==== ===================== ==================================================== =====
+10   composition rules     proved (atom table; second-order provers for terms)  0.5
+20   constant Hessian      proved, or refuted by an exact negative direction    0.5
+30   second derivative     proved (one variable), or refuted by a direction     0.5
+40   permutation argument  refuted (a proved symmetry and a certified midpoint) 0.3
+50   curvature search      refuted (smooth f: certified negative curvature)     0.5
+60   polynomial decision   proved or refuted (z3, small polynomials)            0.5
+70   segment search        refuted (Jensen's inequality fails, certified)       0.8
+80   curvature search      refuted (non-smooth f, away from kinks)              1.0
+==== ===================== ==================================================== =====
+
+Provers reason about ``problem.function`` and count only when every definedness
+obligation of the written text is established (``problem.total``); refuters certify
+on ``problem.carrier``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+
+from convexity_proofs._brief import brief
+from convexity_proofs._problem import Problem
+from convexity_proofs._strategy import Inconclusive, Outcome, Proved, Refuted, Strategy
+from convexity_proofs._values import ProofStep, Witness
+from convexity_proofs.provers import composition, polynomial, second_order
+from convexity_proofs.refuters import curvature, permutation, segment
+from convexity_proofs.refuters._space import simple_values
+
+#: A z3 query may use at most this many milliseconds of the remaining budget.
+Z3_CAP_MS = 5000
+
+
+def signed_step(step: ProofStep | None, sign: int) -> ProofStep | None:
+    """A proof that −f is convex, presented as a proof that f is concave."""
+    if step is None or sign > 0:
+        return step
+    return ProofStep(
+        rule="negation",
+        subject=step.subject,
+        reason="f is concave because −f is convex",
+        children=(step,),
+    )
+
+
+def not_defined_note(problem: Problem) -> str:
+    missing = problem.undefined_obligations
+    if missing:
+        shown = ", ".join(ob.describe() for ob in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        return (
+            f"the function as written is not proved defined on the whole domain: {shown}{more} "
+            "is not established (declare the domains of its symbols)"
+        )
+    return (
+        "the function is not proved defined on the whole domain "
+        "(declare the domains of its symbols)"
+    )
+
+
+def analysis(problem: Problem) -> composition.Analysis:
+    """The composition rules' verdict on the whole function, computed once per claim.
+
+    A conclusion also needs the function as written defined on the whole domain (its
+    obligations, and constant coefficients such as log(p) for a parameter p): without
+    that the analysis is downgraded to UNKNOWN, for every property that uses it.
+    """
+    if problem.shared.analysis is None:
+        result = composition.analyse(
+            problem.function, problem.variables, problem.domains, _fallback(problem)
+        )
+        if result.curvature is not composition.Curvature.UNKNOWN and not problem.total:
+            result = composition.Analysis(
+                composition.Curvature.UNKNOWN,
+                None,
+                problem.function,
+                "the rules apply, but " + not_defined_note(problem),
+            )
+        problem.shared.analysis = result
+    return problem.shared.analysis  # type: ignore[no-any-return]
+
+
+def _fallback(problem: Problem) -> composition.Fallback:
+    """Second-order provers for subterms the composition rules cannot handle."""
+
+    def prove(sub: sympy.Expr, own: tuple[sympy.Symbol, ...]) -> composition.Analysis | None:
+        for sign, curvature_ in (
+            (1, composition.Curvature.CONVEX),
+            (-1, composition.Curvature.CONCAVE),
+        ):
+            for prover in (second_order.quadratic, second_order.univariate):
+                result = prover(sign * sub, own, problem.domains)
+                if result is not None and result.convex is True:
+                    return composition.Analysis(curvature_, signed_step(result.step, sign))
+        return None
+
+    return prove
+
+
+def interior_point(problem: Problem) -> dict[sympy.Symbol, Fraction]:
+    """A simple point: variables strictly inside their domains, parameters anywhere."""
+    point = {s: simple_values(problem.domains[s], interior=True)[0] for s in problem.variables}
+    point.update(
+        {s: simple_values(problem.domains[s], interior=False)[0] for s in problem.parameters}
+    )
+    return point
+
+
+def certify_direction(problem: Problem, direction: dict[sympy.Symbol, Fraction]) -> Witness | None:
+    return curvature.certify_curvature(
+        problem.carrier,
+        interior_point(problem),
+        direction,
+        problem.variables,
+        problem.parameters,
+        sign=problem.sign,
+    )
+
+
+# --- provers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompositionRules:
+    name: str = "composition rules"
+    cost: int = 10
+    share: float = 0.5
+
+    def why_not(self, problem: Problem) -> str | None:
+        return None
+
+    def run(self, problem: Problem) -> Outcome:
+        result = analysis(problem)
+        want = result.curvature.is_convex if problem.sign > 0 else result.curvature.is_concave
+        if want:
+            step = result.step or ProofStep(
+                rule="affine",
+                subject=brief(problem.function, 120),
+                reason="the function is a constant or a variable",
+            )
+            return Proved((step,))
+        if result.curvature is composition.Curvature.UNKNOWN:
+            culprit = brief(result.culprit, 100) if result.culprit is not None else "?"
+            return Inconclusive(f"no rule for {culprit}: {result.why}")
+        return Inconclusive(f"the rules show the function is {result.curvature.value}")
+
+
+@dataclass(frozen=True)
+class SecondOrder:
+    """A constant Hessian (exact LDLᵀ) or one variable's f'' (Sturm or intervals)."""
+
+    name: str
+    cost: int
+    prover: str  # "quadratic" or "univariate"
+    share: float = 0.5
+
+    def why_not(self, problem: Problem) -> str | None:
+        check = getattr(second_order, f"{self.prover}_applicability", None)
+        return check(problem.signed, problem.variables) if check is not None else None
+
+    def run(self, problem: Problem) -> Outcome:
+        result = getattr(second_order, self.prover)(
+            problem.signed, problem.variables, problem.domains
+        )
+        if result is None:
+            return Inconclusive("does not apply")
+        if result.convex is True:
+            if not problem.total:
+                return Inconclusive(not_defined_note(problem))
+            return Proved(
+                (signed_step(result.step, problem.sign),),  # type: ignore[arg-type]
+                strict=result.strict,
+                flat_direction=result.flat_direction,
+            )
+        if result.negative_direction is not None:
+            witness = certify_direction(problem, result.negative_direction)
+            if witness is not None:
+                return Refuted(witness)
+        return Inconclusive(result.note or "could not establish the sign")
+
+
+@dataclass(frozen=True)
+class PolynomialDecision:
+    name: str = "polynomial decision (z3)"
+    cost: int = 60
+    share: float = 0.5
+
+    def why_not(self, problem: Problem) -> str | None:
+        check = getattr(polynomial, "polynomial_applicability", None)
+        if check is None:
+            return None
+        return check(problem.signed, problem.variables, problem.parameters)
+
+    def run(self, problem: Problem) -> Outcome:
+        budget = problem.deadline.remaining_ms(cap=Z3_CAP_MS)
+        if budget <= 0:
+            return Inconclusive("no time left for the query")
+        result = polynomial.decide_polynomial(
+            problem.signed,
+            problem.variables,
+            problem.parameters,
+            problem.domains,
+            timeout_ms=budget,
+            **_rlimit(problem),
+        )
+        if result is None:
+            return Inconclusive("does not apply")
+        if result.convex is True and result.step is not None:
+            if not problem.total:
+                return Inconclusive(not_defined_note(problem))
+            return Proved((signed_step(result.step, problem.sign),))  # type: ignore[arg-type]
+        if result.convex is False and result.point is not None and result.direction is not None:
+            # z3's model was already re-checked exactly; certify again with our own judge.
+            witness = curvature.certify_curvature(
+                problem.carrier,
+                result.point,
+                result.direction,
+                problem.variables,
+                problem.parameters,
+                sign=problem.sign,
+            )
+            if witness is not None:
+                return Refuted(witness)
+        return Inconclusive(result.note or "no answer within the resource limit")
+
+
+def _rlimit(problem: Problem) -> dict[str, int]:
+    rlimit = getattr(problem.settings, "z3_rlimit", None)
+    return {} if rlimit is None else {"rlimit": rlimit}
+
+
+# --- refuters -----------------------------------------------------------------------
+
+
+def _no_program(problem: Problem) -> str | None:
+    if problem.program is None:
+        return "the function holds something the numeric search cannot evaluate"
+    return None
+
+
+@dataclass(frozen=True)
+class PermutationArgument:
+    name: str = "permutation argument"
+    cost: int = 40
+    share: float = 0.3
+
+    def why_not(self, problem: Problem) -> str | None:
+        if len(problem.variables) < 2:
+            return "it needs at least two variables"
+        return _no_program(problem)
+
+    def run(self, problem: Problem) -> Outcome:
+        swap = permutation.find_invariant_swap(
+            problem.function, problem.variables, problem.deadline, problem.claim.symmetry_hints
+        )
+        if swap is None:
+            return Inconclusive("no swap of symbol groups was proved to leave f unchanged")
+        found = permutation.find_permutation_witness(
+            problem.carrier,
+            problem.program,
+            problem.variables,
+            problem.parameters,
+            problem.domains,
+            swap,
+            sign=problem.sign,
+            total=problem.total,
+            seed=problem.seed,
+            tries=256,
+            deadline=problem.deadline,
+        )
+        if found is None:
+            return Inconclusive(
+                f"f is invariant under {permutation.describe(swap)}, "
+                "but no midpoint above the chord was certified"
+            )
+        return Refuted(found)
+
+
+@dataclass(frozen=True)
+class CurvatureSearch:
+    name: str
+    cost: int
+    smooth: bool  # run on smooth functions (before the segment search) or the others
+    share: float = 0.5
+
+    def why_not(self, problem: Problem) -> str | None:
+        if problem.smooth != self.smooth:
+            return (
+                "f has kinks (abs, max, min, Piecewise): searched after the segment search"
+                if self.smooth
+                else "f is smooth: searched before"
+            )
+        return _no_program(problem)
+
+    def run(self, problem: Problem) -> Outcome:
+        points = problem.settings.curvature_points
+        found = curvature.find_curvature_witness(
+            problem.carrier,
+            problem.program,
+            problem.variables,
+            problem.parameters,
+            problem.domains,
+            sign=problem.sign,
+            settings=curvature.CurvatureSearch(points, problem.seed),
+            deadline=problem.deadline,
+        )
+        if found is None:
+            return Inconclusive(f"no certified negative curvature at {points} points")
+        return Refuted(found)
+
+
+@dataclass(frozen=True)
+class SegmentSearch:
+    name: str = "segment search"
+    cost: int = 70
+    share: float = 0.8
+
+    def why_not(self, problem: Problem) -> str | None:
+        return _no_program(problem)
+
+    def run(self, problem: Problem) -> Outcome:
+        cfg = problem.settings.segment
+        found = segment.find_segment_witness(
+            problem.carrier,
+            problem.program,
+            problem.variables,
+            problem.parameters,
+            problem.domains,
+            sign=problem.sign,
+            total=problem.total,
+            settings_=segment.SegmentSearch(
+                cfg.batch, cfg.certify_best, cfg.hypothesis_examples, problem.seed
+            ),
+            deadline=problem.deadline,
+        )
+        if found is None:
+            return Inconclusive("no certified violation of Jensen's inequality")
+        return Refuted(found)
+
+
+#: Every strategy for a curvature question, in the order the engine runs them.
+CURVATURE: tuple[Strategy, ...] = tuple(
+    sorted(
+        (
+            CompositionRules(),
+            SecondOrder("constant Hessian", 20, "quadratic"),
+            SecondOrder("second derivative", 30, "univariate"),
+            PermutationArgument(),
+            CurvatureSearch("curvature search", 50, smooth=True),
+            PolynomialDecision(),
+            SegmentSearch(),
+            CurvatureSearch("curvature search (away from kinks)", 80, smooth=False),
+        ),
+        key=lambda s: s.cost,
+    )
+)
+
+#: The strategies that can prove (used alone for a problem with pinned parameters).
+PROVERS: tuple[Strategy, ...] = tuple(
+    s for s in CURVATURE if isinstance(s, CompositionRules | SecondOrder | PolynomialDecision)
+)

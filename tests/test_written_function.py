@@ -1,0 +1,83 @@
+"""The verdict is about the function as written (engine level).
+
+Each measured case of the engine issue: SymPy's automatic evaluation removed a part of
+the text that restricts where the function is defined, and the engine proved (or
+refuted at a point where the written function is undefined) what it should not.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from convexity_proofs import check
+from convexity_proofs._values import Status
+from convexity_proofs.errors import ClaimError
+
+
+@pytest.mark.parametrize(
+    ("function", "prop"),
+    [
+        ("log(x) - log(x) + x**2", "convex"),
+        ("exp(log(x))", "affine"),
+        ("x**2/x", "affine"),
+        ("(x**(1/3))**3", "affine"),
+        ("E**log(x)", "convex"),
+        ("sqrt(x)**2", "convex"),
+    ],
+)
+def test_a_function_undefined_somewhere_on_the_domain_is_never_proved(function, prop) -> None:
+    verdict = check(function, ["x"], prop)
+    assert verdict.status is not Status.PROVED
+    assert verdict.to_json()["rewritten"]  # the report says the judged form differs
+
+
+@pytest.mark.parametrize(
+    ("function", "prop", "domain"),
+    [
+        ("log(x) - log(x) + x**2", "convex", {"x": "positive"}),
+        ("exp(log(x))", "affine", {"x": "positive"}),
+        ("x**2/x", "affine", {"x": "positive"}),
+    ],
+)
+def test_declaring_the_domain_makes_it_provable(function, prop, domain) -> None:
+    assert check(function, ["x"], prop, domain=domain).status is Status.PROVED
+
+
+def test_no_witness_uses_a_point_where_the_written_function_is_undefined() -> None:
+    # Judged x**3 (not convex on the reals), written (sqrt(x)**2)**3: defined for x >= 0
+    # only, where it is convex.  The curvature witness at x = -1 is not a witness.
+    verdict = check("(sqrt(x)**2)**3", ["x"], "convex")
+    assert verdict.status is not Status.REFUTED
+    # Written -x**2 + 0*log(x): refutable, but only where x > 0 on the whole segment.
+    verdict = check("log(x)*0 - x**2", ["x"], "convex")
+    assert verdict.status is Status.REFUTED
+    data = verdict.witness.to_json()
+    points = [data["point"]] if data["kind"] == "curvature" else [data["a"], data["b"]]
+    assert all(Fraction(p["x"]) > 0 for p in points)
+
+
+def test_a_symbol_removed_by_evaluation_is_still_part_of_the_claim() -> None:
+    verdict = check("log(x)*0 + y**2", ["y"], "convex")
+    assert [s.name for s in verdict.claim.parameters] == ["x"]
+    assert verdict.status is not Status.PROVED  # log(x) is undefined for x <= 0
+    assert check("log(x)*0 + y**2", ["y"], "convex", domain={"x": "positive"}).status is (
+        Status.PROVED
+    )
+
+
+@pytest.mark.parametrize(
+    "function",
+    ["sqrt(-1)**2*x**2", "exp(log(-2)) + x**2", "sqrt(-1) + x**2", "log(-1)*x", "(-8)**(1/3)*x**2"],
+)
+def test_a_function_that_is_real_nowhere_is_bad_input(function) -> None:
+    with pytest.raises(ClaimError) as info:
+        check(function, ["x"], "convex")
+    assert info.value.field == "function"
+
+
+def test_an_invariance_needs_both_sides_defined() -> None:
+    # Judged 0 = 0, written log(x) - log(x): undefined for x <= 0, so not proved there.
+    assert check("log(x) - log(x) + y", ["x", "y"], "invariant",
+                 substitution={"x": "-x"}).status is not Status.PROVED
