@@ -365,7 +365,11 @@ class Verdict:
             data["rewritten"] = list(self.claim.rewritten)
         if self.claim.obligations:
             data["obligations"] = [ob.describe() for ob in self.claim.obligations]
-        errors = [a.outcome for a in self.attempts if a.outcome.startswith("internal error in ")]
+        errors = [
+            a.outcome if a.outcome.startswith("internal error") else f"{a.strategy}: {a.outcome}"
+            for a in self.attempts
+            if a.strategy == "internal error" or a.outcome.startswith("internal error in ")
+        ]
         if errors:
             data["internal_errors"] = errors
         if self.status is Status.REFUTED:

@@ -7,24 +7,21 @@ included), 2 unusable input or options — one clear message, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import signal
 import sys
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Any
 
 from convexity_proofs import __version__
-from convexity_proofs._claimfile import load_claims
-from convexity_proofs._engine import Settings, check_claim
-from convexity_proofs._markdown import summary_markdown, verdict_markdown
-from convexity_proofs._report import THEME, render_summary, render_verdict
-from convexity_proofs._values import Claim, Verdict
 from convexity_proofs.errors import ClaimError
+
+if TYPE_CHECKING:
+    from convexity_proofs._engine import Settings
+    from convexity_proofs._values import Claim, Verdict
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -127,23 +124,67 @@ def collect_files(paths: Sequence[str]) -> list[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit code (the console script exits with it)."""
     try:
-        return _main(argv)
+        with _interruptible():
+            return _main(argv)
     except BrokenPipeError:
         # The reader went away (``| head``): stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILED
     except KeyboardInterrupt:
+        # The runner has already killed every worker; no report, no traceback.
         print("convexity-check: interrupted", file=sys.stderr)
+        if argv is None:
+            # Run as the command: exit now.  Tearing down the interpreter (SymPy's
+            # caches, every module) would take most of a second and serves no one.
+            _flush_and_exit(130)
         return 130
+
+
+def _flush_and_exit(code: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """The first Ctrl-C raises ``KeyboardInterrupt``; later ones are ignored while the
+    command winds down (a second Ctrl-C during the clean-up would otherwise end it with a
+    traceback).  The previous handler is restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def interrupt(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
 
 
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    # Optional dependencies first: a missing one fails now, not after every claim.
+    if args.plot is not None and not args.show_function:
+        code = _plot_ready(args.plot)
+        if code is not None:
+            return code
+
+    from convexity_proofs import _runner
+
     try:
-        claims: list[Claim] = []
-        for file in collect_files(args.paths):
-            claims.extend(load_claims(file))
+        # Each file is read and its claims built in a worker ended at the limit, so a
+        # file whose models take too long to build is a located error too.
+        claims = _runner.load_files(collect_files(args.paths), jobs=args.jobs, limit=args.timeout)
     except ClaimError as exc:
         # Plain text on one line: error messages are for people and for grep.
         print(f"convexity-check: error: {exc}", file=sys.stderr)
@@ -152,24 +193,18 @@ def _main(argv: Sequence[str] | None) -> int:
         for claim in claims:
             sys.stdout.write(_function_listing(claim))
         return EXIT_PASSED
+
+    from rich.console import Console
+
+    from convexity_proofs._engine import Settings
+    from convexity_proofs._report import THEME
+
     settings = Settings(timeout=args.timeout)
     out = Console(theme=THEME, highlight=False)
-    verdicts = _check_all(claims, settings, args.jobs, show_progress=args.format != "json")
-    if args.format == "json":
-        passed = sum(v.passed for v in verdicts)
-        document = {
-            "version": 1,
-            "results": [v.to_json() for v in verdicts],
-            "summary": {"total": len(verdicts), "passed": passed, "failed": len(verdicts) - passed},
-        }
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
-    elif args.format == "markdown":
-        sys.stdout.write("\n".join(verdict_markdown(v) for v in verdicts))
-        sys.stdout.write("\n## Summary\n\n" + summary_markdown(verdicts))
-    else:
-        for verdict in verdicts:
-            out.print(render_verdict(verdict, verbose=args.verbose))
-        out.print(render_summary(verdicts))
+    verdicts = _check_all(
+        claims, settings, args.jobs, show_progress=args.format != "json", limit=args.timeout
+    )
+    _write_report(out, verdicts, args.format, verbose=args.verbose)
     if args.plot is not None:
         code = _plot(verdicts, args.plot)
         if code is not None:
@@ -177,29 +212,115 @@ def _main(argv: Sequence[str] | None) -> int:
     return EXIT_PASSED if all(v.passed for v in verdicts) else EXIT_FAILED
 
 
+def _write_report(out: Any, verdicts: list[Verdict], form: str, *, verbose: bool) -> None:
+    import json
+
+    from convexity_proofs._markdown import summary_markdown, verdict_markdown
+    from convexity_proofs._report import render_summary, render_verdict
+
+    if form == "json":
+        passed = sum(v.passed for v in verdicts)
+        results = [_guarded(lambda v: v.to_json(), v, _json_fallback) for v in verdicts]
+        document = {
+            "version": 1,
+            "results": results,
+            "summary": {"total": len(verdicts), "passed": passed, "failed": len(verdicts) - passed},
+        }
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    elif form == "markdown":
+        parts = [_guarded(verdict_markdown, v, _text_fallback) for v in verdicts]
+        sys.stdout.write("\n".join(parts))
+        sys.stdout.write("\n## Summary\n\n" + summary_markdown(verdicts))
+    else:
+        for verdict in verdicts:
+            shown = _guarded(lambda v: render_verdict(v, verbose=verbose), verdict, _text_fallback)
+            out.print(shown, markup=False)
+        out.print(render_summary(verdicts))
+
+
+def _guarded(render: Callable[[Verdict], Any], verdict: Verdict, fallback: Any) -> Any:
+    """One verdict's report; a fault while rendering it costs that report only (unless
+    the re-raise switch is on), never the other verdicts."""
+    try:
+        return render(verdict)
+    except Exception as exc:
+        from convexity_proofs._runner import describe, raise_internal_errors
+
+        if raise_internal_errors():
+            raise
+        return fallback(verdict, describe(exc))
+
+
+def _text_fallback(verdict: Verdict, error: str) -> str:
+    from convexity_proofs._safe_text import escape_control
+
+    return (
+        f"{escape_control(verdict.claim.name)}: {verdict.status} "
+        f"({'PASS' if verdict.passed else 'FAIL'}); "
+        f"the report could not be rendered (internal error: {escape_control(error)})\n"
+    )
+
+
+def _json_fallback(verdict: Verdict, error: str) -> dict[str, Any]:
+    return {
+        "file": verdict.claim.file,
+        "name": verdict.claim.name,
+        "property": str(verdict.claim.property),
+        "status": str(verdict.status),
+        "expect": str(verdict.claim.expect),
+        "passed": verdict.passed,
+        "seconds": round(verdict.seconds, 3),
+        "internal_errors": [f"internal error in the report: {error}"],
+    }
+
+
 def _function_listing(claim: Claim) -> str:
-    """Exactly what a claim is about, in SymPy's notation (parseable by the claim format)."""
+    """Exactly what a claim is about, in SymPy's notation (parseable by the claim format).
+
+    Text taken from the claim file (name, source, file) is printed with control
+    characters escaped: a claim file must not be able to drive the terminal."""
     import sympy
 
-    lines = [f"# {claim.name} ({claim.file}:{claim.line})" if claim.line else f"# {claim.name}"]
+    from convexity_proofs._safe_text import escape_control as safe
+
+    name = safe(claim.name)
+    lines = [f"# {name} ({safe(str(claim.file))}:{claim.line})" if claim.line else f"# {name}"]
     if claim.source != sympy.sstr(claim.function):
-        lines.append(f"# {claim.source}")
-    lines.append(f"variables: {', '.join(s.name for s in claim.variables)}")
+        lines.append(f"# {safe(claim.source)}")
+    lines.append(f"variables: {safe(', '.join(s.name for s in claim.variables))}")
     if claim.parameters:
-        lines.append(f"parameters: {', '.join(s.name for s in claim.parameters)}")
+        lines.append(f"parameters: {safe(', '.join(s.name for s in claim.parameters))}")
     if claim.substitution:
         lines.append(
-            "substitution: " + ", ".join(f"{s} -> {sympy.sstr(v)}" for s, v in claim.substitution)
+            "substitution: "
+            + safe(", ".join(f"{s} -> {sympy.sstr(v)}" for s, v in claim.substitution))
         )
-    lines.append(f"function: {sympy.sstr(claim.function)}")
+    lines.append(f"function: {safe(sympy.sstr(claim.function))}")
     return "\n".join(lines) + "\n\n"
 
 
 def _check_all(
-    claims: list[Claim], settings: Settings, jobs: int, *, show_progress: bool
+    claims: list[Claim],
+    settings: Settings,
+    jobs: int,
+    *,
+    show_progress: bool,
+    limit: float | None = None,
 ) -> list[Verdict]:
-    """Verdicts in claim order.  Seeds depend only on the claim, so --jobs cannot change
-    a verdict or a witness; only the measured seconds differ."""
+    """Verdicts in claim order, each claim checked in a worker process that is ended at
+    ``limit`` (plus a grace).  Seeds depend only on the claim, so --jobs cannot change a
+    verdict or a witness; only the measured seconds differ."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from convexity_proofs import _runner
+
     err = Console(stderr=True)
     progress = None
     if show_progress and err.is_terminal and len(claims) > 1:
@@ -210,23 +331,38 @@ def _check_all(
             TimeElapsedColumn(),
             console=err,
             transient=True,
+            # No refresh thread: workers are forked, and a fork must not copy a lock
+            # that another thread holds.  The runner's heartbeat refreshes instead.
+            auto_refresh=False,
         )
     with progress or nullcontext():
         task = progress.add_task("claims", total=len(claims)) if progress else None
-        if jobs == 1 or len(claims) == 1:
-            results = []
-            for claim in claims:
-                results.append(check_claim(claim, settings))
-                if progress is not None and task is not None:
-                    progress.advance(task)
-            return results
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = []
-            for verdict in pool.map(check_claim, claims, [settings] * len(claims)):
-                results.append(verdict)
-                if progress is not None and task is not None:
-                    progress.advance(task)
-            return results
+
+        def advance(index: int, verdict: Verdict) -> None:
+            if progress is not None and task is not None:
+                progress.advance(task)
+                progress.refresh()
+
+        return _runner.run_claims(
+            claims,
+            settings,
+            jobs=jobs,
+            limit=settings.timeout if limit is None else limit,
+            on_verdict=advance,
+            heartbeat=progress.refresh if progress is not None else None,
+        )
+
+
+def _plot_ready(directory: Path) -> int | None:
+    """Exit code 2 now when plots cannot be written (matplotlib missing)."""
+    from convexity_proofs._plot import PlotUnavailable, _load_matplotlib
+
+    try:
+        _load_matplotlib()
+    except PlotUnavailable as exc:
+        print(f"convexity-check: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return None
 
 
 def _plot(verdicts: list[Verdict], directory: Path) -> int | None:

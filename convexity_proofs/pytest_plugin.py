@@ -14,7 +14,10 @@ When pytest takes its paths from ``testpaths`` (a bare ``pytest`` run), the
 A claim that misses its expectation fails with the report ``convexity-check`` prints,
 not a traceback; a file with unusable input is one collection error naming the file,
 the claim and the field.  The seconds per claim come from the ``convexity_timeout`` ini
-option (default 60).
+option (default 60).  Each claim is checked, and each file is read, in a worker process
+that is ended at that limit (plus a grace), so a claim that hangs fails as ``unknown``
+(attempt ``time limit``) instead of hanging the session; no signal handler or timer of
+the pytest process is touched, so an outer per-test timeout keeps working.
 
 Module-level imports are kept to pytest and the standard library: this module is
 loaded in every pytest run of an environment where the package is installed, so the
@@ -191,12 +194,15 @@ class ClaimFile(pytest.File):
     """One claim file: its claims, in file order, are its items."""
 
     def collect(self) -> Iterator[ClaimItem]:
-        from convexity_proofs._claimfile import load_claims
+        from convexity_proofs._runner import load_files
         from convexity_proofs.errors import ClaimError
 
         shown = self._shown_path()
+        timeout = self.config.stash.get(_timeout_key, float(DEFAULT_TIMEOUT))
         try:
-            claims = load_claims(self.path)
+            # Built in a worker process ended at the time limit: a file whose models
+            # take too long to build is a collection error, not a hung session.
+            claims = load_files([self.path], limit=timeout)
         except ClaimError as exc:
             # Messages name the file as the user knows it (relative to the rootdir).
             located = ClaimError(exc.message, file=shown, claim=exc.claim, field=exc.field)
@@ -232,10 +238,14 @@ class ClaimItem(pytest.Item):
         self.add_marker(MARKER)
 
     def runtest(self) -> None:
-        from convexity_proofs._engine import Settings, check_claim
+        from convexity_proofs._engine import Settings
+        from convexity_proofs._runner import run_claims
 
         timeout = self.config.stash.get(_timeout_key, float(DEFAULT_TIMEOUT))
-        verdict = check_claim(self.claim, Settings(timeout=timeout))
+        # In a worker process that is ended at the limit (plus a grace): a claim that
+        # hangs cannot hang the session, and no signal or timer of this process (an
+        # outer per-test timeout) is touched.
+        (verdict,) = run_claims([self.claim], Settings(timeout=timeout), limit=timeout)
         # Strings only: reports travel between processes under pytest-xdist.
         self.user_properties.append(("convexity_status", str(verdict.status)))
         self.user_properties.append(("convexity_expect", str(self.claim.expect)))

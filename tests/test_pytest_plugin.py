@@ -187,23 +187,99 @@ def test_a_toml_named_on_the_command_line_is_collected_once(pytester: pytest.Pyt
     result.assert_outcomes(passed=2)
 
 
-def test_the_timeout_option_reaches_the_engine(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+def test_the_timeout_option_reaches_the_engine_and_the_runner(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path
 ) -> None:
-    from convexity_proofs import _engine
+    from convexity_proofs import _engine, _runner
 
-    seen: list[float | None] = []
-    real = _engine.check_claim
+    limits: list[tuple[float | None, float | None]] = []
+    real_run = _runner.run_claims
 
-    def spy(claim, settings=None):
-        seen.append(settings.timeout)
-        return real(claim, settings)
+    def run_spy(claims, settings, **kwargs):
+        limits.append((settings.timeout, kwargs["limit"]))
+        return real_run(claims, settings, **kwargs)
 
-    monkeypatch.setattr(_engine, "check_claim", spy)
+    monkeypatch.setattr(_runner, "run_claims", run_spy)
+    seen = tmp_path / "seen"
+    if _runner._context().get_start_method() == "fork":
+        # The engine runs in the worker: it writes down what it was given.
+        real = _engine.check_claim
+
+        def spy(claim, settings=None):
+            with seen.open("a") as out:
+                out.write(f"{settings.timeout}\n")
+            return real(claim, settings)
+
+        monkeypatch.setattr(_engine, "check_claim", spy)
     pytester.makeini("[pytest]\nconvexity_timeout = 2.5\n")
     pytester.makefile(".claims.toml", good=GOOD)
     pytester.inline_run().assertoutcome(passed=2)
-    assert seen == [2.5, 2.5]
+    assert limits == [(2.5, 2.5), (2.5, 2.5)]
+    if seen.exists():
+        assert seen.read_text().split() == ["2.5", "2.5"]
+
+
+def _hang_on_name(claim, settings):
+    import time
+
+    from convexity_proofs._engine import check_claim
+
+    if claim.name == "hangs":
+        time.sleep(600)
+    return check_claim(claim, settings)
+
+
+HANGS = """\
+[[claim]]
+name = "hangs"
+function = "x**2"
+variables = ["x"]
+property = "convex"
+"""
+
+
+def test_a_hung_claim_fails_at_the_limit_and_the_session_goes_on(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from convexity_proofs import _runner
+
+    if _runner._context().get_start_method() != "fork":
+        pytest.skip("the hanging engine reaches workers only by fork")
+    monkeypatch.setattr(_runner, "_engine_check", _hang_on_name)
+    monkeypatch.setattr(_runner, "GRACE", 0.2)
+    pytester.makeini("[pytest]\nconvexity_timeout = 0.5\n")
+    pytester.makefile(".claims.toml", good=GOOD, hangs=HANGS)
+    result = pytester.runpytest("--tb=short")
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    assert "Traceback" not in out
+    assert "stopped after 0.5 s (the worker process was ended)" in out
+    result.stdout.fnmatch_lines(["FAILED hangs.claims.toml::hangs - *unknown*"])
+
+
+def test_outer_timers_and_signal_handlers_are_left_alone(pytester: pytest.Pytester) -> None:
+    """What pytest-timeout relies on: its SIGALRM handler and timer survive every claim."""
+    import signal
+
+    fired: list[int] = []
+
+    def outer(signum, frame):
+        fired.append(signum)
+
+    previous = signal.signal(signal.SIGALRM, outer)
+    sigint = signal.getsignal(signal.SIGINT)
+    signal.setitimer(signal.ITIMER_REAL, 3600)
+    try:
+        pytester.makefile(".claims.toml", good=GOOD, wrong=WRONG)
+        pytester.inline_run().assertoutcome(passed=2, failed=1)
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert signal.getsignal(signal.SIGALRM) is outer
+        assert signal.getsignal(signal.SIGINT) is sigint
+        assert 0 < remaining <= 3600
+        assert fired == []
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_bad_timeout_is_a_usage_error(pytester: pytest.Pytester) -> None:
