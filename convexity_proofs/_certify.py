@@ -584,7 +584,8 @@ def _float(value: Fraction | arb) -> float:
         try:
             return float(value)
         except OverflowError:
-            return math.copysign(math.inf, value)
+            # float() overflows here, so the sign is read from the exact number.
+            return math.inf if value > 0 else -math.inf
     return float(value.mid())
 
 

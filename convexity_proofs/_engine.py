@@ -62,6 +62,9 @@ from convexity_proofs.provers import composition, identity, polynomial, second_o
 from convexity_proofs.refuters import equal_loss, flat, invariance, segment, uniform
 from convexity_proofs.refuters._space import Deadline, simple_values
 
+#: The longest time limit accepted (about three years): beyond it "no limit" is meant.
+MAX_TIMEOUT = 1e8
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -83,9 +86,11 @@ class Settings:
             or not isinstance(timeout, int | float)
             or not math.isfinite(timeout)
             or timeout <= 0
+            or timeout > MAX_TIMEOUT
         ):
             raise ArgumentError(
-                f"Settings.timeout: expected a finite number of seconds > 0 or None, "
+                f"Settings.timeout: expected a number of seconds > 0 and <= {MAX_TIMEOUT:g}, "
+                "or None, "
                 f"found {type(timeout).__name__} {timeout!r}"
             )
         for name in ("seed", "curvature_points", "invariance_points", "pin_tries"):
@@ -98,8 +103,7 @@ class Settings:
                 )
         if not isinstance(self.segment, segment.SegmentSearch):
             raise ArgumentError(
-                "Settings.segment: expected a SegmentSearch, "
-                f"found {type(self.segment).__name__}"
+                f"Settings.segment: expected a SegmentSearch, found {type(self.segment).__name__}"
             )
 
 
@@ -137,16 +141,22 @@ class _Run:
         if key in self._answers:
             return self._answers[key]
         strategies = PROVERS if provers_only else CURVATURE
-        where = _pinned_label(problem)
+        where = _pinned_label(problem) + self._question_label(problem)
         answer = Answer(Status.UNKNOWN)
+        if not self.guard("definedness", lambda: problem.total) and not any(
+            a.strategy.startswith("definedness") for a in self.attempts
+        ):
+            # Said once: no proof counts until the written function is defined everywhere.
+            self.note("definedness" + _pinned_label(problem), not_defined_note(problem))
         for strategy in strategies:
             if problem.deadline.expired():
                 self.note("time limit", f"{strategy.name} and later strategies did not run")
                 break
             outcome = self._run_one(strategy, problem)
             if isinstance(outcome, Proved):
-                answer = Answer(Status.PROVED, outcome.steps, None, outcome.strict,
-                                outcome.flat_direction)
+                answer = Answer(
+                    Status.PROVED, outcome.steps, None, outcome.strict, outcome.flat_direction
+                )
                 break
             if isinstance(outcome, Refuted):
                 answer = Answer(Status.REFUTED, witness=outcome.witness)
@@ -156,10 +166,18 @@ class _Run:
         self._answers[key] = answer
         return answer
 
+    def _question_label(self, problem: Problem) -> str:
+        """Which question an attempt belongs to, when the property asks two."""
+        rule = PROPERTIES.get(self.problem.claim.property)
+        if rule is None or len(rule.signs) < 2:
+            return ""
+        return " (is f convex?)" if problem.sign > 0 else " (is f concave?)"
+
     def _run_one(self, strategy: Strategy, problem: Problem) -> object:
         reason = self.guard(strategy.name, lambda: strategy.why_not(problem))
         if isinstance(reason, str):
-            self.note(strategy.name + _pinned_label(problem), f"does not apply: {reason}")
+            label = _pinned_label(problem) + self._question_label(problem)
+            self.note(strategy.name + label, f"does not apply: {reason}")
             return None
         share = _share(problem.deadline, strategy.share)
         return self.guard(strategy.name, lambda: strategy.run(problem.with_deadline(share)))
@@ -253,9 +271,7 @@ def _holds_some(run: _Run, rule: PropertyRule) -> _Decision:
     if direct.status is Status.PROVED:
         return direct  # every value, so some value (domains are never empty)
     if direct.status is Status.REFUTED and direct.witness is not None:
-        if run.guard("uniform witness", lambda: uniform.holds_for_every_parameter(
-            problem.with_sign(_sign_of(direct.witness, rule)), direct.witness  # type: ignore[arg-type]
-        )):
+        if _uniform(run, problem.with_sign(_sign_of(direct.witness, rule)), direct.witness):
             return direct
         run.note(
             "some parameter value",
@@ -271,8 +287,11 @@ def _holds_some(run: _Run, rule: PropertyRule) -> _Decision:
             proofs.extend(answer.proof)
         else:
             if rule.strict:
-                decision = _strict(run, pinned.with_sign(rule.signs[0]),
-                                   run.ask(pinned.with_sign(rule.signs[0]), provers_only=True))
+                decision = _strict(
+                    run,
+                    pinned.with_sign(rule.signs[0]),
+                    run.ask(pinned.with_sign(rule.signs[0]), provers_only=True),
+                )
                 if decision.status is not Status.PROVED:
                     continue
                 proofs = list(decision.proof)
@@ -290,17 +309,14 @@ def _fails_all(run: _Run, rule: PropertyRule) -> _Decision:
         if answer.status is Status.PROVED:
             return _Decision(Status.REFUTED, refuting=answer.proof)
         if answer.status is Status.REFUTED and answer.witness is not None:
-            witness = answer.witness
-            ok = run.guard("uniform witness", lambda p=problem.with_sign(sign), w=witness:
-                           uniform.holds_for_every_parameter(p, w))
-            if ok:
-                steps.append(_not_step(problem, sign, witness))
+            if _uniform(run, problem.with_sign(sign), answer.witness):
+                steps.append(_not_step(problem, sign, answer.witness))
                 continue
             run.note(
                 "every parameter value",
                 f"a witness shows f is not {_WHAT[sign]} at one parameter value, but it was "
                 "not certified for every value (parameters with unbounded domains never "
-                "are); write parameters = \"some\" if that is what the claim means",
+                'are); write parameters = "some" if that is what the claim means',
             )
         undecided = True
     if not undecided:
@@ -338,9 +354,21 @@ def _fails_some(run: _Run, rule: PropertyRule) -> _Decision:
     return _Decision(Status.PROVED, tuple(steps))
 
 
+def _uniform(run: _Run, problem: Problem, witness: Witness) -> bool:
+    """The witness, found at one parameter value, certified for every value."""
+    return (
+        run.guard("uniform witness", lambda: uniform.holds_for_every_parameter(problem, witness))
+        is True
+    )
+
+
 def _sign_of(witness: Witness, rule: PropertyRule) -> int:
-    return rule.signs[0] if len(rule.signs) == 1 else (
-        1 if getattr(witness, "relation", getattr(witness, "sign", "")) in (">", "<0") else -1
+    return (
+        rule.signs[0]
+        if len(rule.signs) == 1
+        else (
+            1 if getattr(witness, "relation", getattr(witness, "sign", "")) in (">", "<0") else -1
+        )
     )
 
 
@@ -399,28 +427,34 @@ def _strict(run: _Run, problem: Problem, convex: Answer) -> _Decision:
         ("constant Hessian", second_order.quadratic),
         ("second derivative", second_order.univariate),
     ):
-        result = run.guard(name, lambda p=prover: p(problem.signed, problem.variables,
-                                                     problem.domains))
+        result = run.guard(
+            name, lambda p=prover: p(problem.signed, problem.variables, problem.domains)
+        )
         if result is None:
             continue
         if result.convex is True and result.strict is True:  # type: ignore[attr-defined]
             return _Decision(Status.PROVED, (signed_step(result.step, problem.sign),))  # type: ignore[attr-defined,arg-type]
         direction = result.flat_direction  # type: ignore[attr-defined]
         if direction is not None:
-            witness = run.guard("flat direction", lambda d=direction: flat.along_direction(
-                problem, d))
+            witness = run.guard(
+                "flat direction", lambda d=direction: flat.along_direction(problem, d)
+            )
             if witness is not None:
                 return _Decision(Status.REFUTED, witness=witness)  # type: ignore[arg-type]
     term = run.guard("strictly convex term", lambda: _strict_term(run, problem))
     if isinstance(term, ProofStep):
         return _Decision(Status.PROVED, (*convex.proof, term))
     budget = problem.deadline.remaining_ms(cap=5000)
-    if budget > 0 and run.guard("polynomial decision (z3)", lambda: (
-        polynomial.decide_polynomial_strict(
-            problem.signed, problem.variables, problem.parameters, problem.domains,
+    if budget > 0 and run.guard(
+        "polynomial decision (z3)",
+        lambda: polynomial.decide_polynomial_strict(
+            problem.signed,
+            problem.variables,
+            problem.parameters,
+            problem.domains,
             timeout_ms=budget,
-        )
-    )):
+        ),
+    ):
         strict_step = ProofStep(
             rule="positive-definite polynomial Hessian (z3)",
             subject=brief(problem.function, 120),
@@ -481,20 +515,27 @@ def _strict_term(run: _Run, problem: Problem) -> ProofStep | None:
 def _invariant(run: _Run) -> _Decision:
     problem = run.problem
     substitution = problem.claim.substitution
-    step = run.guard("symbolic identity", lambda: identity.prove_invariant(
-        problem.function, substitution))
+    step = run.guard(
+        "symbolic identity", lambda: identity.prove_invariant(problem.function, substitution)
+    )
     if isinstance(step, ProofStep):
         image_obligations = _image_obligations(problem)
-        missing = [ob for ob in problem.obligations + image_obligations
-                   if not _defined(ob.subject, problem)]
+        missing = [
+            ob
+            for ob in problem.obligations + image_obligations
+            if not _defined(ob.subject, problem)
+        ]
         if missing or not problem.total:
             run.note("symbolic identity", "the identity holds, but " + not_defined_note(problem))
         else:
             shown = run.guard("equal-loss example", lambda: equal_loss.example(problem))
             if isinstance(shown, Condition):
                 step = ProofStep(
-                    rule=step.rule, subject=step.subject, reason=step.reason,
-                    conditions=(*step.conditions, shown), witness=step.witness,
+                    rule=step.rule,
+                    subject=step.subject,
+                    reason=step.reason,
+                    conditions=(*step.conditions, shown),
+                    witness=step.witness,
                     children=step.children,
                 )
             return _Decision(Status.PROVED, (step,))
@@ -505,11 +546,16 @@ def _invariant(run: _Run) -> _Decision:
     def search() -> Witness | None:
         from convexity_proofs._obligations import attach
 
-        image = attach(identity.substitute(problem.function, substitution),
-                       _image_obligations(problem))
+        image = attach(
+            identity.substitute(problem.function, substitution), _image_obligations(problem)
+        )
         return invariance.find_point_witness(
-            problem.carrier, image, symbols, problem.domains,
-            seed=problem.seed, points=problem.settings.invariance_points,
+            problem.carrier,
+            image,
+            symbols,
+            problem.domains,
+            seed=problem.seed,
+            points=problem.settings.invariance_points,
             deadline=problem.deadline,
         )
 
@@ -572,7 +618,7 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
             raise
         run.note("engine", "the expression is nested too deeply for the symbolic layer")
         decision = _UNKNOWN
-    except Exception as exc:  # noqa: BLE001 - a fault costs the answer, never the run
+    except Exception as exc:  # a fault costs the answer, never the run
         if raise_internal_errors():
             raise
         from convexity_proofs._strategy import internal_error

@@ -1,4 +1,9 @@
-"""Verdicts as Markdown: to paste into an issue, a paper's appendix or a README."""
+"""Verdicts as Markdown: to paste into an issue, a paper's appendix or a README.
+
+Claim text is escaped as in the terminal report (:func:`convexity_proofs._wording.safe`):
+Markdown is printed to terminals too (``--format markdown``), and a pasted report must
+not carry invisible bidi overrides.  Table cells additionally lose pipes and newlines.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from convexity_proofs._wording import (
     claim_facts,
     location,
     outcome,
+    safe,
+    safe_block,
     symbol_rows,
     witness_columns,
     witness_sentence,
@@ -17,13 +24,16 @@ from convexity_proofs._wording import (
 
 
 def _cell(text: str) -> str:
-    """Table cells may not hold pipes or newlines."""
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Table cells may not hold pipes or newlines (or control characters)."""
+    return safe_block(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _code(text: str) -> str:
+def _code(text: str, *, in_table: bool = False) -> str:
+    """A code span (escaped; in a table cell also without pipes and newlines)."""
+    text = _cell(text) if in_table else safe(text)
     fence = "``" if "`" in text else "`"
-    return f"{fence}{text}{fence}"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def witness_markdown(witness: Witness) -> list[str]:
@@ -35,8 +45,10 @@ def witness_markdown(witness: Witness) -> list[str]:
         "|---|" + "---:|" * len(columns),
     ]
     for name, cells in symbol_rows(columns):
-        lines.append(f"| {_code(name)} | " + " | ".join(_cell(c) for c in cells) + " |")
-    lines += ["", witness_sentence(witness)]
+        lines.append(
+            f"| {_code(name, in_table=True)} | " + " | ".join(_cell(c) for c in cells) + " |"
+        )
+    lines += ["", safe(witness_sentence(witness))]
     return lines
 
 
@@ -44,9 +56,13 @@ def _steps(steps: Sequence[ProofStep], depth: int = 0) -> list[str]:
     lines = []
     indent = "  " * depth
     for step in steps:
-        lines.append(f"{indent}- **{step.rule}**: {_code(step.subject)} — {step.reason}")
+        lines.append(
+            f"{indent}- **{safe(step.rule)}**: {_code(step.subject)} — {safe(step.reason)}"
+        )
         for condition in step.conditions:
-            lines.append(f"{indent}  - ✓ {condition.statement} *({condition.established_by})*")
+            lines.append(
+                f"{indent}  - ✓ {safe(condition.statement)} *({safe(condition.established_by)})*"
+            )
         if step.witness is not None:
             lines += [
                 f"{indent}  " + line if line else "" for line in witness_markdown(step.witness)
@@ -58,17 +74,17 @@ def _steps(steps: Sequence[ProofStep], depth: int = 0) -> list[str]:
 def verdict_markdown(verdict: Verdict) -> str:
     """One claim's full report in Markdown (proofs complete: Markdown readers fold)."""
     claim = verdict.claim
-    lines = [f"### {claim.name}: {verdict.status} ({outcome(verdict)})", ""]
+    lines = [f"### {safe(claim.name)}: {verdict.status} ({outcome(verdict)})", ""]
     lines += ["| | |", "|---|---|"]
     for label, text in claim_facts(claim):
-        shown = _code(text) if label == "function" else _cell(text)
+        shown = _code(text, in_table=True) if label == "function" else _cell(text)
         lines.append(f"| {label} | {shown} |")
     lines.append(
         f"| verdict | **{verdict.status}**, {outcome(verdict)} ({verdict.seconds:.2f} s) |"
     )
     where = location(claim)
     if where:
-        lines.append(f"| location | {_code(where)} |")
+        lines.append(f"| location | {_code(where, in_table=True)} |")
     lines.append("")
     if verdict.status is Status.PROVED:
         lines += ["**Proof**", "", *_steps(verdict.proof)]
@@ -78,7 +94,9 @@ def verdict_markdown(verdict: Verdict) -> str:
         lines += ["**Refuted by a proof of the opposite**", "", *_steps(verdict.refuting_proof)]
     else:
         lines += ["**Not settled.** What was tried:", ""]
-        lines += [f"- **{a.strategy}**: {a.outcome}" for a in verdict.attempts] or ["- nothing"]
+        lines += [f"- **{safe(a.strategy)}**: {safe(a.outcome)}" for a in verdict.attempts] or [
+            "- nothing"
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -86,7 +104,7 @@ def summary_markdown(verdicts: Sequence[Verdict]) -> str:
     lines = ["| claim | property | expect | verdict | | seconds |", "|---|---|---|---|---|---:|"]
     for v in verdicts:
         lines.append(
-            f"| {v.claim.name} | {v.claim.property} | {v.claim.expect} | {v.status} | "
+            f"| {_cell(v.claim.name)} | {v.claim.property} | {v.claim.expect} | {v.status} | "
             f"{outcome(v)} | {v.seconds:.2f} |"
         )
     passed = sum(v.passed for v in verdicts)

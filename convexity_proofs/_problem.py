@@ -138,7 +138,9 @@ class Problem:
     def undefined_obligations(self) -> tuple[Obligation, ...]:
         """The obligations that interval analysis cannot establish on the whole box."""
         return tuple(
-            ob for ob in self.obligations if _intervals.defined(ob.subject, self.domains) is not True
+            ob
+            for ob in self.obligations
+            if _intervals.defined(ob.subject, self.domains) is not True
         )
 
     @property

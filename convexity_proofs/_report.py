@@ -2,6 +2,11 @@
 
 Styles are theme names (``verdict.proved``...), so colours live in one place
 (:data:`THEME`) and the report stays readable without colour.
+
+Claim text never reaches the console raw: every string is escaped
+(:func:`convexity_proofs._wording.safe`) and handed to rich as a ``Text``, which rich
+does not read as markup, so neither control sequences nor ``[markup]`` in a claim file
+can change what the terminal does or shows.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from convexity_proofs._wording import (
     claim_facts,
     location,
     plural,
+    safe,
     symbol_rows,
     witness_columns,
     witness_sentence,
@@ -86,8 +92,9 @@ def render_verdict(verdict: Verdict, *, verbose: bool = False) -> RenderableType
     where = location(claim)
     return Panel(
         Group(*parts),
-        title=Text(claim.name, style=_s("claim.name")),
-        subtitle=where or None,
+        title=Text(safe(claim.name), style=_s("claim.name")),
+        # A str subtitle would be parsed as markup: the file name is text, not markup.
+        subtitle=Text(where) if where else None,
         subtitle_align="right",
         border_style=_s(f"verdict.{verdict.status}"),
     )
@@ -101,13 +108,14 @@ def _proof_tree(title: str, steps: Sequence[ProofStep], verbose: bool) -> Tree:
 
 
 def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
-    label = Text.assemble((step.rule, _s("proof.rule")), ": ", step.subject)
+    # Rules, subjects and reasons quote the function (and so the claim's symbol names).
+    label = Text.assemble((safe(step.rule), _s("proof.rule")), ": ", safe(step.subject))
     node = parent.add(label)
-    node.add(Text(step.reason))
+    node.add(Text(safe(step.reason)))
     for condition in step.conditions if verbose else step.conditions[:4]:
         node.add(
             Text(
-                f"✓ {condition.statement}  [{condition.established_by}]",
+                f"✓ {safe(condition.statement)}  [{safe(condition.established_by)}]",
                 style=_s("proof.condition"),
             )
         )
@@ -136,12 +144,12 @@ def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
 
 def _values_table(title: str, columns: Sequence[Column]) -> Table:
     """One row per symbol, one column per assignment (a, b, point, direction, ...)."""
-    table = Table(title=title, title_justify="left", show_edge=False)
+    table = Table(title=Text(title), title_justify="left", show_edge=False)
     table.add_column("symbol")
     for label, _ in columns:
         table.add_column(label, justify="right")
-    for name, cells in symbol_rows(columns):
-        table.add_row(name, *cells)
+    for name, cells in symbol_rows(columns):  # already escaped; Text: no markup either
+        table.add_row(Text(name), *(Text(c) for c in cells))
     return table
 
 
@@ -156,7 +164,10 @@ def render_witness(witness: Witness, prop: Property | None = None) -> Renderable
 def _attempts(verdict: Verdict) -> RenderableType:
     tree = Tree(Text("not settled; what was tried", style="bold"))
     for attempt in verdict.attempts:
-        tree.add(Text.assemble((attempt.strategy, _s("proof.rule")), ": ", attempt.outcome))
+        # Outcomes quote the claim ("no rule for <its term>"): escaped like claim text.
+        tree.add(
+            Text.assemble((safe(attempt.strategy), _s("proof.rule")), ": ", safe(attempt.outcome))
+        )
     if not verdict.attempts:
         tree.add("nothing applied")
     return tree
@@ -176,7 +187,7 @@ def render_summary(verdicts: Sequence[Verdict]) -> RenderableType:
     for v in verdicts:
         label, style = _PASS[v.passed]
         table.add_row(
-            v.claim.name,
+            Text(safe(v.claim.name)),
             str(v.claim.property),
             str(v.claim.expect),
             Text(str(v.status), style=_s(f"verdict.{v.status}")),

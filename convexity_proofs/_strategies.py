@@ -68,6 +68,13 @@ def not_defined_note(problem: Problem) -> str:
     )
 
 
+#: What a prover says when it would prove the judged expression, which does not count.
+NOT_DEFINED = (
+    "the judged expression satisfies the rule, but that proves nothing: the function as "
+    "written is not proved defined on the whole domain (see 'definedness')"
+)
+
+
 def analysis(problem: Problem) -> composition.Analysis:
     """The composition rules' verdict on the whole function, computed once per claim.
 
@@ -137,6 +144,8 @@ class CompositionRules:
     share: float = 0.5
 
     def why_not(self, problem: Problem) -> str | None:
+        if not problem.total:
+            return "the rules only prove, and no proof counts (see 'definedness')"
         return None
 
     def run(self, problem: Problem) -> Outcome:
@@ -165,8 +174,11 @@ class SecondOrder:
     share: float = 0.5
 
     def why_not(self, problem: Problem) -> str | None:
-        check = getattr(second_order, f"{self.prover}_applicability", None)
-        return check(problem.signed, problem.variables) if check is not None else None
+        check = {
+            "quadratic": second_order.quadratic_applicability,
+            "univariate": second_order.univariate_applicability,
+        }[self.prover]
+        return check(problem.signed, problem.variables)
 
     def run(self, problem: Problem) -> Outcome:
         result = getattr(second_order, self.prover)(
@@ -176,7 +188,7 @@ class SecondOrder:
             return Inconclusive("does not apply")
         if result.convex is True:
             if not problem.total:
-                return Inconclusive(not_defined_note(problem))
+                return Inconclusive(NOT_DEFINED)
             return Proved(
                 (signed_step(result.step, problem.sign),),  # type: ignore[arg-type]
                 strict=result.strict,
@@ -196,10 +208,9 @@ class PolynomialDecision:
     share: float = 0.5
 
     def why_not(self, problem: Problem) -> str | None:
-        check = getattr(polynomial, "polynomial_applicability", None)
-        if check is None:
-            return None
-        return check(problem.signed, problem.variables, problem.parameters)
+        return polynomial.polynomial_applicability(
+            problem.signed, problem.variables, problem.parameters, domains=problem.domains
+        )
 
     def run(self, problem: Problem) -> Outcome:
         budget = problem.deadline.remaining_ms(cap=Z3_CAP_MS)
@@ -211,13 +222,12 @@ class PolynomialDecision:
             problem.parameters,
             problem.domains,
             timeout_ms=budget,
-            **_rlimit(problem),
         )
         if result is None:
             return Inconclusive("does not apply")
         if result.convex is True and result.step is not None:
             if not problem.total:
-                return Inconclusive(not_defined_note(problem))
+                return Inconclusive(NOT_DEFINED)
             return Proved((signed_step(result.step, problem.sign),))  # type: ignore[arg-type]
         if result.convex is False and result.point is not None and result.direction is not None:
             # z3's model was already re-checked exactly; certify again with our own judge.
@@ -232,11 +242,6 @@ class PolynomialDecision:
             if witness is not None:
                 return Refuted(witness)
         return Inconclusive(result.note or "no answer within the resource limit")
-
-
-def _rlimit(problem: Problem) -> dict[str, int]:
-    rlimit = getattr(problem.settings, "z3_rlimit", None)
-    return {} if rlimit is None else {"rlimit": rlimit}
 
 
 # --- refuters -----------------------------------------------------------------------

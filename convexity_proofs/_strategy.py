@@ -80,7 +80,7 @@ def guarded(name: str, call: Callable[[], T], attempts: list[Attempt]) -> T | No
     """``call()``, or None (recorded in ``attempts``) when it raises unexpectedly."""
     try:
         return call()
-    except Exception as exc:  # noqa: BLE001 - the guard's purpose: faults cost answers
+    except Exception as exc:  # the guard's purpose: a fault costs this answer only
         if raise_internal_errors():
             raise
         attempts.append(internal_error(name, exc))

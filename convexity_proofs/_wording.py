@@ -2,6 +2,12 @@
 
 Keeping the words in one place means the terminal report, the Markdown report, the
 pytest failure and the Jupyter view never disagree about what a witness shows.
+
+Every string that comes from a claim file (statement, function text, file name, symbol
+names, the swap a permutation witness names) leaves this module with its control and
+bidi characters escaped (:func:`convexity_proofs._safe_text.escape_control`): a claim
+file must not be able to drive the terminal a report is printed on.  :func:`safe` is
+the same for the renderers' own strings (proof steps and attempts quote user text).
 """
 
 from __future__ import annotations
@@ -9,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+from convexity_proofs._safe_text import escape_control
 from convexity_proofs._values import (
     Claim,
     CurvatureWitness,
     PointWitness,
     SegmentWitness,
+    Quantifier,
     Verdict,
     Witness,
     format_number,
@@ -26,26 +34,62 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def safe(text: object) -> str:
+    """One line of report text with control and bidi characters made visible."""
+    return escape_control(str(text))
+
+
+def safe_block(text: object) -> str:
+    """Multi-line report text (a statement, a function text): newlines and tabs kept."""
+    return escape_control(str(text), keep_newlines=True, keep_tabs=True)
+
+
 def value_cell(q: Fraction) -> str:
-    """An exact value, with a decimal beside it when it is not an integer."""
+    """An exact value, with a decimal beside it when it is not an integer (and fits a float)."""
     exact = str(format_number(q))
-    return exact if q.denominator == 1 else f"{exact} ≈ {float(q):.6g}"
+    if q.denominator == 1:
+        return exact
+    try:
+        approx = float(q)
+    except OverflowError:  # beyond the float range: the exact value says it all
+        return exact
+    return f"{exact} ≈ {approx:.6g}"
 
 
 def claim_facts(claim: Claim) -> list[tuple[str, str]]:
-    """The claim as (label, text) rows: what was claimed, about what, on which domain."""
+    """The claim as (label, text) rows: what was claimed, about what, on which domain.
+
+    Every text is escaped (statement and function text keep their line breaks)."""
     rows = []
     if claim.statement:
-        rows.append(("statement", claim.statement))
-    rows.append(("function", claim.source or str(claim.function)))
-    rows.append(("variables", ", ".join(s.name for s in claim.variables)))
+        rows.append(("statement", safe_block(claim.statement)))
+    rows.append(("function", safe_block(claim.source or str(claim.function))))
+    if claim.rewritten:
+        rows.append(("judged as", safe_block(_judged_as(claim))))
+    rows.append(("variables", safe(", ".join(s.name for s in claim.variables))))
     if claim.parameters:
-        rows.append(("parameters", ", ".join(s.name for s in claim.parameters)))
+        reading = "for every value" if claim.quantifier is Quantifier.ALL else "for some value"
+        names = ", ".join(s.name for s in claim.parameters)
+        rows.append(("parameters", safe(f"{names} ({reading})")))
     restricted = [(s, d) for s, d in claim.domains if d.name != "real"]
     if restricted:
-        rows.append(("domain", ", ".join(f"{s.name} ∈ {d.describe()}" for s, d in restricted)))
-    rows.append(("property", f"{claim.property} (expected to {claim.expect.value[:-1]})"))
+        rows.append(
+            ("domain", safe(", ".join(f"{s.name} ∈ {d.describe()}" for s, d in restricted)))
+        )
+    rows.append(("property", safe(f"{claim.property} (expected to {claim.expect.value[:-1]})")))
     return rows
+
+
+def _judged_as(claim: Claim) -> str:
+    """What SymPy's automatic evaluation made of the text, and what was kept of it."""
+    import sympy
+
+    removed = ", ".join(claim.rewritten)
+    kept = ", ".join(ob.describe() for ob in claim.obligations)
+    text = f"{sympy.sstr(claim.function)} (SymPy's evaluation removed {removed}"
+    if kept:
+        text += f"; the function as written is defined only where {kept}, and that is kept"
+    return text + ")"
 
 
 def outcome(verdict: Verdict) -> str:
@@ -53,9 +97,10 @@ def outcome(verdict: Verdict) -> str:
 
 
 def location(claim: Claim) -> str:
+    """Where the claim was written (its file name escaped), or ""."""
     if claim.file and claim.line:
-        return f"{claim.file}:{claim.line}"
-    return claim.file or ""
+        return safe(f"{claim.file}:{claim.line}")
+    return safe(claim.file or "")
 
 
 def witness_title(witness: Witness) -> str:
@@ -84,7 +129,8 @@ def symbol_rows(columns: Sequence[Column]) -> list[tuple[str, list[str]]]:
                 names.append(name)
     lookups = [dict(values) for _, values in columns]
     return [
-        (name, [value_cell(lk[name]) if name in lk else "" for lk in lookups]) for name in names
+        (safe(name), [value_cell(lk[name]) if name in lk else "" for lk in lookups])
+        for name in names
     ]
 
 
@@ -101,7 +147,7 @@ def witness_sentence(witness: Witness) -> str:
         argument = ""
         if witness.argument == "permutation":
             argument = (
-                f"The permutation argument, made rigorous: b is a with {witness.swap} "
+                f"The permutation argument, made rigorous: b is a with {safe(witness.swap)} "
                 "swapped, which provably leaves f unchanged, so f(a) = f(b). "
             )
         return (

@@ -186,8 +186,11 @@ def _main(argv: Sequence[str] | None) -> int:
         # file whose models take too long to build is a located error too.
         claims = _runner.load_files(collect_files(args.paths), jobs=args.jobs, limit=args.timeout)
     except ClaimError as exc:
-        # Plain text on one line: error messages are for people and for grep.
-        print(f"convexity-check: error: {exc}", file=sys.stderr)
+        # Plain text on one line: error messages are for people and for grep.  They may
+        # quote claim text, which must not drive the terminal.
+        from convexity_proofs._safe_text import escape_control
+
+        print(f"convexity-check: error: {escape_control(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     if args.show_function:
         for claim in claims:

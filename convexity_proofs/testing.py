@@ -7,8 +7,10 @@ what was tried), so a failing test shows *why* instead of ``assert False``.  On 
 :class:`~convexity_proofs.Verdict` is returned for further inspection.
 
 Input that is not a valid claim (an unknown symbol, a bad domain) raises
-:class:`~convexity_proofs.errors.ClaimError`, not :class:`AssertionError`: that is a
-bug in the test, not a failed claim.
+:class:`~convexity_proofs.errors.ClaimError`, and an argument of the wrong type (a
+``variables`` string, a negative ``timeout``, something that is not a claim) raises
+:class:`~convexity_proofs.errors.ArgumentError` naming the helper and the argument; not
+:class:`AssertionError`: that is a bug in the test, not a failed claim.
 
 :func:`report_text` and :func:`report_summary` are the one place where a verdict becomes
 plain text; the pytest plugin uses them too.
@@ -22,10 +24,16 @@ from typing import Any
 
 from rich.console import Console
 
-from convexity_proofs._api import check
+from convexity_proofs._api import (
+    _settle,
+    claim_table,
+    validate_claim_argument,
+    validate_timeout,
+)
 from convexity_proofs._engine import Settings, check_claim
 from convexity_proofs._report import THEME, render_verdict
 from convexity_proofs._values import Claim, Verdict
+from convexity_proofs.errors import ArgumentError
 
 __all__ = [
     "assert_affine",
@@ -50,6 +58,12 @@ def report_text(verdict: Verdict, *, width: int = 100, verbose: bool = False) ->
     terminal width is unknown, so the width is fixed and colour is off; otherwise the
     console is configured like the CLI's, so the text is the same.
     """
+    _require_verdict("report_text", verdict)
+    if isinstance(width, bool) or not isinstance(width, int) or width < 20:
+        raise ArgumentError(
+            f"report_text() argument 'width': expected an integer >= 20, "
+            f"found {type(width).__name__} {width!r}"
+        )
     console = Console(
         file=io.StringIO(),
         width=width,
@@ -69,9 +83,18 @@ def report_summary(verdict: Verdict) -> str:
     pytest puts the first line of a failure on its short summary line; a box-drawing
     border there says nothing, this says what happened.
     """
+    _require_verdict("report_summary", verdict)
     claim = verdict.claim
     how = f" ({verdict.witness.kind} witness)" if verdict.witness is not None else ""
     return f"{claim.property} claim {verdict.status}{how}, expected to {claim.expect.value[:-1]}"
+
+
+def _require_verdict(helper: str, verdict: object) -> None:
+    if not isinstance(verdict, Verdict):
+        raise ArgumentError(
+            f"{helper}() argument 'verdict': expected a Verdict (from check or check_claim), "
+            f"found {type(verdict).__name__}"
+        )
 
 
 def _require(verdict: Verdict) -> Verdict:
@@ -87,7 +110,9 @@ def assert_claim(claim: Claim, *, timeout: float | None = DEFAULT_TIMEOUT) -> Ve
     """Settle a :class:`Claim` (say from :func:`~convexity_proofs.load_claims`); fail unless
     it meets its expectation (``expect = "fails"`` claims pass when refuted)."""
     __tracebackhide__ = True
-    return _require(check_claim(claim, Settings(timeout=timeout)))
+    claim = validate_claim_argument(claim, where="assert_claim() argument 'claim'")
+    seconds = validate_timeout(timeout, where="assert_claim() argument 'timeout'")
+    return _require(check_claim(claim, Settings(timeout=seconds)))
 
 
 def _assert(
@@ -103,8 +128,10 @@ def _assert(
     __tracebackhide__ = True
     # The claim is named after the helper: the name titles the report and seeds the
     # searches, so the same assertion finds the same witness on every run.
-    verdict = check(function, variables, prop, domain, substitution, name=helper, timeout=timeout)
-    return _require(verdict)
+    caller = f"{helper}()"
+    table = claim_table(function, variables, prop, domain, substitution, name=helper, caller=caller)
+    seconds = validate_timeout(timeout, where=f"{caller} argument 'timeout'")
+    return _require(_settle(table, seconds))
 
 
 def assert_convex(

@@ -126,8 +126,12 @@ def test_the_property_table_covers_every_property_but_invariant() -> None:
 
 
 def test_witnesses_under_the_some_reading_recheck() -> None:
-    v = verdict("(y - v1*tanh(w1*x + b1) - v2*tanh(w2*x + b2))**2",
-                ["w1", "w2", "b1", "b2", "v1", "v2"], "neither", parameters="some")
+    v = verdict(
+        "(y - v1*tanh(w1*x + b1) - v2*tanh(w2*x + b2))**2",
+        ["w1", "w2", "b1", "b2", "v1", "v2"],
+        "neither",
+        parameters="some",
+    )
     assert v.status is Status.PROVED
     convex, concave = v.proof
     assert convex.witness.parameters == concave.witness.parameters

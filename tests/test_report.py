@@ -129,3 +129,17 @@ def test_no_progress_bar_when_not_a_terminal(capsys) -> None:
     assert main([str(CLAIMS / "headline.toml")]) == 0
     captured = capsys.readouterr()
     assert "checking claims" not in captured.err and "checking claims" not in captured.out
+
+
+def test_markdown_table_rows_stay_rows_for_multi_line_text() -> None:
+    import dataclasses
+
+    verdict = check("x*y", ["x", "y"], expect="fails")
+    claim = dataclasses.replace(
+        verdict.claim, source="x*y\n+ 0", statement="one | two\nthree", file="a|b.toml"
+    )
+    text = verdict_markdown(dataclasses.replace(verdict, claim=claim))
+    rows = [line for line in text.splitlines() if line.startswith("| function")]
+    assert rows == ["| function | `x*y + 0` |"]
+    assert "| statement | one \\| two three |" in text
+    assert "`a\\|b.toml" in text

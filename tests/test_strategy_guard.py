@@ -87,8 +87,7 @@ def test_settings_are_validated(field, value) -> None:
 def test_check_claim_validates_its_arguments() -> None:
     with pytest.raises(ArgumentError, match="Claim"):
         check_claim("not a claim")  # type: ignore[arg-type]
-    claim = build_claim({"name": "c", "function": "x**2", "variables": ["x"],
-                         "property": "convex"})
+    claim = build_claim({"name": "c", "function": "x**2", "variables": ["x"], "property": "convex"})
     with pytest.raises(ArgumentError, match="settings"):
         check_claim(claim, {"timeout": 5})  # type: ignore[arg-type]
     assert check_claim(claim, dataclasses.replace(Settings(), timeout=None)).status is (

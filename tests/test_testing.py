@@ -10,6 +10,7 @@ import pytest
 import convexity_proofs.testing as testing
 from convexity_proofs import ClaimError, Status, Verdict, parse_claims
 from convexity_proofs.cli import main
+from convexity_proofs.errors import ArgumentError
 from convexity_proofs.testing import (
     assert_affine,
     assert_claim,
@@ -132,3 +133,37 @@ def test_report_text_width_is_a_parameter() -> None:
     assert report_summary(verdict).startswith("nonconvex claim proved")
     assert {len(line) for line in report_text(verdict, width=72).splitlines()} == {72}
     assert "assert_not_convex" in report_text(verdict)  # the claim is named after the helper
+
+
+# --- argument validation -------------------------------------------------------------------
+
+
+def test_helpers_name_themselves_and_the_bad_argument() -> None:
+    with pytest.raises(ArgumentError, match=re.escape("assert_convex() argument 'variables'")):
+        assert_convex("x**2", "x")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match=re.escape("assert_concave() argument 'timeout'")):
+        assert_concave("-x**2", ["x"], timeout=-1)
+    with pytest.raises(
+        ArgumentError, match=re.escape("assert_invariant() argument 'substitution'")
+    ):
+        assert_invariant("x + y", [("x", "y")])  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match=re.escape("assert_affine() argument 'domain'")):
+        assert_affine("x", ["x"], domain={"x": 1})  # type: ignore[dict-item]
+
+
+def test_assert_claim_wants_a_claim() -> None:
+    with pytest.raises(ArgumentError, match=re.escape("assert_claim() argument 'claim'")):
+        assert_claim("x**2")  # type: ignore[arg-type]
+    (claim,) = parse_claims(SADDLE_CLAIMED_CONVEX.replace('"convex"', '"nonconvex"'))
+    with pytest.raises(ArgumentError, match=re.escape("assert_claim() argument 'timeout'")):
+        assert_claim(claim, timeout=float("nan"))
+
+
+def test_report_helpers_want_a_verdict() -> None:
+    with pytest.raises(ArgumentError, match="expected a Verdict"):
+        report_text("proved")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="expected a Verdict"):
+        report_summary(None)  # type: ignore[arg-type]
+    verdict = assert_not_convex("x*y", ["x", "y"])
+    with pytest.raises(ArgumentError, match="'width'"):
+        report_text(verdict, width=0)

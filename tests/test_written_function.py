@@ -79,5 +79,7 @@ def test_a_function_that_is_real_nowhere_is_bad_input(function) -> None:
 
 def test_an_invariance_needs_both_sides_defined() -> None:
     # Judged 0 = 0, written log(x) - log(x): undefined for x <= 0, so not proved there.
-    assert check("log(x) - log(x) + y", ["x", "y"], "invariant",
-                 substitution={"x": "-x"}).status is not Status.PROVED
+    assert (
+        check("log(x) - log(x) + y", ["x", "y"], "invariant", substitution={"x": "-x"}).status
+        is not Status.PROVED
+    )

@@ -33,10 +33,18 @@ Soundness:
   vᵀHv < 0), and the pair is re-checked by the independent judge
   :func:`convexity_proofs._certify.decide_curvature` on the *original* expression.  If that
   re-check fails for every rounding tried, the answer is None.
+
+Effort is deterministic: every decision has a budget of z3 *resource units* (``rlimit``,
+:data:`DEFAULT_RLIMIT` unless given), shared between the queries as the time used to
+be (a fair share each, queries that ran out retried with what the quick ones left
+over); the same claim gets the same answer on a fast or a loaded machine.  The wall
+timeout stays as a safety net only.  :func:`polynomial_applicability` says, as text,
+why the decision does not apply to a function (None when it does).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import itertools
 import math
@@ -56,9 +64,16 @@ from convexity_proofs._brief import brief
 from convexity_proofs._certify import decide_curvature
 from convexity_proofs._psd import definiteness
 from convexity_proofs._values import REAL, Condition, Domain, ProofStep
-from convexity_proofs.provers.second_order import degree_bound
+from convexity_proofs.provers.second_order import degree_bound, describe_term, non_polynomial_part
 
-__all__ = ["RULE", "PolynomialResult", "decide_polynomial", "decide_polynomial_strict"]
+__all__ = [
+    "DEFAULT_RLIMIT",
+    "RULE",
+    "PolynomialResult",
+    "decide_polynomial",
+    "decide_polynomial_strict",
+    "polynomial_applicability",
+]
 
 RULE = "polynomial Hessian (z3)"
 
@@ -81,6 +96,26 @@ _PROBE_SHARE = 0.15
 _ROUNDINGS: tuple[int, ...] = (1, 10, 100, 10**4, 10**8)
 #: Decimal digits of the rational approximations of algebraic model values.
 _ALGEBRAIC_DIGITS: tuple[int, ...] = (20, 40, 80)
+#: z3 resource units (``rlimit``) one decision may use, shared by its queries.
+#:
+#: Measured with z3 4.15 (``rlimit count`` before and after each check) on every shipped
+#: claim the decision applies to: claims/*.toml has 39 such claims, each asked convex,
+#: concave, strictly convex and strictly concave (156 decisions).  Without a limit,
+#: every decision z3 settles used at most RLIMIT_MEASURED_MAX units (``convex-quartic-
+#: form`` in basics.toml, 0.04 s); the one it never settles (``linear-network-is-not-
+#: convex`` asked "convex", refuted by the curvature search before z3 is asked) used
+#: 7 to 10 million units in 60 s.  The test suite's harder examples need more:
+#: ``(x² + y² + z²)² + (x + y + z)⁴`` used 1.6 million units (0.7 s), and is proved with
+#: 3 million but not with 2 million (the minors' share runs out first).  So the default
+#: is 5 million: 250 times what the shipped claims need, 3 times what the hardest
+#: example proved in the tests needs; all 156 shipped answers are unchanged with it.
+#: Units track time at about 2 to 3 million per second on most queries, but not on
+#: all: nlsat's root isolation counts few units (the 8-variable quadratic-form queries
+#: of that network loss ran 15 s on under 260,000 units), so the wall timeout remains
+#: as a safety net and binds on such queries.
+DEFAULT_RLIMIT = 5_000_000
+#: The most units a settled decision on a shipped claim used (see DEFAULT_RLIMIT).
+RLIMIT_MEASURED_MAX = 19_448
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,63 +161,119 @@ def _admit(
     expr: sympy.Expr,
     variables: tuple[Symbol, ...],
     parameters: tuple[Symbol, ...],
-    domains: Mapping[Symbol, Domain],
+    domains: Mapping[Symbol, Domain] | None,
     max_variables: int,
     max_degree: int,
-) -> tuple[_Problem, ModuleType] | None:
-    """The checks, cheapest first; None when this prover does not apply.
+) -> tuple[_Problem, ModuleType] | str:
+    """The checks, cheapest first: the admitted problem, or why this prover does not apply.
 
     Structural checks come before importing z3 and before any expansion, so the prover
     costs next to nothing on the network losses and transcendental functions it cannot
     handle.  Floats are refused: their rational reading is a guess about the claim.
+    ``domains`` None skips the domain checks (the problem is then built on REAL boxes,
+    and is only used for its reason).
     """
-    if not variables or len(variables) > max_variables:
-        return None
-    if len(variables) + len(parameters) > 2 * max_variables:
-        return None
-    if len(set(variables + parameters)) != len(variables) + len(parameters):
-        return None
-    if not isinstance(expr, sympy.Expr) or expr.has(sympy.Float):
-        return None
-    if not expr.free_symbols <= set(variables) | set(parameters):
-        return None
-    if degree_bound(expr, frozenset(variables + parameters)) > max_degree:
-        return None
-    resolved = {s: domains.get(s, REAL) for s in variables + parameters}
-    for s in variables:
-        d = resolved[s]
-        # Convexity via the Hessian needs a box with nonempty interior.
-        if d.lo is not None and d.hi is not None and not d.lo < d.hi:
-            return None
-    for s in parameters:
-        d = resolved[s]
-        # An empty parameter domain makes every claim vacuous: say nothing.
-        if d.lo is not None and d.hi is not None:
-            if d.lo > d.hi or (d.lo == d.hi and (d.lo_open or d.hi_open)):
-                return None
+    n, symbols = len(variables), variables + parameters
+    if not variables:
+        return "there are no variables"
+    if n > max_variables:
+        return f"{n} variables are above the limit {max_variables}"
+    if len(symbols) > 2 * max_variables:
+        return f"{len(symbols)} variables and parameters are above the limit {2 * max_variables}"
+    if len(set(symbols)) != len(symbols):
+        return "a symbol is listed twice among the variables and parameters"
+    if not isinstance(expr, sympy.Expr):
+        return "not an expression"
+    if expr.has(sympy.Float):
+        return "it contains a floating-point number (write it as a fraction)"
+    stray = expr.free_symbols - set(symbols)
+    if stray:
+        names = ", ".join(sorted(str(s) for s in stray))
+        return f"it contains symbols that are neither variables nor parameters: {names}"
+    bound = degree_bound(expr, frozenset(symbols))
+    if bound > max_degree:
+        culprit = non_polynomial_part(expr, frozenset(symbols))
+        if culprit is not None:
+            return f"not a polynomial in its symbols (it contains {describe_term(culprit)})"
+        if math.isinf(bound):
+            return "the expression is nested too deeply to expand"
+        return f"degree {int(bound)} is above the limit {max_degree}"
+    resolved = {s: (domains or {}).get(s, REAL) for s in symbols}
+    if domains is not None:
+        for s in variables:
+            d = resolved[s]
+            # Convexity via the Hessian needs a box with nonempty interior.
+            if d.lo is not None and d.hi is not None and not d.lo < d.hi:
+                return f"the domain of {s} has no interior"
+        for s in parameters:
+            d = resolved[s]
+            # An empty parameter domain makes every claim vacuous: say nothing.
+            if d.lo is not None and d.hi is not None:
+                if d.lo > d.hi or (d.lo == d.hi and (d.lo_open or d.hi_open)):
+                    return f"the domain of parameter {s} is empty"
     z3 = _import_z3()
-    if z3 is None:
-        return None
-    ring, *generators = polynomial_ring(variables + parameters, QQ)
-    poly = _to_ring(expr, ring, dict(zip(variables + parameters, generators, strict=True)))
-    if poly is None:
-        return None
-    degree = max((sum(m) for m in poly.itermonoms()), default=0)
+    if isinstance(z3, str):
+        return z3
+    expanded = _expand(expr, symbols, n)
+    if isinstance(expanded, str):
+        return expanded
+    degree, entries = expanded
+    hessian = dict(entries)
     if degree > max_degree:
-        return None
-    hessian: dict[tuple[int, int], PolyElement] = {}
-    for i, j in itertools.combinations_with_replacement(range(len(variables)), 2):
-        hessian[(i, j)] = poly.diff(generators[i]).diff(generators[j])
-    if sum(len(h) for h in hessian.values()) > MAX_HESSIAN_TERMS:
-        return None
+        return f"degree {degree} is above the limit {max_degree}"
+    terms = sum(len(h) for h in hessian.values())
+    if terms > MAX_HESSIAN_TERMS:
+        return f"its Hessian has {terms} terms, above the limit {MAX_HESSIAN_TERMS}"
     problem = _Problem(expr, variables, parameters, resolved, degree, hessian)
     return problem, z3
 
 
+def polynomial_applicability(
+    f: sympy.Expr,
+    variables: tuple[Symbol, ...],
+    parameters: tuple[Symbol, ...] = (),
+    *,
+    domains: Mapping[Symbol, Domain] | None = None,
+    max_variables: int = 8,
+    max_degree: int = 8,
+) -> str | None:
+    """None when the z3 decision applies to ``f``; otherwise the exact reason, as text.
+
+    Examples: "z3-solver is not installed", "not a polynomial in its symbols (it
+    contains exp(...))", "degree 10 is above the limit 8", "12 variables are above the
+    limit 8".  :func:`decide_polynomial` returns None exactly when this returns a reason
+    (for the same ``domains`` and limits; without ``domains`` the domain checks, which
+    no claim file can fail, are skipped).  The expansion is cached, so asking first
+    costs the decision nothing.
+    """
+    admitted = _admit(f, tuple(variables), tuple(parameters), domains, max_variables, max_degree)
+    return admitted if isinstance(admitted, str) else None
+
+
+@functools.lru_cache(maxsize=32)
+def _expand(
+    expr: sympy.Expr, symbols: tuple[Symbol, ...], n: int
+) -> tuple[int, tuple[tuple[tuple[int, int], PolyElement], ...]] | str:
+    """(degree, Hessian upper triangle in the first ``n`` symbols) over QQ, or why not.
+
+    Cached: the applicability check and the decision expand once between them.
+    """
+    ring, *generators = polynomial_ring(symbols, QQ)
+    poly = _to_ring(expr, ring, dict(zip(symbols, generators, strict=True)))
+    if isinstance(poly, str):
+        return poly
+    degree = max((sum(m) for m in poly.itermonoms()), default=0)
+    hessian = tuple(
+        ((i, j), poly.diff(generators[i]).diff(generators[j]))
+        for i, j in itertools.combinations_with_replacement(range(n), 2)
+    )
+    return degree, hessian
+
+
 def _to_ring(
     expr: sympy.Expr, ring: PolyRing, generators: dict[Symbol, PolyElement]
-) -> PolyElement | None:
-    """The expression as a sparse polynomial over QQ, or None if it is not one.
+) -> PolyElement | str:
+    """The expression as a sparse polynomial over QQ, or why it is not one.
 
     Built node by node with ring arithmetic: ``Poly(expr)`` expands through ``expand()``
     first, which took 5 s for ``(q0 + ... + q7)**8`` against 0.06 s here.  Only Add, Mul,
@@ -191,6 +282,11 @@ def _to_ring(
     Products whose size could exceed MAX_TERMS are refused before they are formed.
     """
     memo: dict[sympy.Expr, PolyElement | None] = {}
+    why: list[str] = []
+
+    def refuse(reason: str) -> None:
+        if not why:
+            why.append(reason)
 
     def walk(node: sympy.Expr) -> PolyElement | None:
         if node in memo:
@@ -198,31 +294,50 @@ def _to_ring(
         result: PolyElement | None = None
         if node.is_Symbol:
             result = generators.get(node)
+            if result is None:
+                refuse(f"it contains the symbol {node}, which is not a variable or parameter")
         elif node.is_Rational:
             result = ring(node)
         elif node.is_Add or node.is_Mul:
             parts = [walk(arg) for arg in node.args]
             if all(part is not None for part in parts):
                 result = _sum(ring, parts) if node.is_Add else _product(parts)
+                if result is None:
+                    refuse(f"its expansion would have more than {MAX_TERMS} terms")
         elif node.is_Pow and node.exp.is_Integer and node.exp >= 0:
             base, k = walk(node.base), int(node.exp)
-            if base is not None and math.comb(len(base) + k - 1, k) <= MAX_TERMS:
-                result = base**k
+            if base is not None:
+                if math.comb(len(base) + k - 1, k) <= MAX_TERMS:
+                    result = base**k
+                else:
+                    refuse(f"its expansion would have more than {MAX_TERMS} terms")
+        elif not node.free_symbols:
+            refuse(f"it has a coefficient that is not a rational number ({brief(node, 40)})")
+        else:
+            refuse(f"not a polynomial in its symbols (it contains {describe_term(node)})")
         memo[node] = result
         return result
 
     try:
-        return walk(expr)
+        result = walk(expr)
     except RecursionError:
-        return None
+        return "the expression is nested too deeply to expand"
+    if result is None:
+        return why[0] if why else "not a polynomial with rational coefficients"
+    return result
 
 
-def _import_z3() -> ModuleType | None:
-    """z3 is an optional extra (``pip install convexity-proofs[z3]``): absent means no answer."""
+def _import_z3() -> ModuleType | str:
+    """The z3 module, or why it cannot be used (a core dependency, but imports can fail)."""
     try:
         return importlib.import_module("z3")
-    except ImportError:
-        return None
+    except ImportError as error:
+        missing = getattr(error, "name", None) in ("z3", "z3core", "z3.z3core")
+        if missing or "No module named 'z3" in str(error):
+            return "z3-solver is not installed"
+        return f"z3-solver cannot be imported ({error})"
+    except OSError as error:  # the bundled libz3 failed to load
+        return f"z3-solver cannot be imported ({error})"
 
 
 def _sum(ring: PolyRing, parts: list[PolyElement]) -> PolyElement:
@@ -293,6 +408,8 @@ class _Encoder:
         self.gens = [z3.Real(f"g{i}", self.ctx) for i in range(len(problem.gens))]
         self._powers: dict[tuple[int, int], Any] = {}
         self._entries: dict[tuple[int, int], Any] = {}
+        #: The context's cumulative resource count after the last check.
+        self.rlimit_count = 0
 
     def number(self, q: Fraction) -> Any:
         return self.z3.RealVal(f"{q.numerator}/{q.denominator}", self.ctx)
@@ -376,17 +493,50 @@ class _Encoder:
 _Query = Callable[[], list[Any] | None]
 
 
+class _Budget:
+    """What one decision may spend: z3 resource units (deterministic) and wall time.
+
+    ``units`` None means no resource limit: the time is then shared out as the units
+    would be.  With units, the wall deadline is only a safety net (each query may use
+    all the time left), so the answer does not depend on the machine's speed.
+    """
+
+    def __init__(self, units: int | None, deadline: float) -> None:
+        self.units = units
+        self.deadline = deadline
+
+    def phase(self, share: float, start: float) -> _Budget:
+        """A first phase's part of the budget: ``share`` of the units (or of the time)."""
+        if self.units is not None:
+            return _Budget(max(1, int(self.units * share)), self.deadline)
+        return _Budget(None, start + (self.deadline - start) * share)
+
+    def spend(self, used: int) -> None:
+        if self.units is not None:
+            self.units = max(0, self.units - used)
+
+
+def _count(solver: Any) -> int | None:
+    """The context's cumulative resource count after a check (z3's "rlimit count")."""
+    statistics = solver.statistics()
+    for key in statistics.keys():
+        if key == "rlimit count":
+            return int(statistics.get_key_value(key))
+    return None
+
+
 def _run(
-    encoder: _Encoder, base: list[Any], queries: Sequence[_Query], deadline: float
+    encoder: _Encoder, base: list[Any], queries: Sequence[_Query], budget: _Budget
 ) -> tuple[str, Any]:
-    """Check the queries, each on a fresh solver, with a fair share of the time left.
+    """Check the queries, each on a fresh solver, with a fair share of the budget left.
 
     Returns ("sat", model) at the first sat, ("unsat", None) when every query is unsat,
     else ("unknown", None).  Every query is a disjunct of one existential sentence, so one
     sat answers the whole; an unknown does not stop the search for a sat.  Queries that
-    timed out are retried once with the time the quick ones left over (measured: the
-    last 3×3 minor of a 4-variable quartic needed 8.1 s when its fair share was 7.7 s
-    and the full determinant after it took 0.02 s).
+    ran out are retried once with what the quick ones left over (measured: the last 3×3
+    minor of a 4-variable quartic needed 8.1 s when its fair share was 7.7 s and the full
+    determinant after it took 0.02 s).  The units each check used are subtracted from
+    ``budget.units``, so the next phase gets exactly what is left.
     """
     z3 = encoder.z3
     built: dict[int, list[Any]] = {}
@@ -395,7 +545,9 @@ def _run(
     for attempt in range(2):
         timed_out = []
         for position, index in enumerate(pending):
-            if time.perf_counter() >= deadline:
+            if time.perf_counter() >= budget.deadline:
+                return "unknown", None
+            if budget.units is not None and budget.units <= 0:
                 return "unknown", None
             if index not in built:
                 constraints = queries[index]()
@@ -404,16 +556,24 @@ def _run(
                     continue
                 built[index] = constraints
             # The share is computed after building, so building time is not given twice.
-            left = deadline - time.perf_counter()
+            left = budget.deadline - time.perf_counter()
             if left <= 0:
                 return "unknown", None
             solver = z3.SolverFor("QF_NRA", ctx=encoder.ctx)
-            solver.set("timeout", max(1, int(1000 * left / (len(pending) - position))))
+            if budget.units is None:
+                solver.set("timeout", max(1, int(1000 * left / (len(pending) - position))))
+            else:
+                solver.set("timeout", max(1, int(1000 * left)))  # the safety net only
+                solver.set("rlimit", max(1, budget.units // (len(pending) - position)))
             solver.add(*base, *built[index])
             try:
                 answer = solver.check()
             except z3.Z3Exception:
                 answer = None
+            count = _count(solver)
+            if count is not None:
+                budget.spend(count - encoder.rlimit_count)
+                encoder.rlimit_count = count
             if answer == z3.sat:
                 return "sat", solver.model()
             if answer != z3.unsat:
@@ -543,22 +703,29 @@ def decide_polynomial(
     timeout_ms: int = 5000,
     max_variables: int = 8,
     max_degree: int = 8,
+    rlimit: int | None = None,
 ) -> PolynomialResult | None:
     """Decide whether a polynomial is convex on the box for EVERY parameter value.
 
-    None (quickly, before importing z3 or expanding) when this prover does not apply: z3
-    missing, not a polynomial with rational coefficients, too many symbols, degree above
-    ``max_degree``, a box without interior.  Otherwise a :class:`PolynomialResult`, whose
-    ``convex`` is None when z3 ran out of time or no rational witness was certified.
-    ``timeout_ms`` bounds the whole decision; z3 overran it by at most tens of ms in our
-    measurements for the sizes admitted (MAX_HESSIAN_TERMS), not by seconds.
+    None (quickly, before importing z3 or expanding) when this prover does not apply:
+    exactly when :func:`polynomial_applicability` gives a reason (z3 missing, not a
+    polynomial with rational coefficients, too many symbols, degree above
+    ``max_degree``, a box without interior).  Otherwise a :class:`PolynomialResult`,
+    whose ``convex`` is None when z3 ran out of resources or time, or no rational
+    witness was certified.
+
+    ``rlimit`` is the decision's budget of z3 resource units (None: DEFAULT_RLIMIT;
+    0: no resource limit, the time is shared out instead): deterministic, so the answer
+    is the same on any machine.  ``timeout_ms`` bounds the whole decision as a safety
+    net; z3 overran it by at most tens of ms in our measurements for the sizes admitted
+    (MAX_HESSIAN_TERMS), not by seconds.
     """
     start = time.perf_counter()
     admitted = _admit(expr, variables, parameters, domains, max_variables, max_degree)
-    if admitted is None:
+    if isinstance(admitted, str):
         return None
     problem, z3 = admitted
-    deadline = start + timeout_ms / 1000
+    budget = _Budget(_units(rlimit), start + timeout_ms / 1000)
     n = len(variables)
     full_minors = n <= MAX_MINOR_VARIABLES
     subsets = _principal_subsets(n) if full_minors else [(i,) for i in range(n)]
@@ -567,23 +734,27 @@ def decide_polynomial(
     try:
         encoder = _Encoder(z3, problem)
         base = encoder.domain_constraints(open_box=True)
-        # (queries, deadline, whether "all unsat" proves convexity, how, for the proof)
+        # (queries, budget, whether "all unsat" proves convexity, how, for the proof)
+        first = budget.phase(share, start)
         phases = [
             (
                 _minor_queries(encoder, subsets, "<"),
-                start + (deadline - start) * share,
+                first,
                 full_minors,
                 f"as minor(x) < 0 for each of the {len(subsets)} principal minors of H(x)",
             ),
             (
                 _form_queries(encoder, "<"),
-                deadline,
+                budget,
                 True,
                 f"in {n} cases v_k = 1, |v_i| <= 1 (every v != 0 scales to one of them)",
             ),
         ]
-        for queries, phase_deadline, complete, method in phases:
-            status, model = _run(encoder, base, queries, phase_deadline)
+        for queries, phase_budget, complete, method in phases:
+            before = encoder.rlimit_count
+            status, model = _run(encoder, base, queries, phase_budget)
+            if phase_budget is first:
+                budget.spend(encoder.rlimit_count - before)
             if status == "unsat" and complete and not saw_sat:
                 return PolynomialResult(True, _proof_step(z3, problem, method), None, None)
             if status == "sat":
@@ -600,6 +771,8 @@ def decide_polynomial(
         return PolynomialResult(None, None, None, None, note=f"z3 failed: {error}")
     if saw_sat:
         note = "z3 found a point, but no rational point near it was certified"
+    elif budget.units is not None and time.perf_counter() < budget.deadline:
+        note = f"z3: unknown within {_units(rlimit)} resource units (rlimit)"
     else:
         note = f"z3: unknown within {timeout_ms} ms"
     return PolynomialResult(None, None, None, None, note=note)
@@ -614,6 +787,7 @@ def decide_polynomial_strict(
     timeout_ms: int = 5000,
     max_variables: int = 8,
     max_degree: int = 8,
+    rlimit: int | None = None,
 ) -> bool | None:
     """True when the Hessian is positive DEFINITE at every point of the box (closed where
     the domain is closed), for every parameter value; otherwise None, never False.
@@ -625,30 +799,41 @@ def decide_polynomial_strict(
     simply ask z3).  The queries: Sylvester's criterion (leading principal minors > 0,
     for at most MAX_MINOR_VARIABLES variables), else the normalised form vᵀHv > 0.  The
     box is the *actual* domain here, not its interior: strictness on boundary segments
-    needs PD on the boundary too.
+    needs PD on the boundary too.  ``rlimit`` and ``timeout_ms`` as for
+    :func:`decide_polynomial`.
     """
     start = time.perf_counter()
     admitted = _admit(expr, variables, parameters, domains, max_variables, max_degree)
-    if admitted is None:
+    if isinstance(admitted, str):
         return None
     problem, z3 = admitted
-    deadline = start + timeout_ms / 1000
+    budget = _Budget(_units(rlimit), start + timeout_ms / 1000)
     n = len(variables)
     try:
         encoder = _Encoder(z3, problem)
         base = encoder.domain_constraints(open_box=False)
         if n <= MAX_MINOR_VARIABLES:
             leading = [tuple(range(k)) for k in range(1, n + 1)]
-            first_deadline = start + (deadline - start) * _MINOR_SHARE
-            status, _ = _run(encoder, base, _minor_queries(encoder, leading, "<="), first_deadline)
+            first = budget.phase(_MINOR_SHARE, start)
+            status, _ = _run(encoder, base, _minor_queries(encoder, leading, "<="), first)
+            budget.spend(encoder.rlimit_count)
             if status == "unsat":
                 return True
             if status == "sat":
                 return None  # not PD somewhere (per z3): the form cannot be unsat either
-        status, _ = _run(encoder, base, _form_queries(encoder, "<="), deadline)
+        status, _ = _run(encoder, base, _form_queries(encoder, "<="), budget)
     except z3.Z3Exception:
         return None
     return True if status == "unsat" else None
+
+
+def _units(rlimit: int | None) -> int | None:
+    """The resource budget: DEFAULT_RLIMIT for None, no limit (None) for 0."""
+    if rlimit is None:
+        return DEFAULT_RLIMIT
+    if isinstance(rlimit, bool) or not isinstance(rlimit, int) or rlimit < 0:
+        raise ValueError(f"rlimit must be a nonnegative integer or None, not {rlimit!r}")
+    return rlimit or None
 
 
 def _principal_subsets(n: int) -> list[tuple[int, ...]]:

@@ -11,10 +11,17 @@
   included.  Only smooth expressions qualify (no abs/max/min/Piecewise), and f'' must
   be defined on the whole closed box, so f is C² there and the second-order condition
   is valid.
+
+Each prover returns None exactly when its applicability function
+(:func:`quadratic_applicability`, :func:`univariate_applicability`) gives a reason, as
+text; an applicable prover that cannot conclude returns a result with ``convex`` None
+and a ``note`` saying what failed (a coefficient or f not proved defined on the domain,
+a sign not established).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -33,6 +40,8 @@ _NON_SMOOTH = (sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise, sympy.sign, sym
 MAX_QUADRATIC_VARIABLES = 200
 #: Expressions larger than this (in operations) are not differentiated here.
 MAX_OPS = 4000
+#: Exponents are capped at this in degree bounds (a float; the bound is only compared).
+_HUGE_EXPONENT = 2**53
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +85,9 @@ def degree_bound(expr: sympy.Expr, variables: frozenset[sympy.Symbol]) -> float:
         elif node.is_Mul:
             result = sum(walk(a) for a in node.args)
         elif node.is_Pow and node.args[1].is_Integer and node.args[1] >= 0:
-            result = walk(node.args[0]) * int(node.args[1])
+            base, exponent = walk(node.args[0]), int(node.args[1])
+            # float(exponent) overflows beyond 1e308: any such power is "too large".
+            result = 0.0 if base == 0 else base * min(exponent, _HUGE_EXPONENT)
         else:
             # Any other function of the variables is not a polynomial.
             result = 0.0 if all(walk(a) == 0 for a in node.args) else float("inf")
@@ -89,33 +100,115 @@ def degree_bound(expr: sympy.Expr, variables: frozenset[sympy.Symbol]) -> float:
         return float("inf")
 
 
+def non_polynomial_part(expr: sympy.Expr, symbols: frozenset[sympy.Symbol]) -> sympy.Expr | None:
+    """The first subterm (preorder) that keeps ``expr`` from being a polynomial in
+    ``symbols``: a function of them, or a power of them with an exponent that is not a
+    nonnegative integer.  None when there is none (the degree is merely too high)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if not node.free_symbols & symbols:
+            continue
+        if node.is_Add or node.is_Mul:
+            stack.extend(reversed(node.args))
+        elif node.is_Pow and node.exp.is_Integer and node.exp >= 0:
+            stack.append(node.base)
+        elif not node.is_Symbol:
+            return node
+    return None
+
+
+def describe_term(node: sympy.Basic) -> str:
+    """A subterm named for a reason: ``exp(...)``, ``the power x**(1/2)``."""
+    if node.is_Pow:
+        return f"the power {brief(node, 60)}"
+    if node.args and not (node.is_Add or node.is_Mul):  # exp, Abs, Max, Piecewise, ...
+        return f"{node.func.__name__}(...)"
+    return brief(node, 60)
+
+
+def _kink(expr: sympy.Expr) -> str | None:
+    """Why ``expr`` is not smooth (its first abs/max/min/Piecewise/...), or None."""
+    if is_smooth(expr):
+        return None
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, _NON_SMOOTH):
+            return f"it is not smooth (it contains {describe_term(node)})"
+    return "it is not smooth"
+
+
+@functools.lru_cache(maxsize=64)
+def _quadratic_poly(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> sympy.Poly | str:
+    """``expr`` as a polynomial of degree <= 2 in the variables, or why it is not one."""
+    bound = degree_bound(expr, frozenset(variables))
+    if bound > 2:
+        culprit = non_polynomial_part(expr, frozenset(variables))
+        if culprit is not None:
+            return f"not a polynomial in the variables (it contains {describe_term(culprit)})"
+        return "its degree in the variables is above 2"
+    try:
+        poly = sympy.Poly(expr, *variables)
+    except sympy.polys.polyerrors.BasePolynomialError:
+        return "not a polynomial in the variables"
+    degree = poly.total_degree()
+    if degree > 2:
+        return f"degree {degree} in the variables is above 2"
+    for monom, coeff in poly.terms():
+        if sum(monom) == 2 and not coeff.is_Rational:
+            # A parameter in the Hessian: definiteness for all values is not decided here.
+            names = sorted(str(s) for s in coeff.free_symbols)
+            if names:
+                return (
+                    f"the Hessian depends on the parameters ({', '.join(names)}): "
+                    "definiteness for every value is not decided here"
+                )
+            return f"the Hessian has an entry that is not a rational number ({brief(coeff, 40)})"
+    return poly
+
+
+def quadratic_applicability(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> str | None:
+    """None when the constant-Hessian prover applies to ``f``; otherwise why not, as text.
+
+    :func:`quadratic` returns None exactly when this gives a reason.  Structural only
+    (the domains come in later, as a note); the expansion is cached, so asking first
+    costs the prover nothing.
+    """
+    variables = tuple(variables)
+    if not variables:
+        return "there are no variables"  # an empty Hessian proves nothing
+    if len(variables) > MAX_QUADRATIC_VARIABLES:
+        return f"{len(variables)} variables are above the limit {MAX_QUADRATIC_VARIABLES}"
+    kink = _kink(f)
+    if kink is not None:
+        return kink
+    poly = _quadratic_poly(f, variables)
+    return poly if isinstance(poly, str) else None
+
+
 def quadratic(
     expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], domains: Mapping[sympy.Symbol, Domain]
 ) -> SecondOrderResult | None:
     """Decide a function of degree <= 2 in the variables with numeric Hessian."""
-    if not variables or len(variables) > MAX_QUADRATIC_VARIABLES or not is_smooth(expr):
-        return None  # no variables: nothing to decide (an empty Hessian proves nothing)
-    if degree_bound(expr, frozenset(variables)) > 2:
+    variables = tuple(variables)
+    if quadratic_applicability(expr, variables) is not None:
         return None
-    try:
-        poly = sympy.Poly(expr, *variables)
-    except sympy.PolynomialError:
-        return None
-    if poly.total_degree() > 2:
+    poly = _quadratic_poly(expr, variables)  # cached by the check above
+    if isinstance(poly, str):
         return None
     # The coefficients (functions of the parameters) must be defined on the domain.
     for coeff in poly.coeffs():
         if _intervals.defined(coeff, domains) is not True:
-            return None
+            return SecondOrderResult(
+                None,
+                None,
+                None,
+                note=f"the coefficient {brief(coeff, 60)} is not proved defined on the domain",
+            )
     n = len(variables)
     hessian = [[Fraction(0)] * n for _ in range(n)]
     for monom, coeff in poly.terms():
         if sum(monom) != 2:
             continue
-        if not coeff.is_Rational:
-            return (
-                None  # a parameter in the Hessian: definiteness for all values is not decided here
-            )
         c = Fraction(int(coeff.p), int(coeff.q))
         idx = [i for i, e in enumerate(monom) for _ in range(e)]
         i, j = idx
@@ -151,23 +244,59 @@ def quadratic(
     return SecondOrderResult(True, result.pd, step, flat_direction=flat)
 
 
+@functools.lru_cache(maxsize=64)
+def _ops(expr: sympy.Expr) -> int:
+    return int(sympy.count_ops(expr, visual=False))
+
+
+@functools.lru_cache(maxsize=64)
+def _second_derivative(expr: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
+    return sympy.diff(expr, x, 2)
+
+
+def univariate_applicability(f: sympy.Expr, variables: tuple[sympy.Symbol, ...]) -> str | None:
+    """None when the second-derivative prover applies to ``f``; otherwise why not.
+
+    :func:`univariate` returns None exactly when this gives a reason.  Structural only:
+    one variable, smooth, not too large, and a closed-form smooth f''.  (Whether f is
+    defined on the domain and the sign of f'' are what the prover then establishes.)
+    The second derivative is cached, so asking first costs the prover nothing.
+    """
+    variables = tuple(variables)
+    if len(variables) != 1:
+        return f"it needs exactly one variable, not {len(variables)}"
+    kink = _kink(f)
+    if kink is not None:
+        return kink
+    ops = _ops(f)
+    if ops > MAX_OPS:
+        return f"the function has {ops} operations, above the limit {MAX_OPS}"
+    second = _second_derivative(f, variables[0])
+    if second.has(sympy.Derivative, sympy.Subs):
+        return "its second derivative has no closed form"
+    kink = _kink(second)
+    if kink is not None:
+        return "its second derivative " + kink.removeprefix("it ")
+    return None
+
+
 def univariate(
     expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], domains: Mapping[sympy.Symbol, Domain]
 ) -> SecondOrderResult | None:
     """Prove f'' >= 0 (or > 0) on the domain for a function of one variable."""
-    if len(variables) != 1 or not is_smooth(expr):
-        return None
-    if sympy.count_ops(expr, visual=False) > MAX_OPS:
+    variables = tuple(variables)
+    if univariate_applicability(expr, variables) is not None:
         return None
     (x,) = variables
     if _intervals.defined(expr, domains) is not True:
-        return None
-    second = sympy.diff(expr, x, 2)
-    if second.has(sympy.Derivative, sympy.Subs) or not is_smooth(second):
-        return None
+        return SecondOrderResult(
+            None, None, None, note="f is not proved defined on the whole domain"
+        )
+    second = _second_derivative(expr, x)
     subject = brief(expr, 120)
     shown = brief(second, 120)
     parameters = second.free_symbols - {x}
+    exact = None
     if not parameters:
         exact = rational_sign(second, x, domains.get(x) or _real())
         if exact is not None and exact.nonnegative is True:
@@ -196,7 +325,10 @@ def univariate(
     elif _intervals.nonnegative(second, domains):
         kind, strict = ">= 0", None
     else:
-        return None
+        why = f"interval analysis could not establish f'' = {shown} >= 0 on the domain"
+        if exact is not None:
+            why += f" (exact method: {exact.reason})"
+        return SecondOrderResult(None, None, None, note=why)
     step = ProofStep(
         rule="second derivative (intervals)",
         subject=subject,

@@ -19,6 +19,7 @@ from fractions import Fraction
 
 import sympy
 from sympy import QQ, Poly, Rational
+from sympy.polys.polyerrors import CoercionFailed, PolynomialError
 
 from convexity_proofs._values import Domain
 
@@ -60,11 +61,11 @@ def rational_sign(expr: sympy.Expr, x: sympy.Symbol, domain: Domain) -> SignOnIn
     expr = sympy.sympify(expr, strict=True)  # strict: numbers and SymPy objects, never text
     try:
         bases = _denominator_bases(expr, x)
+        num, den = _as_fraction(expr, x)
     except _NotRational:
         return None
     except _TooLarge:
         return SignOnInterval(None, False, None, "exponents too large for the exact method")
-    num, den = _as_fraction(expr, x)
     isolated = not num.is_zero
     if domain.lo is not None and domain.hi is not None and domain.lo >= domain.hi:
         return SignOnInterval(None, isolated, None, "the domain has empty interior")
@@ -106,8 +107,12 @@ def _denominator_bases(expr: sympy.Expr, x: sympy.Symbol) -> list[Poly]:
 
     Checking these (rather than only the denominator left after cancelling) is
     deliberately stricter: x**2/x is undefined at 0 even though it cancels to x.
+
+    The whole expression is checked before any base becomes a polynomial over QQ:
+    converting first raised SymPy's ``CoercionFailed`` on a base such as ``x**2 + pi``
+    and ``PolynomialError`` on one such as ``x**(1/9) + 1``.
     """
-    bases: list[Poly] = []
+    negative: list[sympy.Expr] = []
     stack = [expr]
     while stack:
         node = stack.pop()
@@ -121,15 +126,21 @@ def _denominator_bases(expr: sympy.Expr, x: sympy.Symbol) -> list[Poly]:
                 raise _TooLarge
             stack.append(node.base)
             if node.exp < 0:
-                bases.append(_as_fraction(node.base, x)[0].sqf_part())
+                negative.append(node.base)
             continue
         raise _NotRational
-    return bases
+    return [_as_fraction(base, x)[0].sqf_part() for base in negative]
 
 
 def _as_fraction(expr: sympy.Expr, x: sympy.Symbol) -> tuple[Poly, Poly]:
+    """Numerator and denominator over QQ of a checked rational function of ``x``."""
     num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
-    return Poly(num, x, domain=QQ), Poly(den, x, domain=QQ)
+    try:
+        return Poly(num, x, domain=QQ), Poly(den, x, domain=QQ)
+    except (CoercionFailed, PolynomialError):
+        # Unreachable after _denominator_bases (kept so that no shape SymPy's
+        # simplification might produce can abort a run): not a rational function.
+        raise _NotRational from None
 
 
 # --- root location --------------------------------------------------------------------

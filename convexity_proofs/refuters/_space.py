@@ -5,10 +5,20 @@ then seeded pseudo-random rationals with small denominators.  Every value is an 
 ``Fraction`` inside the domain, so a candidate never needs rounding before it is
 certified.  Determinism: the only randomness is a ``numpy.random.Generator`` seeded
 by the caller.
+
+Floats only nominate candidates, so converting to them must never fail: :func:`to_float`
+maps a rational beyond the float range to ±inf (the float screens then skip it), and
+random values are drawn from the domain intersected with the float-faithful window
+[-2**53, 2**53] (:func:`search_window`) when the domain reaches beyond it, so a domain
+such as [-1e400, 1e400] is still searched where floats can tell points apart.  A
+one-point domain (a pinned parameter) yields its one value; a domain without interior
+yields no interior value, and :func:`candidate_points` then returns no points at all
+(never a point outside the interior, which a curvature witness needs).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -20,6 +30,31 @@ from convexity_proofs._values import Domain
 
 _SIMPLE = [Fraction(v) for v in ("0", "1", "-1", "1/2", "-1/2", "2", "-2", "3", "-3", "1/3")]
 _DENOMINATORS = (1, 2, 3, 4, 8)
+#: Random values are drawn inside [-WINDOW, WINDOW] when the domain allows: beyond 2**53
+#: floats no longer tell neighbouring integers apart, so the float screens are blind.
+WINDOW = Fraction(2**53)
+
+
+def to_float(q: Fraction) -> float:
+    """``q`` as a float for the screens; ±inf when it is beyond the float range."""
+    try:
+        return float(q)
+    except OverflowError:
+        return math.inf if q > 0 else -math.inf
+
+
+def search_window(domain: Domain) -> tuple[Fraction | None, Fraction | None]:
+    """The domain's ends, clamped to [-WINDOW, WINDOW] when that keeps an interior.
+
+    ``None`` is an unbounded end (kept: unbounded domains are sampled near the origin or
+    near their finite end).  A domain entirely beyond the window keeps its own ends.
+    """
+    lo, hi = domain.lo, domain.hi
+    clamped_lo = -WINDOW if lo is not None and lo < -WINDOW else lo
+    clamped_hi = WINDOW if hi is not None and hi > WINDOW else hi
+    if clamped_lo is not None and clamped_hi is not None and clamped_lo >= clamped_hi:
+        return lo, hi
+    return clamped_lo, clamped_hi
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +78,15 @@ class Deadline:
 
 
 def simple_values(domain: Domain, *, interior: bool) -> list[Fraction]:
-    """Simple rationals in ``domain`` (strictly inside it when ``interior``)."""
+    """Simple rationals in ``domain`` (strictly inside it when ``interior``).
+
+    Empty when there is none: a one-point domain has no interior value.  A domain that
+    reaches beyond the float-faithful window is sampled inside it (its far ends are
+    no simple values).
+    """
     inside = domain.contains_interior if interior else domain.contains
-    if domain.lo is not None and domain.hi is not None:
-        lo, hi = domain.lo, domain.hi
+    lo, hi = search_window(domain)  # the domain itself unless it reaches beyond 2**53
+    if lo is not None and hi is not None:
         width = hi - lo
         candidates = [lo + width / 2, lo + width / 4, lo + 3 * width / 4, *_SIMPLE, lo, hi]
     else:
@@ -66,23 +106,59 @@ def simple_values(domain: Domain, *, interior: bool) -> list[Fraction]:
 def random_value(
     rng: np.random.Generator, domain: Domain, *, interior: bool, spread: int = 4
 ) -> Fraction:
-    """A pseudo-random small-denominator rational in ``domain``."""
+    """A pseudo-random small-denominator rational in ``domain``.
+
+    Raises ``ValueError`` when the domain has no such value (an empty domain, or
+    ``interior`` for a domain without interior such as a pinned parameter's one point).
+    """
     inside = domain.contains_interior if interior else domain.contains
+    lo, hi = search_window(domain)
     for _ in range(64):
         q = int(rng.choice(_DENOMINATORS))
-        if domain.lo is not None and domain.hi is not None:
+        if lo is not None and hi is not None:
             k = int(rng.integers(0, 4 * q + 1))
-            value = domain.lo + (domain.hi - domain.lo) * Fraction(k, 4 * q)
+            value = lo + (hi - lo) * Fraction(k, 4 * q)
         else:
             value = Fraction(int(rng.integers(-spread * q, spread * q + 1)), q)
-            if domain.lo is not None:
-                value = domain.lo + abs(value)
-            elif domain.hi is not None:
-                value = domain.hi - abs(value)
+            if lo is not None:
+                value = lo + abs(value)
+            elif hi is not None:
+                value = hi - abs(value)
         if inside(value):
             return value
-    # Fall back to the simplest value the domain has (always exists: domains have interiors).
-    return simple_values(domain, interior=interior)[0]
+    # Fall back to the simplest value the domain has.
+    fallback = simple_values(domain, interior=interior)
+    if not fallback:
+        raise ValueError(f"the domain {domain.describe()} has no {'interior ' * interior}value")
+    return fallback[0]
+
+
+def random_values(
+    rng: np.random.Generator, domain: Domain, *, interior: bool, count: int, spread: int = 4
+) -> list[Fraction]:
+    """``count`` pseudo-random small-denominator rationals in ``domain``, drawn at once.
+
+    The same distribution as :func:`random_value`; a value that falls outside (an open
+    end) is redrawn one by one.
+    """
+    inside = domain.contains_interior if interior else domain.contains
+    lo, hi = search_window(domain)
+    denominators = rng.choice(np.array(_DENOMINATORS), size=count)
+    uniform = rng.random(count)
+    values: list[Fraction] = []
+    for q, u in zip(denominators.tolist(), uniform.tolist(), strict=True):
+        if lo is not None and hi is not None:
+            k = min(int(u * (4 * q + 1)), 4 * q)
+            value = lo + (hi - lo) * Fraction(k, 4 * q)
+        else:
+            n = min(int(u * (2 * spread * q + 1)), 2 * spread * q) - spread * q
+            value = Fraction(n, q)
+            if lo is not None:
+                value = lo + abs(value)
+            elif hi is not None:
+                value = hi - abs(value)
+        values.append(value if inside(value) else random_value(rng, domain, interior=interior))
+    return values
 
 
 def candidate_points(
@@ -92,17 +168,30 @@ def candidate_points(
     rng: np.random.Generator,
     count: int,
 ) -> list[dict[sympy.Symbol, Fraction]]:
-    """``count`` points: first "all symbols at their k-th simple value", then random."""
+    """``count`` points: first "all symbols at their k-th simple value", then random.
+
+    No points at all when some symbol has no admissible value (a symbol in ``interior``
+    whose domain has no interior, or an empty domain).
+    """
     points: list[dict[sympy.Symbol, Fraction]] = []
     simple = {s: simple_values(domains[s], interior=s in interior) for s in symbols}
+    if count <= 0 or not all(simple.values()):
+        return points
     for k in range(min(4, count)):
         points.append({s: simple[s][min(k, len(simple[s]) - 1)] for s in symbols})
     # Distinct simple values per symbol break the symmetries that equal values keep
     # (a swapped network is identical when both units carry the same numbers).
     if count > len(points):
         points.append({s: simple[s][(i + 1) % len(simple[s])] for i, s in enumerate(symbols)})
-    while len(points) < count:
-        points.append({s: random_value(rng, domains[s], interior=s in interior) for s in symbols})
+    missing = count - len(points)
+    if missing > 0:
+        # One vectorised draw per symbol, not one generator call per coordinate: a
+        # 1,000-parameter network needs 250,000 coordinates (12 s one by one).
+        columns = {
+            s: random_values(rng, domains[s], interior=s in interior, count=missing)
+            for s in symbols
+        }
+        points.extend({s: columns[s][k] for s in symbols} for k in range(missing))
     unique: list[dict[sympy.Symbol, Fraction]] = []
     for p in points:
         if p not in unique:
@@ -113,7 +202,10 @@ def candidate_points(
 def to_array(
     points: list[dict[sympy.Symbol, Fraction]], order: tuple[sympy.Symbol, ...]
 ) -> np.ndarray:
-    return np.array([[float(p[s]) for s in order] for p in points], dtype=float)
+    """Points as float rows (for screening only; out-of-range values become ±inf)."""
+    return np.array([[to_float(p[s]) for s in order] for p in points], dtype=float).reshape(
+        len(points), len(order)
+    )
 
 
 def rationalise(vector: np.ndarray, denominator: int = 8) -> list[Fraction] | None:

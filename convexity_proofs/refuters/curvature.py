@@ -20,7 +20,8 @@ import sympy
 from convexity_proofs import _certify
 from convexity_proofs._numeric import Program
 from convexity_proofs._values import CurvatureWitness, Domain
-from convexity_proofs.refuters._space import Deadline, candidate_points, rationalise
+from convexity_proofs.errors import ArgumentError
+from convexity_proofs.refuters._space import Deadline, candidate_points, rationalise, to_float
 
 #: Hessian blocks larger than this are sampled as random principal submatrices.
 MAX_BLOCK = 24
@@ -34,6 +35,15 @@ class CurvatureSearch:
 
     points: int = 40
     seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("points", "seed"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ArgumentError(
+                    f"CurvatureSearch.{name}: expected an integer >= 0, "
+                    f"found {type(value).__name__} {value!r}"
+                )
 
 
 def find_curvature_witness(
@@ -83,7 +93,7 @@ def _proposals(
 ) -> list[dict[sympy.Symbol, Fraction]]:
     m = len(block)
     pairs = [(i, i) for i in range(m)] + [(i, j) for i in range(m) for j in range(i + 1, m)]
-    base = np.array([float(point[s]) for s in program.inputs])
+    base = np.array([to_float(point[s]) for s in program.inputs], dtype=float)
     x = np.tile(base, (len(pairs), 1))
     v = np.zeros_like(x)
     for row, (i, j) in enumerate(pairs):

@@ -23,9 +23,7 @@ _STEPS = (Fraction(1), Fraction(1, 2), Fraction(1, 8), Fraction(1, 64))
 def along_direction(problem: Problem, direction: dict[sympy.Symbol, Fraction]) -> Witness | None:
     """A segment through a simple interior point along ``direction`` with f exactly affine."""
     base = {s: simple_values(problem.domains[s], interior=True)[0] for s in problem.variables}
-    params = {
-        s: simple_values(problem.domains[s], interior=False)[0] for s in problem.parameters
-    }
+    params = {s: simple_values(problem.domains[s], interior=False)[0] for s in problem.parameters}
     for step in _STEPS:
         a = {s: base[s] + step * direction.get(s, Fraction(0)) for s in problem.variables}
         b = {s: base[s] - step * direction.get(s, Fraction(0)) for s in problem.variables}
@@ -73,9 +71,7 @@ def search(problem: Problem, points: int = 12) -> Witness | None:
             params = {s: point[s] for s in problem.parameters}
             for step in (Fraction(1, 2), Fraction(1, 16)):
                 a = {s: point[s] for s in problem.variables}
-                b = {
-                    s: point[s] + step * direction.get(s, Fraction(0)) for s in problem.variables
-                }
+                b = {s: point[s] + step * direction.get(s, Fraction(0)) for s in problem.variables}
                 if not all(problem.domains[s].contains(b[s]) for s in problem.variables):
                     continue
                 witness = equal_on_segment(problem, a, b, params, "flat segment")

@@ -25,7 +25,7 @@ import sympy
 from convexity_proofs._numeric import Program
 from convexity_proofs._values import Domain, SegmentWitness
 from convexity_proofs.provers.identity import prove_invariant
-from convexity_proofs.refuters._space import Deadline, candidate_points
+from convexity_proofs.refuters._space import Deadline, candidate_points, to_float
 from convexity_proofs.refuters.segment import certify_segment
 
 _INDEXED = re.compile(r"^([A-Za-z]+?)_?(\d+(?:_\d+)*)$")
@@ -136,12 +136,12 @@ def find_permutation_witness(
         out = []
         for triple in thetas:
             values = {**triple[2], **triple[which]}
-            out.append([float(values[s]) for s in inputs])
-        return np.array(out)
+            out.append([to_float(values[s]) for s in inputs])
+        return np.array(out, dtype=float).reshape(len(thetas), len(inputs))
 
     a, b = rows(0), rows(1)
-    fa, fm = program.values(a), program.values((a + b) / 2)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # inf - inf where a value is beyond the float range
+        fa, fm = program.values(a), program.values((a + b) / 2)
         rel = sign * (fm - fa) / (1 + np.abs(fa) + np.abs(fm))
     rel[~np.isfinite(rel)] = -np.inf
     # Among clear violations keep the generation order: the simplest point comes first.
