@@ -2,7 +2,9 @@
 
 Claim files are untrusted.  Every field is checked for presence, type and meaning, and
 every problem becomes one :class:`ClaimError` naming the file, the claim and the field.
-Function texts go only through the safe ``ast`` parser (never ``eval``/``sympify``).
+Function texts go only through the safe ``ast`` parser (never ``eval``/``sympify``),
+which also records where the function as written is defined (the claim's
+``obligations``) and bounds its own work by CPU time; nothing here touches signals.
 """
 
 from __future__ import annotations
@@ -18,18 +20,20 @@ from typing import Any
 
 import sympy
 
-from convexity_proofs._parser import make_symbol, parse_expression, parse_number
-from convexity_proofs._timelimit import hard_limit
+from convexity_proofs._obligations import merge, obligations_of
+from convexity_proofs._parser import ParsedFunction, make_symbol, parse_function, parse_number
 from convexity_proofs._values import (
     NAMED_DOMAINS,
     REAL,
     Claim,
     Domain,
     Expect,
+    Obligation,
     Property,
+    Quantifier,
     interval_domain,
 )
-from convexity_proofs.errors import CheckTimeout, ClaimError, ExpressionError
+from convexity_proofs.errors import ClaimError, ExpressionError
 
 #: Claim files larger than this are refused before they are parsed.
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -37,8 +41,10 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_CLAIMS = 1000
 #: A claim about more symbols than this is refused (the engine is not built for it).
 MAX_SYMBOLS = 20_000
-#: Building one expression may take at most this long: SymPy's automatic evaluation
-#: can be made to run for minutes by a short hostile text.
+#: Building one expression may use at most this much CPU time (``time.process_time``,
+#: polled by the parser's builder): SymPy's automatic evaluation can be made to run for
+#: minutes by a short hostile text.  CPU time, not wall-clock time, so that whether a
+#: claim file loads never depends on the load of the machine.
 PARSE_SECONDS = 30.0
 
 _CLAIM_KEYS = {
@@ -52,6 +58,7 @@ _CLAIM_KEYS = {
     "property": "required",
     "expect": "optional",
     "domain": "optional",
+    "parameters": 'optional: "all" (default: for every parameter value) or "some"',
     "substitution": "for invariant",
 }
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
@@ -172,6 +179,9 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
     statement = reader.string("statement", required=False)
     prop = _enum(reader, "property", Property, required=True)
     expect = _enum(reader, "expect", Expect, required=False) or Expect.HOLDS
+    quantifier = _enum(reader, "parameters", Quantifier, required=False) or Quantifier.ALL
+    obligations: tuple[Obligation, ...]
+    rewritten: tuple[str, ...] = ()
     if "model" in reader.table:
         built = _model(reader, prop)
         function, source, groups, hints = (
@@ -180,14 +190,22 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
             built.groups,
             built.hints,
         )
+        obligations = obligations_of(function)
+        symbols = sorted(function.free_symbols, key=lambda s: s.name)
     else:
         for key in ("data", "symmetry"):
             if key in reader.table:
                 raise reader.error(key, "only a claim with a model takes this key")
         source = reader.string("function", required=True)
-        function = _expression(reader, "function", source)
+        parsed = _parse(reader, "function", source)
+        function, obligations, rewritten = (
+            parsed.expression,
+            parsed.obligations,
+            parsed.rewritten,
+        )
+        # Every written symbol, also one that evaluation removed (log(x)*0 + y**2).
+        symbols = list(parsed.symbols)
         groups, hints = {}, ()
-    symbols = sorted(function.free_symbols, key=lambda s: s.name)
     if len(symbols) > MAX_SYMBOLS:
         raise reader.error(
             "function", f"too many symbols: {len(symbols)} (the limit is {MAX_SYMBOLS})"
@@ -197,8 +215,10 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
     variables = _variables(reader, prop, by_name, groups)
     domains = _domains(reader, by_name)
     substitution = built.substitution if "model" in reader.table else ()
+    conditions: tuple[Obligation, ...] = ()
     if not substitution:
-        substitution = _substitution(reader, prop, by_name)
+        # The substituted side must be defined as written too (x -> x*y/y needs y != 0).
+        substitution, conditions = _substitution(reader, prop, by_name)
     return Claim(
         name=name,
         function=function,
@@ -212,6 +232,10 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         source=source,
         file=file,
         line=line,
+        obligations=obligations,
+        substitution_obligations=conditions,
+        quantifier=quantifier,
+        rewritten=rewritten,
     )
 
 
@@ -226,18 +250,12 @@ def _enum(reader: _Reader, field: str, enum: type[Any], *, required: bool) -> An
         raise reader.error(field, f"expected one of {allowed}, found {value!r}") from None
 
 
-def _expression(reader: _Reader, field: str, text: str) -> sympy.Expr:
+def _parse(reader: _Reader, field: str, text: str) -> ParsedFunction:
+    """Parse a function text under the CPU budget; every refusal is located at ``field``."""
     try:
-        with hard_limit(PARSE_SECONDS):
-            return parse_expression(text)
+        return parse_function(text, max_cpu_seconds=PARSE_SECONDS)
     except ExpressionError as exc:
         raise reader.error(field, str(exc)) from None
-    except CheckTimeout:
-        raise reader.error(
-            field,
-            f"building this expression took longer than {PARSE_SECONDS:g} s; "
-            "simplify it or split the claim",
-        ) from None
 
 
 def _variables(
@@ -305,24 +323,19 @@ def _model(reader: _Reader, prop: Property) -> _BuiltClaim:
     if data is None:
         raise reader.error("data", "missing: a model claim needs a data table")
     try:
-        with hard_limit(PARSE_SECONDS):
-            built = build_model(model, data)
-            substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
-            if "symmetry" in reader.table:
-                if prop is not Property.INVARIANT:
-                    raise reader.error("symmetry", "only an invariant claim takes a symmetry")
-                substitution = tuple(symmetry_substitution(model, reader.table["symmetry"]))
-            elif prop is Property.INVARIANT:
-                raise reader.error(
-                    "symmetry", "missing: e.g. symmetry = { swap-units = [1, 2], layer = 1 }"
-                )
-            hints = _unit_swap_hints(model, symmetry_substitution)
+        built = build_model(model, data)
+        substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
+        if "symmetry" in reader.table:
+            if prop is not Property.INVARIANT:
+                raise reader.error("symmetry", "only an invariant claim takes a symmetry")
+            substitution = tuple(symmetry_substitution(model, reader.table["symmetry"]))
+        elif prop is Property.INVARIANT:
+            raise reader.error(
+                "symmetry", "missing: e.g. symmetry = { swap-units = [1, 2], layer = 1 }"
+            )
+        hints = _unit_swap_hints(model, symmetry_substitution)
     except ModelError as exc:
         raise reader.error(exc.field, exc.message) from None
-    except CheckTimeout:
-        raise reader.error(
-            "model", f"building the model took longer than {PARSE_SECONDS:g} s"
-        ) from None
     return _BuiltClaim(built.function, built.description, built.groups, substitution, hints)
 
 
@@ -389,14 +402,15 @@ def _domain(reader: _Reader, field: str, value: Any) -> Domain:
 
 def _substitution(
     reader: _Reader, prop: Property, by_name: Mapping[str, sympy.Symbol]
-) -> tuple[tuple[sympy.Symbol, sympy.Expr], ...]:
+) -> tuple[tuple[tuple[sympy.Symbol, sympy.Expr], ...], tuple[Obligation, ...]]:
+    """The substitution's pairs, and the definedness obligations of its texts as written."""
     if "substitution" not in reader.table:
         if prop is Property.INVARIANT:
             raise reader.error(
                 "substitution",
                 'missing: an invariant claim needs substitution = { w1 = "w2", w2 = "w1" }',
             )
-        return ()
+        return (), ()
     if prop is not Property.INVARIANT:
         raise reader.error(
             "substitution", f"only an invariant claim takes a substitution (property is {prop})"
@@ -408,6 +422,7 @@ def _substitution(
             f"expected a non-empty table of symbol = expression, found {_describe(raw)}",
         )
     pairs = []
+    conditions = []
     for name in sorted(raw):
         field = f"substitution.{name}"
         if name not in by_name:
@@ -415,9 +430,11 @@ def _substitution(
         text = raw[name]
         if not isinstance(text, str):
             raise reader.error(field, f"expected an expression string, found {_describe(text)}")
-        image = _expression(reader, field, text)
-        unknown = sorted(s.name for s in image.free_symbols if s.name not in by_name)
+        parsed = _parse(reader, field, text)
+        image = parsed.expression
+        unknown = sorted(s.name for s in parsed.symbols if s.name not in by_name)
         if unknown:
             raise reader.error(field, f"{unknown[0]!r} does not occur in the function")
         pairs.append((make_symbol(name), image))
-    return tuple(pairs)
+        conditions.append(parsed.obligations)
+    return tuple(pairs), merge(conditions)

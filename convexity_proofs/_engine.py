@@ -49,6 +49,7 @@ from convexity_proofs._values import (
     Attempt,
     Claim,
     Condition,
+    Obligation,
     ProofStep,
     Property,
     Quantifier,
@@ -77,7 +78,7 @@ class Settings:
     segment: segment.SegmentSearch = field(default_factory=segment.SegmentSearch)
     invariance_points: int = 64
     #: How many parameter values are tried when one value must be exhibited.
-    pin_tries: int = 2
+    pin_tries: int = 3
 
     def __post_init__(self) -> None:
         timeout = self.timeout
@@ -379,14 +380,28 @@ def _witness_parameters(problem: Problem, witness: Witness) -> dict[sympy.Symbol
 
 
 def _pins(problem: Problem) -> list[Problem]:
-    """Up to ``pin_tries`` problems with every free parameter fixed to a simple value."""
+    """Up to ``pin_tries`` problems with every free parameter fixed to one value: the
+    simplest values first, then the ends of closed ranges (where a loss often
+    degenerates: data x = 0), then the next simple values."""
     free = problem.free_parameters
     if not free:
         return []
     options = {s: simple_values(problem.domains[s], interior=False) for s in free}
-    pins = []
-    for k in range(problem.settings.pin_tries):
-        values = {s: options[s][min(k, len(options[s]) - 1)] for s in free}
+    if not all(options.values()):
+        return []
+    choices = [{s: options[s][0] for s in free}]
+    for end in ("lo", "hi"):
+        values = {}
+        for s in free:
+            domain = problem.domains[s]
+            value = getattr(domain, end)
+            values[s] = value if value is not None and domain.contains(value) else options[s][0]
+        choices.append(values)
+    choices.append({s: options[s][min(1, len(options[s]) - 1)] for s in free})
+    pins: list[Problem] = []
+    for values in choices:
+        if len(pins) >= problem.settings.pin_tries:
+            break
         pinned = problem.pin(values)
         if all(p.pinned != pinned.pinned for p in pins):
             pins.append(pinned)
@@ -520,11 +535,10 @@ def _invariant(run: _Run) -> _Decision:
     )
     if isinstance(step, ProofStep):
         image_obligations = _image_obligations(problem)
-        missing = [
-            ob
-            for ob in problem.obligations + image_obligations
-            if not _defined(ob.subject, problem)
-        ]
+        both_sides = (
+            problem.obligations + image_obligations + problem.claim.substitution_obligations
+        )
+        missing = [ob for ob in both_sides if not _defined(ob, problem)]
         if missing or not problem.total:
             run.note("symbolic identity", "the identity holds, but " + not_defined_note(problem))
         else:
@@ -547,7 +561,8 @@ def _invariant(run: _Run) -> _Decision:
         from convexity_proofs._obligations import attach
 
         image = attach(
-            identity.substitute(problem.function, substitution), _image_obligations(problem)
+            identity.substitute(problem.function, substitution),
+            _image_obligations(problem) + problem.claim.substitution_obligations,
         )
         return invariance.find_point_witness(
             problem.carrier,
@@ -568,8 +583,6 @@ def _invariant(run: _Run) -> _Decision:
 
 def _image_obligations(problem: Problem) -> tuple:
     """The obligations of the substituted function: each written head, substituted."""
-    from convexity_proofs._values import Obligation
-
     mapping = dict(problem.claim.substitution)
     result = []
     for ob in problem.obligations:
@@ -579,10 +592,11 @@ def _image_obligations(problem: Problem) -> tuple:
     return tuple(result)
 
 
-def _defined(expr: sympy.Expr, problem: Problem) -> bool:
+def _defined(ob: Obligation, problem: Problem) -> bool:
     from convexity_proofs import _intervals
+    from convexity_proofs._obligations import decisive
 
-    return _intervals.defined(expr, problem.domains) is True
+    return _intervals.defined(decisive(ob), problem.domains) is True
 
 
 # --- entry point ----------------------------------------------------------------------

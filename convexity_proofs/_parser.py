@@ -15,9 +15,18 @@ where (column, and line for multi-line texts) and what is allowed; no other exce
 escapes.
 
 Long sums and products (tens of thousands of terms) are built as single n-ary ``Add`` and
-``Mul`` objects.  What the parser cannot bound is SymPy's own automatic simplification on
-big arguments: ``Max``, ``Abs`` or ``log`` of a sum with thousands of terms can take
-seconds to minutes.  Parse inside the claim's time budget.
+``Mul`` objects.  SymPy's own automatic simplification on big arguments (``Max``, ``Abs``
+or ``log`` of a sum with thousands of terms) is avoided where it is known to be slow, and
+the whole build runs under a CPU-time budget (:data:`PARSE_CPU_SECONDS`, polled in the
+builder's work loop: deterministic, unlike a wall clock, and no signals).
+
+SymPy simplifies while it builds, and a simplification can widen the domain of the
+function (``log(x) - log(x)`` is 0, ``exp(log(x))`` is x, ``x**2/x`` is x).  So the
+builder records, beside each value, the definedness obligations of its subtree *as
+written* (see :mod:`convexity_proofs._obligations`), before evaluation can remove them;
+:func:`parse_function` returns them with the expression.  A function that is real
+nowhere because a constant obligation fails (``sqrt(-1) + x**2``, ``log(-2)*x``) is
+refused with the column of the offending call.
 """
 
 from __future__ import annotations
@@ -33,23 +42,38 @@ import keyword
 import math
 import re
 import reprlib
+import time
 import tokenize
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Final
+from typing import Final, NamedTuple
 
 import sympy
 
+from convexity_proofs._obligations import (
+    IMPLIES,
+    constant_truth,
+    failure_message,
+    guard,
+    head_of,
+    merge,
+    obligation_for,
+    requirement,
+)
+from convexity_proofs._values import Obligation
 from convexity_proofs.errors import ExpressionError
 
 __all__ = [
     "CONSTANT_NAMES",
     "FUNCTION_NAMES",
+    "PARSE_CPU_SECONDS",
+    "ParsedFunction",
     "make_symbol",
     "parse_expression",
+    "parse_function",
     "parse_number",
 ]
 
@@ -74,6 +98,13 @@ _MAX_DEPTH: Final = 500
 """Deepest nesting of syntax (a flattened ``+``/``*`` chain counts as one level)."""
 
 _MAX_NAME_LENGTH: Final = 64
+
+PARSE_CPU_SECONDS: Final = 30.0
+"""Default CPU-time budget (``time.process_time``) for parsing and building one text:
+SymPy's automatic evaluation can be made to run for minutes by a short hostile text."""
+
+_POLL_EVERY: Final = 256
+"""Work items of the builder between two looks at the CPU clock."""
 
 _NAME_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # Characters outside printable ASCII (plus ordinary whitespace).  Refusing them up front
@@ -115,6 +146,18 @@ def _large(u: sympy.Expr) -> bool:
         if count >= _EVALUATE_UP_TO:
             return True
     return False
+
+
+def _is_constant(u: sympy.Basic) -> bool:
+    """No symbol in ``u``: an explicit-stack walk (sympy.preorder_traversal recurses) that
+    stops at the first symbol, which usually comes soon."""
+    stack = [u]
+    while stack:
+        node = stack.pop()
+        if node.is_Symbol:
+            return False
+        stack.extend(node.args)
+    return True
 
 
 def _light(func: type[sympy.Function]) -> Callable[[sympy.Expr], sympy.Expr]:
@@ -171,11 +214,17 @@ def _logsumexp(*args: sympy.Expr) -> sympy.Expr:
 
 @dataclass(frozen=True, slots=True)
 class _Function:
-    """How a callable name is checked (arity) and built (from already built arguments)."""
+    """How a callable name is checked (arity) and built (from already built arguments).
+
+    ``head`` is the restricted head the call writes (log, tan, sqrt as a power 1/2), if
+    any: its definedness obligation is recorded from the built argument.  Derived names
+    (sigmoid, softplus, logsumexp) have none: their expansions are defined everywhere.
+    """
 
     min_args: int
     max_args: int | None
     build: Callable[..., sympy.Expr]
+    head: Callable[[sympy.Expr], tuple[type, tuple[sympy.Expr, ...]]] | None = None
 
     def arity_text(self) -> str:
         """The accepted argument count, in words, for error messages."""
@@ -190,8 +239,23 @@ class _Function:
         return f"{self.min_args} to {plural(self.max_args)}"
 
 
-def _unary(build: Callable[..., sympy.Expr]) -> _Function:
-    return _Function(1, 1, build)
+def _unary(
+    build: Callable[..., sympy.Expr],
+    head: Callable[[sympy.Expr], tuple[type, tuple[sympy.Expr, ...]]] | None = None,
+) -> _Function:
+    return _Function(1, 1, build, head)
+
+
+def _log_head(u: sympy.Expr) -> tuple[type, tuple[sympy.Expr, ...]]:
+    return sympy.log, (u,)
+
+
+def _tan_head(u: sympy.Expr) -> tuple[type, tuple[sympy.Expr, ...]]:
+    return sympy.tan, (u,)
+
+
+def _sqrt_head(u: sympy.Expr) -> tuple[type, tuple[sympy.Expr, ...]]:
+    return sympy.Pow, (u, sympy.S.Half)
 
 
 def _variadic(build: Callable[..., sympy.Expr]) -> _Function:
@@ -204,11 +268,11 @@ _PIECEWISE: Final = "Piecewise"
 # (expression, condition) pairs, not expressions.
 _FUNCTIONS: Final[dict[str, _Function]] = {
     "exp": _unary(_light(sympy.exp)),
-    "log": _unary(_light(sympy.log)),
-    "sqrt": _unary(sympy.sqrt),
+    "log": _unary(_light(sympy.log), _log_head),
+    "sqrt": _unary(sympy.sqrt, _sqrt_head),
     "sin": _unary(_light(sympy.sin)),
     "cos": _unary(_light(sympy.cos)),
-    "tan": _unary(_light(sympy.tan)),
+    "tan": _unary(_light(sympy.tan), _tan_head),
     "sinh": _unary(_light(sympy.sinh)),
     "cosh": _unary(_light(sympy.cosh)),
     "tanh": _unary(_light(sympy.tanh)),
@@ -314,6 +378,25 @@ def make_symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name, real=True)
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedFunction:
+    """A parsed text: the (evaluated) expression and what the text as written needs.
+
+    ``obligations`` are the conditions under which the written function is defined,
+    recorded before SymPy's evaluation could remove them (each subject once, in the
+    order of the text).  ``symbols`` are all symbols of the written text, sorted by
+    name, including any that evaluation removed (``log(x)*0 + y**2`` still has x).
+    ``rewritten`` describes the parts evaluation removed from ``expression``: the
+    written text of each obligation whose head no longer occurs in it (``log(x)`` in
+    ``exp(log(x))``), then the name of each symbol that no longer occurs in it.
+    """
+
+    expression: sympy.Expr
+    obligations: tuple[Obligation, ...] = ()
+    symbols: tuple[sympy.Symbol, ...] = ()
+    rewritten: tuple[str, ...] = ()
+
+
 def parse_expression(
     text: str, *, max_length: int = 262_144, max_nodes: int = 100_000
 ) -> sympy.Expr:
@@ -321,14 +404,38 @@ def parse_expression(
 
     ``max_length`` bounds the characters (checked before any parsing) and ``max_nodes``
     the expression nodes of the syntax tree.  See the module docstring for the grammar
-    and the guards.
+    and the guards.  This is ``parse_function(text).expression``: it drops the
+    definedness obligations, so callers that judge the function need
+    :func:`parse_function`.
     """
+    return parse_function(text, max_length=max_length, max_nodes=max_nodes).expression
+
+
+def parse_function(
+    text: str,
+    *,
+    max_length: int = 262_144,
+    max_nodes: int = 100_000,
+    max_cpu_seconds: float | None = PARSE_CPU_SECONDS,
+) -> ParsedFunction:
+    """Parse untrusted ``text``, recording where the function as written is defined.
+
+    Limits as for :func:`parse_expression`; ``max_cpu_seconds`` bounds the CPU time of
+    the whole parse (None: no bound).  Raises ExpressionError for every refusal,
+    including a function that is real nowhere because a constant obligation certainly
+    fails (``sqrt(-1) + x**2``), located at the offending call.
+    """
+    started = time.process_time()
     source = _Source.prepare(text, max_length)
     try:
         tree, source = _parse_tree(source)
         _check_node_count(tree, max_nodes)
-        result = _Builder(source).build(tree.body)
+        deadline = None if max_cpu_seconds is None else started + max_cpu_seconds
+        builder = _Builder(source, deadline, max_cpu_seconds)
+        result = builder.build(tree.body)
         undefined = result.has(*_UNDEFINED)
+        symbols = tuple(sorted(builder.symbols, key=lambda s: s.name))
+        rewritten = () if undefined else _rewritten(result, builder.obligations, symbols)
     except ExpressionError:
         raise
     except RecursionError as exc:
@@ -343,7 +450,86 @@ def parse_expression(
         )
     if not isinstance(result, sympy.Expr):  # pragma: no cover - the grammar prevents it
         raise ExpressionError(f"expected an expression, found {type(result).__name__}")
-    return result
+    return ParsedFunction(
+        expression=result,
+        obligations=builder.obligations,
+        symbols=symbols,
+        rewritten=rewritten,
+    )
+
+
+def _rewritten(
+    expression: sympy.Basic,
+    obligations: tuple[Obligation, ...],
+    symbols: tuple[sympy.Symbol, ...],
+) -> tuple[str, ...]:
+    """What evaluation removed: obligation heads and symbols no longer in ``expression``.
+
+    One traversal of the expression (shared subtrees once), stopped as soon as every
+    head and symbol has been seen, which is the usual case.  A head that is not there
+    verbatim still counts as present when its evaluated form is (``sqrt(4*x)`` is
+    ``2*sqrt(x)``, ``1/(x*y)`` is ``x**-1*y**-1``).
+    """
+    heads: dict[sympy.Basic, list[Obligation]] = {}
+    for ob in obligations:
+        heads.setdefault(head_of(ob.subject), []).append(ob)
+    wanted = set(heads) | set(symbols)
+    seen: set[sympy.Basic] = set()  # every non-atomic node, once (shared subtrees)
+    stack = [expression]
+    while stack and wanted:
+        node = stack.pop()
+        args = node.args
+        if not args:  # an atom: a symbol is wanted, a number never is
+            wanted.discard(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        wanted.discard(node)
+        stack.extend(args)
+    if not wanted:
+        return ()
+    # The traversal was complete: ``seen`` holds every compound node, and a written
+    # symbol occurs exactly when it is no longer wanted.  A missing head still counts
+    # as present when a head of the expression demands as much of the same argument
+    # (1/sqrt(x) is x**(-1/2), which needs x > 0, so x >= 0 is still visible).
+    implied: dict[sympy.Basic, set[str]] = {}
+    if any(head in wanted for head in heads):
+        for node in seen:
+            demand = requirement(node)
+            if demand is not None:
+                implied.setdefault(demand[1], set()).update(IMPLIES[demand[0]])
+    texts: dict[str, None] = {}
+    for head, group in heads.items():
+        if head in wanted and not _form_present(head, seen, wanted):
+            texts.update(
+                (ob.text or str(ob.subject), None)
+                for ob in group
+                if ob.kind not in implied.get(ob.argument, ())
+            )
+    texts.update((s.name, None) for s in symbols if s in wanted)
+    return tuple(texts)
+
+
+def _form_present(head: sympy.Basic, seen: set[sympy.Basic], missing: set[sympy.Basic]) -> bool:
+    """Whether SymPy's evaluated form of ``head`` (or each of its non-numeric factors)
+    occurs in the expression: among the ``seen`` compound nodes, or a written symbol
+    not ``missing``.  Heads over large arguments are not evaluated."""
+    if any(_large(arg) for arg in head.args):
+        return False
+    try:
+        form = head.func(*head.args)
+    except Exception:  # pragma: no cover - the same call built the expression
+        return False
+
+    def present(part: sympy.Basic) -> bool:
+        return part in seen or (part.is_Symbol and part not in missing)
+
+    if present(form):
+        return True
+    if form.is_Mul:
+        return all(factor.is_number or present(factor) for factor in form.args)
+    return False
 
 
 def parse_number(value: object) -> Fraction:
@@ -790,24 +976,47 @@ class _Context(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class _Head:
+    """A restricted head written at ``node`` (log, tan, a power, a divisor), over built
+    arguments.  ``divisor``: the node is the divisor d of ``.../d`` (written ``1/d``)."""
+
+    func: type
+    args: tuple[sympy.Basic, ...]
+    node: ast.AST
+    divisor: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class _Plan:
-    """Children to build first, and how to combine their values into this node's value."""
+    """Children to build first, and how to combine their values into this node's value.
+
+    ``heads`` gives the restricted heads the node itself writes, from the children's
+    values (their obligations are recorded before ``combine`` lets SymPy evaluate).
+    ``guarded`` marks the children whose definedness binds only on part of the space
+    (Piecewise branches and later conditions); ``piecewise`` makes the builder guard the
+    children's obligations by the conditions.
+    """
 
     children: Sequence[tuple[ast.expr, _Context]]
     combine: Callable[[list[sympy.Basic]], sympy.Basic]
+    heads: Callable[[list[sympy.Basic]], list[_Head]] | None = None
+    guarded: Sequence[bool] | None = None
+    piecewise: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Visit:
+class _Visit(NamedTuple):
+    """A node to plan (a NamedTuple: the work loop makes one per node, so it is cheap)."""
+
     node: ast.expr
     context: _Context
     depth: int
+    guarded: bool = False  # inside a Piecewise branch or a later condition
 
 
-@dataclass(frozen=True, slots=True)
-class _Combine:
+class _Combine(NamedTuple):
     node: ast.expr
     plan: _Plan
+    guarded: bool = False
 
 
 class _Builder:
@@ -817,23 +1026,46 @@ class _Builder:
     (a leaf) or a :class:`_Plan`; a plan's children are visited first and their values
     combined afterwards.  So nesting depth costs no Python stack, and the depth limit is
     a plain counter giving a clean message.
+
+    Beside each value the builder keeps the obligations of its subtree as written and
+    whether the subtree is constant as written (no variable name in it).  After
+    :meth:`build`, ``obligations`` holds those of the whole text and ``symbols`` every
+    symbol it names.
     """
 
-    def __init__(self, source: _Source) -> None:
+    def __init__(
+        self, source: _Source, deadline: float | None = None, budget: float | None = None
+    ) -> None:
         self.source = source
+        self.deadline = deadline
+        self.budget = budget
+        self.obligations: tuple[Obligation, ...] = ()
+        self.symbols: set[sympy.Symbol] = set()
 
     # ---------------------------------------------------------------- driver
 
     def build(self, root: ast.expr) -> sympy.Basic:
         values: list[sympy.Basic] = []
+        obligations: list[tuple[Obligation, ...]] = []
         work: list[_Visit | _Combine] = [_Visit(root, _Context.EXPR, 1)]
+        countdown = _POLL_EVERY
         while work:
+            countdown -= 1
+            if not countdown:
+                countdown = _POLL_EVERY
+                self._check_budget()
             item = work.pop()
-            if isinstance(item, _Combine):
-                count = len(item.plan.children)
-                arguments = values[len(values) - count :] if count else []
-                del values[len(values) - count :]
+            if type(item) is _Combine:
+                start = len(values) - len(item.plan.children)
+                arguments = values[start:]
+                below = obligations[start:]
+                del values[start:], obligations[start:]
+                own = self._heads(item, arguments) if item.plan.heads else ()
                 values.append(self._combine(item, arguments))
+                if item.plan.piecewise:
+                    obligations.append(self._guard(item, arguments, below))
+                else:
+                    obligations.append(merge([*below, own]) if own or any(below) else ())
                 continue
             if item.depth > _MAX_DEPTH:
                 raise ExpressionError(
@@ -842,14 +1074,87 @@ class _Builder:
                 )
             planned = self._plan(item.node, item.context)
             if isinstance(planned, _Plan):
-                work.append(_Combine(item.node, planned))
-                work.extend(
-                    _Visit(child, context, item.depth + 1)
-                    for child, context in reversed(planned.children)
-                )
+                work.append(_Combine(item.node, planned, item.guarded))
+                flags = planned.guarded
+                if flags is None:
+                    work.extend(
+                        _Visit(child, context, item.depth + 1, item.guarded)
+                        for child, context in reversed(planned.children)
+                    )
+                else:
+                    work.extend(
+                        _Visit(child, context, item.depth + 1, item.guarded or flag)
+                        for (child, context), flag in zip(
+                            reversed(planned.children), reversed(flags), strict=True
+                        )
+                    )
             else:
                 values.append(planned)
+                obligations.append(())
+        self._check_budget()
+        self.obligations = obligations[0]
         return values[0]
+
+    def _check_budget(self) -> None:
+        if self.deadline is not None and time.process_time() > self.deadline:
+            raise ExpressionError(
+                f"building this expression used more than {self.budget:g} CPU seconds; "
+                "simplify it or split the claim"
+            )
+
+    # ---------------------------------------------------------- obligations
+
+    def _heads(self, item: _Combine, arguments: list[sympy.Basic]) -> tuple[Obligation, ...]:
+        """The obligations of the heads this node writes, decided where constant.
+
+        A constant obligation that certainly holds is dropped; one that certainly fails
+        makes the function real nowhere, unless a Piecewise condition guards it.
+        """
+        assert item.plan.heads is not None
+        found: list[Obligation] = []
+        for head in item.plan.heads(arguments):
+            ob = obligation_for(head.func, head.args, text="")
+            if ob is None:
+                continue
+            text = self._divisor(head.node) if head.divisor else self._text(head.node)
+            ob = Obligation(kind=ob.kind, argument=ob.argument, subject=ob.subject, text=text)
+            if _is_constant(ob.argument):
+                truth = constant_truth(ob)
+                if truth is True:
+                    continue
+                if truth is False and not item.guarded:
+                    raise ExpressionError(
+                        f"{failure_message(ob)}{self.source.where_node(head.node)}"
+                    )
+            found.append(ob)
+        return tuple(found)
+
+    def _guard(
+        self,
+        item: _Combine,
+        arguments: list[sympy.Basic],
+        below: list[tuple[Obligation, ...]],
+    ) -> tuple[Obligation, ...]:
+        """A Piecewise's obligations, each bound to where its branch or condition counts.
+
+        A guard can turn out trivial only once the conditions are built (``1 < 2``); a
+        constant obligation that then binds everywhere and certainly fails is refused.
+        """
+        result = guard(arguments[1::2], below[0::2], below[1::2])
+        if not item.guarded:
+            for ob in result:
+                if (
+                    not isinstance(ob.subject, sympy.Piecewise)
+                    and _is_constant(ob.argument)
+                    and constant_truth(ob) is False
+                ):
+                    raise ExpressionError(
+                        f"{failure_message(ob)}{self.source.where_node(item.node)}"
+                    )
+        return result
+
+    def _text(self, node: ast.AST) -> str:
+        return _short(self.source.segment(node), 80)
 
     def _combine(self, item: _Combine, arguments: list[sympy.Basic]) -> sympy.Basic:
         """Run a plan's combine step, turning SymPy's own failures into ExpressionError."""
@@ -989,7 +1294,9 @@ class _Builder:
             raise ExpressionError(
                 f"{name!r} is a function: call it, as in {name}(x){self.source.where_node(node)}"
             )
-        return make_symbol(name)
+        symbol = make_symbol(name)
+        self.symbols.add(symbol)
+        return symbol
 
     def _check_name(self, node: ast.AST, name: str) -> None:
         if len(name) > _MAX_NAME_LENGTH:
@@ -1058,18 +1365,37 @@ class _Builder:
         return _Plan([(term, _Context.EXPR) for term in terms], combine)
 
     def _plan_product(self, node: ast.BinOp) -> _Plan:
-        """A whole run of * and / as one n-ary Mul; a divisor ``d`` becomes ``d**-1``."""
+        """A whole run of * and / as one n-ary Mul; a divisor ``d`` becomes ``d**-1``.
+
+        Flattening is exact where the text is defined, but it can hide a divisor:
+        ``a/(b/c)`` becomes ``a * b**-1 * c``.  So every factor written on the right of
+        any ``/`` on its way up (b and c here) records that it must be nonzero.
+        """
         factors: list[ast.expr] = []
         inverted: list[bool] = []
-        stack: list[tuple[ast.expr, bool]] = [(node, False)]
+        divided: list[bool] = []  # under some '/': the written function divides by it
+        divides = False  # some divisor other than a nonzero literal (the 4 of 3/4)
+        stack: list[tuple[ast.expr, bool, bool]] = [(node, False, False)]
         while stack:
-            item, inverse = stack.pop()
+            item, inverse, under = stack.pop()
             if isinstance(item, ast.BinOp) and isinstance(item.op, ast.Mult | ast.Div):
-                stack.append((item.right, inverse != isinstance(item.op, ast.Div)))
-                stack.append((item.left, inverse))
+                division = isinstance(item.op, ast.Div)
+                stack.append((item.right, inverse != division, under or division))
+                stack.append((item.left, inverse, under))
             else:
                 factors.append(item)
                 inverted.append(inverse)
+                divided.append(under)
+                if under and not (isinstance(item, ast.Constant) and item.value):
+                    divides = True
+
+        def heads(values: list[sympy.Basic]) -> list[_Head]:
+            # A nonzero rational divisor (the 4 of 3/4) needs nothing: skip it cheaply.
+            return [
+                _Head(sympy.Pow, (value, sympy.S.NegativeOne), factor, divisor=True)
+                for value, under, factor in zip(values, divided, factors, strict=True)
+                if under and not (value.is_Rational and value.p)
+            ]
 
         def combine(values: list[sympy.Basic]) -> sympy.Basic:
             args = []
@@ -1085,7 +1411,16 @@ class _Builder:
             self._check_product_growth(args, node)
             return sympy.Mul(*args)
 
-        return _Plan([(factor, _Context.EXPR) for factor in factors], combine)
+        return _Plan(
+            [(factor, _Context.EXPR) for factor in factors], combine, heads if divides else None
+        )
+
+    def _divisor(self, factor: ast.expr) -> str:
+        """The written text of a division by ``factor``, as ``1/d``."""
+        text = self.source.segment(factor)
+        if not isinstance(factor, ast.Name | ast.Constant | ast.Call):
+            text = f"({text})"
+        return _short(f"1/{text}", 80)
 
     def _plan_power(self, node: ast.BinOp) -> _Plan:
         """``a ** b``; the exponent is built (and so checked) before the base."""
@@ -1095,7 +1430,11 @@ class _Builder:
             self._check_power(base, exponent, node)
             return sympy.Pow(base, exponent)
 
-        return _Plan([(node.right, _Context.EXPR), (node.left, _Context.EXPR)], combine)
+        def heads(values: list[sympy.Basic]) -> list[_Head]:
+            exponent, base = values
+            return [_Head(sympy.Pow, (base, exponent), node)]
+
+        return _Plan([(node.right, _Context.EXPR), (node.left, _Context.EXPR)], combine, heads)
 
     def _plan_unary(self, node: ast.UnaryOp) -> _Plan:
         if isinstance(node.op, ast.USub):
@@ -1206,9 +1545,18 @@ class _Builder:
                 f"{name}() takes {function.arity_text()}, found {count}"
                 f"{self.source.where_node(node)}"
             )
+        heads = None
+        if function.head is not None:
+            head = function.head
+
+            def heads(values: list[sympy.Basic]) -> list[_Head]:
+                func, args = head(values[0])
+                return [_Head(func, args, node)]
+
         return _Plan(
             [(argument, _Context.EXPR) for argument in node.args],
             lambda values: function.build(*values),
+            heads,
         )
 
     def _callee(self, node: ast.Call) -> str:
@@ -1257,7 +1605,16 @@ class _Builder:
         def combine(values: list[sympy.Basic]) -> sympy.Basic:
             return sympy.Piecewise(*zip(values[0::2], values[1::2], strict=True))
 
-        return _Plan(children, combine)
+        # A branch's definedness binds only where it is taken, a condition's only where
+        # it is reached: the first condition always is, and so is a first branch whose
+        # condition is the literal True.
+        first = node.args[0].elts[1]  # type: ignore[attr-defined]
+        first_always = isinstance(first, ast.Constant) and first.value is True
+        guarded = []
+        for index in range(len(node.args)):
+            guarded.append(index > 0 or not first_always)
+            guarded.append(index > 0)
+        return _Plan(children, combine, guarded=guarded, piecewise=True)
 
     # ----------------------------------------------------------- conditions
 

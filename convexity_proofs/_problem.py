@@ -129,18 +129,22 @@ class Problem:
     def total(self) -> bool:
         """f and every obligation of the written text are proved defined on the whole box."""
         if self.shared.total is None:
+            from convexity_proofs._obligations import decisive
+
             self.shared.total = _intervals.defined(self.function, self.domains) is True and all(
-                _intervals.defined(ob.subject, self.domains) is True for ob in self.obligations
+                _intervals.defined(decisive(ob), self.domains) is True for ob in self.obligations
             )
         return self.shared.total
 
     @property
     def undefined_obligations(self) -> tuple[Obligation, ...]:
         """The obligations that interval analysis cannot establish on the whole box."""
+        from convexity_proofs._obligations import decisive
+
         return tuple(
             ob
             for ob in self.obligations
-            if _intervals.defined(ob.subject, self.domains) is not True
+            if _intervals.defined(decisive(ob), self.domains) is not True
         )
 
     @property

@@ -180,6 +180,9 @@ class Claim:
     #: Their symbols are in ``domains`` even when evaluation removed them from
     #: ``function`` (``log(x)*0 + y**2`` is still a claim about x).
     obligations: tuple[Obligation, ...] = ()
+    #: The obligations of the substitution's texts as written (``x -> x*y/y`` needs
+    #: y != 0), conditions on the point θ at which the substituted side is evaluated.
+    substitution_obligations: tuple[Obligation, ...] = ()
     #: How the parameters are quantified: every value (default) or some value.
     quantifier: Quantifier = Quantifier.ALL
     #: Parts of the written text that SymPy's automatic evaluation removed from the

@@ -9,6 +9,7 @@ import pytest
 
 from convexity_proofs import ClaimError, Expect, Property, load_claims, parse_claims
 from convexity_proofs._parser import make_symbol
+from convexity_proofs._values import Quantifier
 
 GOOD = """
 [[claim]]
@@ -164,20 +165,31 @@ def test_deeply_nested_parentheses_are_refused_cleanly() -> None:
     assert info.value.field == "function"
 
 
-def test_building_an_expression_has_a_time_limit(monkeypatch) -> None:
-    import time
+def test_building_an_expression_has_a_cpu_time_limit(monkeypatch) -> None:
+    import convexity_proofs._claimfile as claimfile
+
+    assert claimfile.PARSE_SECONDS == 30.0
+    monkeypatch.setattr(claimfile, "PARSE_SECONDS", 1e-9)
+    function = " + ".join(f"x*y{i}" for i in range(2000))
+    with pytest.raises(ClaimError, match=r"used more than 1e-09 CPU seconds") as info:
+        parse_claims(claim_text(function=f'"{function}"'), file="slow.toml")
+    assert info.value.field == "function"
+
+
+def test_reading_claims_touches_no_signals(monkeypatch) -> None:
+    import signal
 
     import convexity_proofs._claimfile as claimfile
 
-    def slow(text: str) -> object:
-        time.sleep(5)
-        raise AssertionError("the time limit should have stopped this")
+    def forbidden(*args: object) -> None:
+        raise AssertionError("library code must not touch signals")
 
-    monkeypatch.setattr(claimfile, "PARSE_SECONDS", 0.2)
-    monkeypatch.setattr(claimfile, "parse_expression", slow)
-    with pytest.raises(ClaimError, match=r"took longer than 0\.2 s") as info:
-        parse_claims(claim_text(), file="slow.toml")
-    assert info.value.field == "function"
+    monkeypatch.setattr(signal, "signal", forbidden)
+    monkeypatch.setattr(signal, "setitimer", forbidden)
+    parse_claims(GOOD)
+    parse_claims(MODEL_CLAIM)
+    source = Path(claimfile.__file__).read_text()
+    assert "_timelimit" not in source and "hard_limit" not in source
 
 
 MODEL_CLAIM = """
@@ -262,3 +274,114 @@ def test_deeply_nested_toml_values_are_one_clean_error(value: str) -> None:
     with pytest.raises(ClaimError, match="nested too deeply") as info:
         parse_claims(text, file="deep.toml")
     assert info.value.file == "deep.toml"
+
+
+# ------------------------------------------------------ definedness and quantifier
+
+
+def test_symbols_that_evaluation_removed_are_still_the_claims() -> None:
+    (claim,) = parse_claims(
+        claim_text(
+            function='"log(x)*0 + y**2"', variables='["x", "y"]', domain='{ x = "positive" }'
+        )
+    )
+    x, y = make_symbol("x"), make_symbol("y")
+    assert claim.function == y**2
+    assert claim.variables == (x, y)
+    assert [s for s, _ in claim.domains] == [x, y]
+    assert claim.domain_of(x).name == "positive"
+    (ob,) = claim.obligations
+    assert (ob.kind, ob.argument) == ("positive", x)
+    assert claim.rewritten == ("log(x)", "x")
+
+
+@pytest.mark.parametrize(
+    ("function", "kind", "rewritten"),
+    [
+        ("log(x) - log(x) + x**2", "positive", ("log(x)",)),
+        ("exp(log(x))", "positive", ("log(x)",)),
+        ("x**2/x", "nonzero", ("1/x",)),
+        ("(sqrt(x)**2)**3", "nonnegative", ("sqrt(x)",)),
+        ("(x**(1/3))**3", "nonnegative", ("x**(1/3)",)),
+        ("E**log(x)", "positive", ("log(x)",)),
+        ("x*log(x)", "positive", ()),
+    ],
+)
+def test_claims_carry_the_obligations_of_the_written_function(
+    function: str, kind: str, rewritten: tuple[str, ...]
+) -> None:
+    (claim,) = parse_claims(claim_text(function=f'"{function}"'))
+    (ob,) = claim.obligations
+    assert (ob.kind, ob.argument) == (kind, make_symbol("x"))
+    assert claim.rewritten == rewritten
+
+
+@pytest.mark.parametrize(
+    ("function", "words"),
+    [
+        ("sqrt(-1) + x**2", "sqrt(-1) is not a real number: the square root of a negative"),
+        ("log(-1)*x", "log(-1) is not a real number"),
+        ("(-8)**(1/3)*x**2", "(-8)**(1/3) is not a real number"),
+        ("exp(log(-2)) + x**2", "log(-2) is not a real number"),
+        ("sqrt(-1)**2*x**2", "sqrt(-1) is not a real number"),
+    ],
+)
+def test_a_function_real_nowhere_is_a_located_claim_error(function: str, words: str) -> None:
+    with pytest.raises(ClaimError) as info:
+        parse_claims(claim_text(function=f'"{function}"'), file="bad.toml")
+    assert info.value.field == "function"
+    assert words in str(info.value)
+    assert "at column" in str(info.value)
+
+
+def test_substitution_images_are_checked_too() -> None:
+    text = claim_text(
+        function='"x + y"', property='"invariant"', substitution='{ x = "sqrt(-1)", y = "x" }'
+    )
+    with pytest.raises(ClaimError, match="not a real number") as info:
+        parse_claims(text)
+    assert info.value.field == "substitution.x"
+
+
+def test_parameters_key_sets_the_quantifier() -> None:
+    (default,) = parse_claims(claim_text(function='"a*x**2"'))
+    assert default.quantifier is Quantifier.ALL
+    (every,) = parse_claims(claim_text(function='"a*x**2"', parameters='"all"'))
+    assert every.quantifier is Quantifier.ALL
+    (some,) = parse_claims(claim_text(function='"a*x**2"', parameters='"some"'))
+    assert some.quantifier is Quantifier.SOME
+    assert [s.name for s in some.parameters] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("value", "words"), [('"any"', "'all', 'some'"), ("1", "expected a string")]
+)
+def test_a_wrong_parameters_value_is_a_located_error(value: str, words: str) -> None:
+    with pytest.raises(ClaimError) as info:
+        parse_claims(claim_text(parameters=value), file="bad.toml")
+    assert info.value.field == "parameters"
+    assert words in str(info.value)
+
+
+def test_parameters_is_a_documented_claim_key() -> None:
+    from convexity_proofs._claimfile import _CLAIM_KEYS
+
+    assert "some" in _CLAIM_KEYS["parameters"]
+    with pytest.raises(ClaimError, match="parameters"):
+        parse_claims(claim_text(parametres='"some"'))  # the unknown-key message lists it
+
+
+def test_model_claims_carry_the_obligations_of_their_loss() -> None:
+    (claim,) = parse_claims(MODEL_CLAIM)
+    assert claim.obligations == ()  # tanh network, square loss: defined everywhere
+    assert claim.rewritten == ()
+    logistic = """
+[[claim]]
+name = "logistic"
+model = { kind = "logistic-regression" }
+data = { x = [[1], [2]], y = [1, 0] }
+variables = "all"
+property = "convex"
+"""
+    (claim,) = parse_claims(logistic)
+    assert claim.obligations == ()  # log(1 + exp(z)) holds by construction

@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 from convexity_proofs._parser import (
     CONSTANT_NAMES,
     FUNCTION_NAMES,
+    PARSE_CPU_SECONDS,
+    ParsedFunction,
     make_symbol,
     parse_expression,
+    parse_function,
     parse_number,
 )
 from convexity_proofs.errors import ExpressionError
@@ -299,13 +302,13 @@ def test_result_is_an_expr() -> None:
         ("\u03b1 + 1", r"character '\u03b1' \(U\+03B1\)"),
         ("\uff58", "character"),  # fullwidth x: Python would normalise it to x
         ("x\x00", "U\\+0000"),
-        ("Piecewise((1, sqrt(-1) < x), (0, True))", "could not build"),
+        ("Piecewise((1, sqrt(-1) < x), (0, True))", r"sqrt\(-1\) is not a real number.*column 15"),
         (
             "Piecewise((1, logsumexp(422) >= logsumexp(2, 422)), (0, True))",
             "compares constants",
         ),
         ("Piecewise((1, x > 0 and pi > E), (0, True))", "compares constants"),
-        ("max(sqrt(-1), x)", "could not build"),
+        ("max(sqrt(-1), x)", r"sqrt\(-1\) is not a real number.*column 5"),
     ],
 )
 def test_hostile_and_invalid_input(text: str, message: str) -> None:
@@ -584,3 +587,257 @@ def test_functions_of_long_arguments_stay_normalised() -> None:
     assert parse_expression(f"cosh(-({terms}))") == parse_expression(f"cosh({terms})")
     big = parse_expression(f"max(0, {terms}) + abs({terms}) + exp({terms}) + log(1 + exp({terms}))")
     assert big.has(sympy.Max, sympy.Abs, sympy.exp, sympy.log)
+
+
+# ------------------------------------------------- definedness as written (obligations)
+
+
+def _obligations(parsed: ParsedFunction) -> list[tuple[str, sympy.Expr]]:
+    return [(ob.kind, ob.argument) for ob in parsed.obligations]
+
+
+# (text, evaluated expression, obligations (kind, argument), rewritten).  These are the
+# measured defects: evaluation removed the part of the text that restricts the domain.
+SIMPLIFIED_AWAY = [
+    ("log(x) - log(x) + x**2", x**2, [("positive", x)], ("log(x)",)),
+    ("exp(log(x))", x, [("positive", x)], ("log(x)",)),
+    ("x**2/x", x, [("nonzero", x)], ("1/x",)),
+    ("(sqrt(x)**2)**3", x**3, [("nonnegative", x)], ("sqrt(x)",)),
+    ("(x**(1/3))**3", x, [("nonnegative", x)], ("x**(1/3)",)),
+    ("E**log(x)", x, [("positive", x)], ("log(x)",)),
+    ("log(x)*0 + y**2", y**2, [("positive", x)], ("log(x)", "x")),
+]
+
+
+@pytest.mark.parametrize(("text", "expression", "obligations", "rewritten"), SIMPLIFIED_AWAY)
+def test_obligations_survive_evaluation(
+    text: str, expression: sympy.Expr, obligations: list, rewritten: tuple[str, ...]
+) -> None:
+    parsed = parse_function(text)
+    assert parsed.expression == expression
+    assert _obligations(parsed) == obligations
+    assert parsed.rewritten == rewritten
+    assert x in parsed.symbols  # even when evaluation removed it
+    assert parse_expression(text) == parsed.expression  # the old contract
+
+
+def test_symbols_are_every_written_symbol_sorted_by_name() -> None:
+    parsed = parse_function("z*0 + log(y)*0 + b - b + x")
+    assert [s.name for s in parsed.symbols] == ["b", "x", "y", "z"]
+    assert parsed.expression == x
+    assert parsed.rewritten == ("log(y)", "b", "y", "z")
+    assert all(s is make_symbol(s.name) for s in parsed.symbols)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "argument", "subject"),
+    [
+        ("log(x)", "positive", x, sympy.log(x, evaluate=False)),
+        ("sqrt(x)", "nonnegative", x, sympy.Pow(x, sympy.S.Half, evaluate=False)),
+        ("x**(2/3)", "nonnegative", x, sympy.Pow(x, sympy.Rational(2, 3), evaluate=False)),
+        ("x**(-1/2)", "positive", x, sympy.Pow(x, sympy.Rational(-1, 2), evaluate=False)),
+        ("x**-3", "nonzero", x, sympy.Pow(x, -3, evaluate=False)),
+        ("1/x", "nonzero", x, sympy.Pow(x, -1, evaluate=False)),
+        ("y/(x - 1)", "nonzero", x - 1, sympy.Pow(x - 1, -1, evaluate=False)),
+        ("x**y", "positive", x, sympy.Pow(x, y, evaluate=False)),
+        ("x**pi", "positive", x, sympy.Pow(x, sympy.pi, evaluate=False)),
+        ("tan(x)", "cos-nonzero", x, sympy.tan(x, evaluate=False)),
+        ("sqrt(4*x)", "nonnegative", 4 * x, sympy.Pow(4 * x, sympy.S.Half, evaluate=False)),
+    ],
+)
+def test_each_restricted_head_records_its_obligation(
+    text: str, kind: str, argument: sympy.Expr, subject: sympy.Expr
+) -> None:
+    (ob,) = parse_function(text).obligations
+    assert (ob.kind, ob.argument) == (kind, argument)
+    assert ob.subject == subject
+    assert ob.text  # the written text, for reports
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "exp(x) + sin(x) + cos(x) + sinh(x) + cosh(x) + tanh(x) + atan(x) + erf(x)",
+        "abs(x) + max(x, y) + min(x, y) + Piecewise((x, x < 0), (0, True))",
+        "2**x + E**x + pi**x + x**2 + x**0",
+        "3/4*x + x/2",
+        # provably defined by construction: recorded nowhere, so reports stay clean
+        "sigmoid(x) + softplus(x) + relu(x) + logsumexp(x, y)",
+        "log(1 + exp(-y*x)) + 1/(1 + exp(-x)) + sqrt(x**2 + 1) + sqrt(abs(x)) + log(cosh(x))",
+        "1/(x**2 + 1) + (exp(x) + 1)**(-1/2) + log(2) + 1/pi + sqrt(2)",
+    ],
+)
+def test_no_obligation_where_defined_everywhere(text: str) -> None:
+    parsed = parse_function(text)
+    assert parsed.obligations == ()
+    assert parsed.rewritten == ()
+
+
+def test_obligations_of_derived_names_are_only_those_of_their_arguments() -> None:
+    (ob,) = parse_function("softplus(log(x)) + sigmoid(log(x))").obligations
+    assert (ob.kind, ob.argument) == ("positive", x)
+
+
+def test_flattening_a_product_keeps_every_divisor() -> None:
+    # a/(b/c) is built as a * b**-1 * c: c is still a divisor of the written function.
+    parsed = parse_function("a/(b/c)")
+    a, b, c = (make_symbol(n) for n in "abc")
+    assert parsed.expression == a * c / b
+    assert _obligations(parsed) == [("nonzero", b), ("nonzero", c)]
+    assert parsed.rewritten == ("1/c",)
+    assert _obligations(parse_function("1/(1/x)")) == [("nonzero", x)]
+    with pytest.raises(ExpressionError, match=r"1/0 is undefined \(division by zero\)"):
+        parse_function("x*(1/(1/0))")
+
+
+def test_obligations_are_deduplicated_in_text_order() -> None:
+    parsed = parse_function("log(x) + 1/y + log(x)*y + sqrt(z) + 1/y")
+    assert _obligations(parsed) == [("positive", x), ("nonzero", y), ("nonnegative", z)]
+    assert parse_function("log(x) + 1/y + log(x)*y + sqrt(z)").obligations == (parsed.obligations)
+
+
+def test_harmless_rewriting_is_not_reported() -> None:
+    # The head is still there in SymPy's form (a number taken out, a power distributed).
+    for text in (
+        "x/(2*y)",
+        "1/(x*y)",
+        "sqrt(4*x)",
+        "tan(-x)",
+        "x*log(x/y)",
+        "1/sqrt(x)",
+        "y/x**(1/3)",
+    ):
+        parsed = parse_function(text)
+        assert parsed.obligations, text
+        assert parsed.rewritten == (), text
+
+
+def test_obligations_inside_piecewise_are_guarded() -> None:
+    parsed = parse_function("Piecewise((log(x), x > 0), (1/x, x < -1), (sqrt(-x), True))")
+    first, second, third = parsed.obligations
+    assert (first.kind, first.argument) == ("positive", x)
+    assert first.subject == sympy.Piecewise(
+        (sympy.log(x, evaluate=False), x > 0), (0, True), evaluate=False
+    )
+    assert (second.kind, second.argument) == ("nonzero", x)
+    assert second.subject == sympy.Piecewise(
+        (0, x > 0), (sympy.Pow(x, -1, evaluate=False), x < -1), (0, True), evaluate=False
+    )
+    assert (third.kind, third.argument) == ("nonnegative", -x)
+    assert third.subject == sympy.Piecewise(
+        (0, x > 0),
+        (0, x < -1),
+        (sympy.Pow(-x, sympy.S.Half, evaluate=False), True),
+        evaluate=False,
+    )
+    assert first.describe() == "x > 0"
+
+
+def test_obligations_of_conditions_are_guarded_by_the_earlier_conditions() -> None:
+    parsed = parse_function("Piecewise((x, log(x) > 0), (y, 1/y > 1), (0, True))")
+    first, second = parsed.obligations
+    assert first.subject == sympy.log(x, evaluate=False)  # the first condition is always read
+    assert second.subject == sympy.Piecewise(
+        (0, sympy.log(x) > 0), (sympy.Pow(y, -1, evaluate=False), True), evaluate=False
+    )
+
+
+def test_nested_piecewise_guards_compose() -> None:
+    inner_text = "Piecewise((log(x), y > 0), (0, True))"
+    (ob,) = parse_function(f"Piecewise(({inner_text}, x > 1), (0, True))").obligations
+    inner = sympy.Piecewise((sympy.log(x, evaluate=False), y > 0), (0, True), evaluate=False)
+    assert ob.subject == sympy.Piecewise((inner, x > 1), (0, True), evaluate=False)
+    assert (ob.kind, ob.argument) == ("positive", x)
+
+
+def test_a_branch_with_condition_true_first_is_not_guarded() -> None:
+    (ob,) = parse_function("Piecewise((log(x), True))").obligations
+    assert ob.subject == sympy.log(x, evaluate=False)
+    (ob,) = parse_function("Piecewise((1/x, 1 < 2), (0, True))").obligations
+    assert ob.subject == sympy.Pow(x, -1, evaluate=False)
+
+
+def test_branches_never_taken_need_nothing() -> None:
+    assert parse_function("Piecewise((log(x), 2 < 1), (x, True))").obligations == ()
+    assert parse_function("Piecewise((x, 1 < 2), (log(x), True))").obligations == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "sqrt(-1) + x**2",
+            r"sqrt\(-1\) is not a real number: the square root of a negative.*column 1$",
+        ),
+        ("sqrt(-1)**2*x**2", r"sqrt\(-1\) is not a real number.*column 1$"),
+        ("log(-1)*x", r"log\(-1\) is not a real number: the logarithm needs a positive.*column 1$"),
+        ("x + log(0)", r"log\(0\) is undefined.*column 5$"),
+        ("exp(log(-2)) + x**2", r"log\(-2\) is not a real number.*column 5$"),
+        (
+            "(-8)**(1/3)*x**2",
+            r"\(-8\)\*\*\(1/3\) is not a real number: a fractional power.*column 1$",
+        ),
+        ("x*0**(-1/2)", r"is undefined: a negative fractional power needs a positive base"),
+        ("(-2)**x", r"variable exponent needs a positive base, found -2"),
+        ("x/(x - x)", r"1/\(x - x\) is undefined \(division by zero\).*column 4$"),
+        ("tan(pi/2) + x", r"tan\(pi/2\) is undefined.*cos\(pi/2\) = 0"),
+        ("log(pi - 355/113)*x", r"log\(pi - 355/113\) is not a real number"),  # balls decide
+        ("sqrt(log(1/2))*x", r"sqrt\(log\(1/2\)\) is not a real number"),
+        ("log(x - x - 1) + y", r"log\(x - x - 1\) is not a real number"),
+        ("Piecewise((sqrt(-1), 1 < 2), (x, True))", r"sqrt\(-1\) is not a real number"),
+        ("x + Piecewise((x, sqrt(-1) < x), (0, True))", r"sqrt\(-1\).*column 19$"),
+    ],
+)
+def test_a_function_real_nowhere_is_refused_with_its_column(text: str, message: str) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        parse_function(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "log(355/113 - pi)*x",  # positive, by balls
+        "log(sqrt(2) - 1)*x",
+        "x**2 + 1/pi + sqrt(2) + tan(1)",
+        "(-8)**2 * x + (-1)**3",  # integer powers of negative numbers are real
+    ],
+)
+def test_constant_obligations_that_hold_are_dropped(text: str) -> None:
+    assert parse_function(text).obligations == ()
+
+
+def test_a_failing_constant_inside_a_branch_is_a_guarded_obligation() -> None:
+    (ob,) = parse_function("Piecewise((sqrt(-1), x > 0), (x, True))").obligations
+    assert (ob.kind, ob.argument) == ("nonnegative", -1)
+    assert isinstance(ob.subject, sympy.Piecewise)
+
+
+def test_parse_expression_refuses_functions_real_nowhere_too() -> None:
+    with pytest.raises(ExpressionError, match="not a real number"):
+        parse_expression("sqrt(-1) + x**2")
+
+
+def test_parsing_has_a_cpu_time_budget() -> None:
+    assert PARSE_CPU_SECONDS == 30.0
+    text = " + ".join(f"x{i}*y{i}" for i in range(2000))
+    with pytest.raises(ExpressionError, match=r"used more than 1e-09 CPU seconds; simplify"):
+        parse_function(text, max_cpu_seconds=1e-9)
+    assert parse_function(text, max_cpu_seconds=None).expression.is_Add
+
+
+def test_many_obligations_stay_cheap_and_ordered() -> None:
+    n = 3_200  # a long chain of divisions, past the regrouping limit
+    parsed = parse_function(" / ".join(f"u{i}" for i in range(n)))
+    assert [ob.argument for ob in parsed.obligations] == [make_symbol(f"u{i}") for i in range(1, n)]
+    assert parsed.rewritten == ()
+
+
+def test_parsing_never_touches_signals(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("library code must not touch signals")
+
+    monkeypatch.setattr(signal, "signal", forbidden)
+    monkeypatch.setattr(signal, "setitimer", forbidden)
+    assert parse_function("log(x) + 1/y").expression == sympy.log(x) + 1 / y

@@ -137,3 +137,13 @@ def test_witnesses_under_the_some_reading_recheck() -> None:
     assert convex.witness.parameters == concave.witness.parameters
     recheck(v.claim, convex.witness.to_json(), sign=1)
     recheck(v.claim, concave.witness.to_json(), sign=-1)
+
+
+def test_pins_try_the_ends_of_a_closed_parameter_range() -> None:
+    # At a = 0 (an end of [0, 1]) the function is constant, so convex: "nonconvex for
+    # every a" is refuted there.  At x = 0 the loss is constant: convex for some x.
+    assert verdict("-x**2*sqrt(a)", ["x"], "nonconvex", domain={"a": [0, 1]}).status is (
+        Status.REFUTED
+    )
+    some = verdict("(y - v*w*x)**2", ["v", "w"], "convex", domain={"x": [0, 2]}, parameters="some")
+    assert some.status is Status.PROVED

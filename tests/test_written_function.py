@@ -83,3 +83,49 @@ def test_an_invariance_needs_both_sides_defined() -> None:
         check("log(x) - log(x) + y", ["x", "y"], "invariant", substitution={"x": "-x"}).status
         is not Status.PROVED
     )
+
+
+@pytest.mark.parametrize(
+    ("function", "prop", "domain", "parameters"),
+    [
+        ("x**y", "convex", {"y": [3, 5]}, "all"),
+        ("x**y", "neither", {"y": [2, 3]}, "some"),
+        ("x**(y + 1)", "convex", {"y": [1, 2]}, "all"),
+    ],
+)
+def test_a_symbolic_exponent_needs_a_positive_base_even_at_whole_number_values(
+    function, prop, domain, parameters
+) -> None:
+    """x**y as written is defined only for x > 0; at y = 3 the evaluators would take an
+    integer power and accept x < 0, so witnesses there were wrongly certified."""
+    verdict = check(function, ["x"], prop, domain=domain, parameters=parameters)
+    assert verdict.status is Status.UNKNOWN
+
+
+def test_a_positive_obligation_excludes_zero_from_every_witness() -> None:
+    verdict = check("(x**2)**y", ["x"], "convex", domain={"y": ["1/4", "1/2"]})
+    if verdict.status is Status.REFUTED:
+        data = verdict.witness.to_json()
+        ends = sorted([Fraction(data["a"]["x"]), Fraction(data["b"]["x"])])
+        assert not ends[0] <= 0 <= ends[1]  # the whole segment keeps x**2 > 0
+
+
+@pytest.mark.parametrize(
+    "substitution",
+    [{"x": "x*y/y"}, {"x": "exp(log(x))"}, {"x": "-sqrt(x)**2"}],
+)
+def test_the_substituted_side_must_be_defined_as_written(substitution) -> None:
+    function = (
+        "x + y" if "y" in substitution["x"] else "x**2" if "sqrt" in substitution["x"] else "x"
+    )
+    verdict = check(function, None, "invariant", substitution=substitution)
+    assert verdict.status is not Status.PROVED
+    assert verdict.claim.substitution_obligations
+
+
+def test_substitution_obligations_are_not_substituted_again() -> None:
+    # sqrt(x) is a condition on the point itself: x >= 0, established on positive x.
+    verdict = check(
+        "x**2", None, "invariant", substitution={"x": "-sqrt(x)**2"}, domain={"x": "positive"}
+    )
+    assert verdict.status is Status.PROVED

@@ -166,9 +166,10 @@ def _batch_search(
 def _value_strategy(domain: Domain) -> st.SearchStrategy[Fraction]:
     """Exact rationals in ``domain`` for Hypothesis, shrinking towards simple values.
 
-    Multiples of 1/8 between the domain's ends (rounded inwards); an even grid when the domain is too narrow for two of them; the one value of a
-    one-point domain.  Unbounded ends are replaced by the finite end ± 16, and ends
-    beyond the float-faithful window by the window's.
+    Multiples of 1/8 between the domain's ends (rounded inwards); an even grid when the
+    domain is too narrow for two of them; the one value of a one-point domain.
+    Unbounded ends are replaced by the finite end ± 16, and ends beyond the
+    float-faithful window by the window's.
     """
     lo, hi = search_window(domain)
     if lo is None:
