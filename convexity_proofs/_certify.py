@@ -471,6 +471,8 @@ def _evaluate(expr: sympy.Basic, algebra: Any) -> Any:
 
 
 def _apply(node: sympy.Basic, values: list[Any], algebra: Any) -> Any:
+    if isinstance(algebra, _Exact) and _is_carrier_zero(node):
+        return _carrier_zero(node.args[1], values[1], algebra)
     if isinstance(node, sympy.Piecewise):
         return _piecewise(list(zip(values[0::2], values[1::2], strict=True)), algebra.union)
     if node is sympy.true or node is sympy.false:
@@ -488,6 +490,25 @@ def _apply(node: sympy.Basic, values: list[Any], algebra: Any) -> Any:
     except (ArithmeticError, ValueError):
         return None  # e.g. an Arb series division refused: undefined is the safe reading
     return result if result is not None and algebra.valid(result) else None
+
+
+def _is_carrier_zero(node: sympy.Basic) -> bool:
+    """``0*s`` built unevaluated: a definedness obligation attached to a carrier."""
+    return isinstance(node, sympy.Mul) and len(node.args) == 2 and node.args[0] is sympy.S.Zero
+
+
+def _carrier_zero(subject: sympy.Basic, value: Any, algebra: _Exact) -> Fraction | None:
+    """Exactly 0 where ``subject`` is defined, undefined elsewhere.
+
+    The exact walk answers None both for "undefined" and for "not rational" (log(2)), so
+    a carrier would otherwise never be exact, and exact equality (a flat segment) would
+    be out of reach.  Where the exact value is missing, a finite Arb ball decides that
+    ``subject`` is defined: every ball operation refuses its domain's complement.
+    """
+    if value is not None:
+        return Fraction(0)
+    ball = ball_value(subject, algebra.env, 128)
+    return Fraction(0) if ball.is_finite() else None
 
 
 def _operate(node: sympy.Basic, values: list[Any], algebra: Any) -> Any:

@@ -129,3 +129,12 @@ def test_substitution_obligations_are_not_substituted_again() -> None:
         "x**2", None, "invariant", substitution={"x": "-sqrt(x)**2"}, domain={"x": "positive"}
     )
     assert verdict.status is Status.PROVED
+
+
+def test_exact_equality_holds_on_a_carrier_with_transcendental_obligations() -> None:
+    # The written function is x where x > 0; a flat segment (exact "=") refutes strict
+    # convexity even though log(x) at the segment's points is not rational.
+    verdict = check("x + 0*log(x)", ["x"], "strictly-convex", domain={"x": "positive"})
+    assert verdict.status is Status.REFUTED
+    assert verdict.witness.relation == "="
+    assert all(q > 0 for _, q in verdict.witness.a + verdict.witness.b)
