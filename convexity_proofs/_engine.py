@@ -576,6 +576,14 @@ def _invariant(run: _Run) -> _Decision:
 
     witness = run.guard("point search", search)
     if witness is not None:
+        if problem.claim.quantifier is Quantifier.SOME and problem.free_parameters:
+            # One point at one parameter value says nothing about the other values.
+            run.note(
+                "point search",
+                "the two sides differ at one parameter value, which does not refute "
+                "invariance for some value",
+            )
+            return _UNKNOWN
         return _Decision(Status.REFUTED, witness=witness)  # type: ignore[arg-type]
     run.note("point search", "no point where the two sides certifiably differ")
     return _UNKNOWN

@@ -1085,6 +1085,28 @@ def _witness_problems(claim: Claim, table: dict[str, Any], w: Any, *, uniform: b
     return problems
 
 
+def _point_elsewhere(claim: Claim, table: dict[str, Any], w: Any) -> str:
+    """Where the point witness's difference vanishes at other parameter values."""
+    rng = random.Random(zlib.crc32(json.dumps(table, sort_keys=True).encode()))
+    point = _assignment(w.to_json()["point"])
+    image = claim.function.xreplace(dict(claim.substitution))
+    for values in [
+        {s.name: Fraction(0) for s in claim.parameters},
+        *_parameter_samples(claim, rng),
+    ]:
+        if not all(claim.domain_of(make_symbol(k)).contains(q) for k, q in values.items()):
+            continue
+        moved = {**point, **values}
+        try:
+            with _cap(RECHECK_SECONDS):
+                sign = reliable_sign(_at_point(claim.function, moved) - _at_point(image, moved))
+        except _Inconclusive:
+            continue
+        if sign == 0:
+            return f"; at the parameter values {values} the two sides are equal there"
+    return ""
+
+
 def verdict_problems(table: dict[str, Any], verdict: Verdict) -> list[str]:
     """Everything an independent re-check finds wrong with one verdict.
 
@@ -1105,7 +1127,10 @@ def verdict_problems(table: dict[str, Any], verdict: Verdict) -> list[str]:
         if prop not in _REFUTED_BY or refutes not in _REFUTED_BY[prop]:
             problems.append(f"a {prop} claim refuted by a witness that refutes {refutes!r}")
         if some and w.kind == "point":
-            problems.append("a claim about some parameter value refuted by one point")
+            problems.append(
+                "a claim about some parameter value refuted by one point (not certified for "
+                "every value)" + _point_elsewhere(claim, table, w)
+            )
         problems += _witness_problems(claim, table, w, uniform=some)
     if verdict.status is Status.PROVED and prop in _PROVED_BY_WITNESSES:
         witnesses = proof_witnesses(verdict.proof)

@@ -147,3 +147,18 @@ def test_pins_try_the_ends_of_a_closed_parameter_range() -> None:
     )
     some = verdict("(y - v*w*x)**2", ["v", "w"], "convex", domain={"x": [0, 2]}, parameters="some")
     assert some.status is Status.PROVED
+
+
+def test_one_point_never_refutes_invariance_for_some_parameter_value() -> None:
+    # a*x is invariant under x -> -x only at a = 0: true for some a, false for all a.
+    table = {
+        "name": "q",
+        "function": "a*x",
+        "property": "invariant",
+        "substitution": {"x": "-x"},
+        "variables": ["x"],
+    }
+    some = check_claim(build_claim({**table, "parameters": "some"}), Settings(timeout=30))
+    assert some.status is not Status.REFUTED
+    every = check_claim(build_claim(table), Settings(timeout=30))
+    assert every.status is Status.REFUTED
