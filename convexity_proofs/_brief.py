@@ -24,7 +24,7 @@ def _small(expr: sympy.Basic) -> bool:
 
 def brief(expr: sympy.Basic, limit: int = 120) -> str:
     """At most about ``limit`` characters that identify ``expr`` for a reader."""
-    text = sympy.sstr(expr) if _small(expr) else _head(expr, limit)
+    text = sympy.sstr(expr, order="none") if _small(expr) else _head(expr, limit)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -40,4 +40,4 @@ def _head(expr: sympy.Basic, limit: int) -> str:
     if isinstance(expr, sympy.Function):
         inner = ", ".join(brief(a, max(limit // 2, 20)) for a in expr.args[:3])
         return f"{type(expr).__name__}({inner}{', …' if len(expr.args) > 3 else ''})"
-    return sympy.sstr(expr)[:limit]
+    return sympy.sstr(expr, order="none")[:limit]

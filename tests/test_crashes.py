@@ -333,3 +333,13 @@ def test_segment_search_settings_are_validated_and_zero_means_skip() -> None:
         deadline=Deadline.after(10),
     )
     assert found is None
+
+
+def test_proof_subjects_print_without_evaluating_huge_constants() -> None:
+    # sstr sorts terms by evaluating them: exp(exp(1e10)) never finishes, and
+    # 1/softplus(-1e10) raised ZeroDivisionError (found by the fuzzer).
+    from convexity_proofs import check
+    from convexity_proofs._values import Status
+
+    assert check("x + 1/softplus(-1e10)", ["x"], "convex", timeout=10).status is Status.PROVED
+    assert check("x + exp(exp(1e10))", ["x"], "convex", timeout=10).status is Status.PROVED
