@@ -67,8 +67,10 @@ def sympy_baseline(text: str, names: list[str], limit: float) -> str:
 def main(argv: list[str]) -> int:
     with_sympy = "--sympy" in argv
     sizes = [(2, 5, False), (10, 10, False), (100, 100, False), (20, 20, True)]
-    print("| d | n | data | characters | verdict | rule | seconds |"
-          + (" SymPy is_convex |" if with_sympy else ""))
+    print(
+        "| d | n | data | characters | verdict | rule | seconds |"
+        + (" SymPy is_convex |" if with_sympy else "")
+    )
     print("|---|---|---|---|---|---|---|" + ("---|" if with_sympy else ""))
     for d, n, symbolic in sizes:
         text, names = logistic_text(d, n, symbolic=symbolic)
@@ -76,8 +78,10 @@ def main(argv: list[str]) -> int:
         verdict = check(text, names, "convex", timeout=300)
         seconds = time.perf_counter() - started
         rule = verdict.proof[0].rule if verdict.proof else "-"
-        row = (f"| {d} | {n} | {'symbolic' if symbolic else 'numeric'} | {len(text)} | "
-               f"{verdict.status.value} | {rule} | {seconds:.2f} |")
+        row = (
+            f"| {d} | {n} | {'symbolic' if symbolic else 'numeric'} | {len(text)} | "
+            f"{verdict.status.value} | {rule} | {seconds:.2f} |"
+        )
         if with_sympy:
             row += f" {sympy_baseline(text, names, 60.0)} |"
         print(row, flush=True)

@@ -4,6 +4,9 @@
 >>> check("log(1 + exp(-y*(w*x + b)))", ["w", "b"]).status.value
 'proved'
 
+Certificates written by ``convexity-check --certificates DIR`` are checked with
+``verify(path_or_data)`` (one certificate) or ``verify_directory(DIR)``.
+
 Names are imported on first use (PEP 562), so that importing the package — which the
 pytest plugin does in every test run of a project that has it installed — does not
 load SymPy, NumPy and python-flint until a claim is actually checked.
@@ -29,11 +32,15 @@ _EXPORTS = {
     "Domain": "convexity_proofs._values",
     "Expect": "convexity_proofs._values",
     "PointWitness": "convexity_proofs._values",
-    "ProofStep": "convexity_proofs._values",
+    "ProofStep": "convexity_proofs._proof",
     "Property": "convexity_proofs._values",
     "SegmentWitness": "convexity_proofs._values",
     "Status": "convexity_proofs._values",
     "Verdict": "convexity_proofs._values",
+    "CertificateError": "convexity_proofs._certificate",
+    "verify": "convexity_proofs._certificate_files",
+    "verify_directory": "convexity_proofs._certificate_files",
+    "CheckReport": "convexity_proofs.checker",
     "ClaimError": "convexity_proofs.errors",
     "ConvexityProofsError": "convexity_proofs.errors",
     "ExpressionError": "convexity_proofs.errors",
@@ -41,6 +48,8 @@ _EXPORTS = {
 
 __all__ = [
     "Attempt",
+    "CertificateError",
+    "CheckReport",
     "Claim",
     "ClaimError",
     "Condition",
@@ -61,6 +70,8 @@ __all__ = [
     "check_claim",
     "load_claims",
     "parse_claims",
+    "verify",
+    "verify_directory",
 ]
 
 
@@ -79,8 +90,11 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # static checkers and IDEs see the real names
     from convexity_proofs._api import check
+    from convexity_proofs._certificate import CertificateError
+    from convexity_proofs._certificate_files import verify, verify_directory
     from convexity_proofs._claimfile import load_claims, parse_claims
     from convexity_proofs._engine import Settings, check_claim
+    from convexity_proofs._proof import ProofStep
     from convexity_proofs._values import (
         Attempt,
         Claim,
@@ -89,10 +103,10 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real names
         Domain,
         Expect,
         PointWitness,
-        ProofStep,
         Property,
         SegmentWitness,
         Status,
         Verdict,
     )
+    from convexity_proofs.checker import CheckReport
     from convexity_proofs.errors import ClaimError, ConvexityProofsError, ExpressionError

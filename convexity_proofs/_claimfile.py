@@ -9,6 +9,7 @@ which also records where the function as written is defined (the claim's
 
 from __future__ import annotations
 
+import json
 import re
 import reprlib
 import tomllib
@@ -236,7 +237,16 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         substitution_obligations=conditions,
         quantifier=quantifier,
         rewritten=rewritten,
+        table=_canonical_table(table),
     )
+
+
+def _canonical_table(table: Mapping[str, Any]) -> str:
+    """The table as canonical JSON (sorted keys), or "" if a value has no JSON form."""
+    try:
+        return json.dumps(table, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return ""
 
 
 def _enum(reader: _Reader, field: str, enum: type[Any], *, required: bool) -> Any:

@@ -26,16 +26,19 @@ Parameters are quantified as the claim says (:class:`~convexity_proofs._values.Q
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import sympy
 
-from convexity_proofs._brief import brief
+from convexity_proofs._definedness import definedness_facts
 from convexity_proofs._problem import Problem
+from convexity_proofs._proof import ContextFact, ProofStep
 from convexity_proofs._strategies import CURVATURE, PROVERS, not_defined_note, signed_step
 from convexity_proofs._strategy import (
     Inconclusive,
@@ -48,19 +51,20 @@ from convexity_proofs._strategy import (
 from convexity_proofs._values import (
     Attempt,
     Claim,
-    Condition,
+    CurvatureWitness,
     Obligation,
-    ProofStep,
     Property,
     Quantifier,
+    SegmentWitness,
     Status,
     Verdict,
     Witness,
     format_number,
 )
 from convexity_proofs.errors import ArgumentError
+from convexity_proofs.kernel.intervals import Undefined
 from convexity_proofs.provers import composition, identity, polynomial, second_order
-from convexity_proofs.refuters import equal_loss, flat, invariance, segment, uniform
+from convexity_proofs.refuters import flat, invariance, segment, uniform
 from convexity_proofs.refuters._space import Deadline, simple_values
 
 #: The longest time limit accepted (about three years): beyond it "no limit" is meant.
@@ -223,6 +227,19 @@ PROPERTIES: dict[Property, PropertyRule] = {
 
 _WHAT = {1: "convex", -1: "concave"}
 
+#: The conclusion about f that proves each "holds" property.
+_HOLDS = {
+    Property.CONVEX: "convex",
+    Property.CONCAVE: "concave",
+    Property.STRICTLY_CONVEX: "strictly-convex",
+    Property.STRICTLY_CONCAVE: "strictly-concave",
+    Property.AFFINE: "affine",
+}
+
+
+def claim_property(run: _Run) -> Property:
+    return run.problem.claim.property
+
 
 @dataclass(frozen=True, slots=True)
 class _Decision:
@@ -230,6 +247,9 @@ class _Decision:
     proof: tuple[ProofStep, ...] = ()
     witness: Witness | None = None
     refuting: tuple[ProofStep, ...] = ()
+    #: Set when the claim-level definedness facts differ from the function's own
+    #: (invariance: both sides' obligations).
+    definedness: tuple[Any, ...] | None = None
 
 
 _UNKNOWN = _Decision(Status.UNKNOWN)
@@ -272,8 +292,9 @@ def _holds_some(run: _Run, rule: PropertyRule) -> _Decision:
     if direct.status is Status.PROVED:
         return direct  # every value, so some value (domains are never empty)
     if direct.status is Status.REFUTED and direct.witness is not None:
-        if _uniform(run, problem.with_sign(_sign_of(direct.witness, rule)), direct.witness):
-            return direct
+        boxed = _uniform(run, problem.with_sign(_sign_of(direct.witness, rule)), direct.witness)
+        if boxed is not None:
+            return _Decision(Status.REFUTED, witness=boxed)
         run.note(
             "some parameter value",
             "a witness refutes the property at one parameter value, but it was not "
@@ -296,7 +317,9 @@ def _holds_some(run: _Run, rule: PropertyRule) -> _Decision:
                 if decision.status is not Status.PROVED:
                     continue
                 proofs = list(decision.proof)
-            return _Decision(Status.PROVED, (_at_parameters(pinned, proofs),))
+            return _Decision(
+                Status.PROVED, (_at_parameters(pinned, proofs, _HOLDS[claim_property(run)]),)
+            )
     return _UNKNOWN
 
 
@@ -310,8 +333,9 @@ def _fails_all(run: _Run, rule: PropertyRule) -> _Decision:
         if answer.status is Status.PROVED:
             return _Decision(Status.REFUTED, refuting=answer.proof)
         if answer.status is Status.REFUTED and answer.witness is not None:
-            if _uniform(run, problem.with_sign(sign), answer.witness):
-                steps.append(_not_step(problem, sign, answer.witness))
+            boxed = _uniform(run, problem.with_sign(sign), answer.witness)
+            if boxed is not None:
+                steps.append(_not_step(problem, sign, boxed))
                 continue
             run.note(
                 "every parameter value",
@@ -327,7 +351,10 @@ def _fails_all(run: _Run, rule: PropertyRule) -> _Decision:
         for sign in rule.signs:
             answer = run.ask(pinned.with_sign(sign), provers_only=True)
             if answer.status is Status.PROVED:
-                return _Decision(Status.REFUTED, refuting=(_at_parameters(pinned, answer.proof),))
+                return _Decision(
+                    Status.REFUTED,
+                    refuting=(_at_parameters(pinned, answer.proof, _WHAT[sign]),),
+                )
     return _UNKNOWN
 
 
@@ -355,12 +382,13 @@ def _fails_some(run: _Run, rule: PropertyRule) -> _Decision:
     return _Decision(Status.PROVED, tuple(steps))
 
 
-def _uniform(run: _Run, problem: Problem, witness: Witness) -> bool:
-    """The witness, found at one parameter value, certified for every value."""
-    return (
-        run.guard("uniform witness", lambda: uniform.holds_for_every_parameter(problem, witness))
-        is True
+def _uniform(run: _Run, problem: Problem, witness: Witness) -> Witness | None:
+    """The witness, found at one parameter value, certified for every value (marked
+    with the parameter box it holds on), or None."""
+    result = run.guard(
+        "uniform witness", lambda: uniform.certify_for_every_parameter(problem, witness)
     )
+    return result if isinstance(result, (SegmentWitness, CurvatureWitness)) else None
 
 
 def _sign_of(witness: Witness, rule: PropertyRule) -> int:
@@ -408,25 +436,18 @@ def _pins(problem: Problem) -> list[Problem]:
     return pins
 
 
-def _at_parameters(pinned: Problem, proof: list[ProofStep] | tuple[ProofStep, ...]) -> ProofStep:
-    values = ", ".join(f"{s} = {format_number(q)}" for s, q in pinned.pinned)
-    return ProofStep(
-        rule="at one parameter value",
-        subject=values,
-        reason=f"with the parameters fixed at {values} (inside their domains)",
-        children=tuple(proof),
-    )
+def _at_parameters(
+    pinned: Problem, proof: list[ProofStep] | tuple[ProofStep, ...], conclusion: str
+) -> ProofStep:
+    """The proof at fixed parameter values, with how f is defined at those values."""
+    context = ContextFact(pinned.variables, pinned=pinned.pinned)
+    facts = (context, *definedness_facts(pinned.function, pinned.obligations, pinned.domains))
+    return ProofStep("at-parameters", pinned.function, conclusion, facts, tuple(proof))
 
 
 def _not_step(problem: Problem, sign: int, witness: Witness) -> ProofStep:
-    every = " for every parameter value" if problem.free_parameters else ""
-    if problem.free_parameters and problem.claim.quantifier is Quantifier.SOME:
-        every = " at the witness's parameter values"
     return ProofStep(
-        rule=f"not {_WHAT[sign]}",
-        subject="f",
-        reason=f"a certified witness shows f is not {_WHAT[sign]}{every}",
-        witness=witness,
+        "witness", problem.function, "not-convex" if sign > 0 else "not-concave", witness=witness
     )
 
 
@@ -448,7 +469,8 @@ def _strict(run: _Run, problem: Problem, convex: Answer) -> _Decision:
         if result is None:
             continue
         if result.convex is True and result.strict is True:  # type: ignore[attr-defined]
-            return _Decision(Status.PROVED, (signed_step(result.step, problem.sign),))  # type: ignore[attr-defined,arg-type]
+            step = signed_step(result.step, problem.sign, problem.function)  # type: ignore[attr-defined]
+            return _Decision(Status.PROVED, (step,))  # type: ignore[arg-type]
         direction = result.flat_direction  # type: ignore[attr-defined]
         if direction is not None:
             witness = run.guard(
@@ -458,31 +480,27 @@ def _strict(run: _Run, problem: Problem, convex: Answer) -> _Decision:
                 return _Decision(Status.REFUTED, witness=witness)  # type: ignore[arg-type]
     term = run.guard("strictly convex term", lambda: _strict_term(run, problem))
     if isinstance(term, ProofStep):
-        return _Decision(Status.PROVED, (*convex.proof, term))
+        return _Decision(Status.PROVED, (signed_step(term, problem.sign, problem.function),))  # type: ignore[arg-type]
     budget = problem.deadline.remaining_ms(cap=5000)
-    if budget > 0 and run.guard(
-        "polynomial decision (z3)",
-        lambda: polynomial.decide_polynomial_strict(
-            problem.signed,
-            problem.variables,
-            problem.parameters,
-            problem.domains,
-            timeout_ms=budget,
-        ),
-    ):
-        strict_step = ProofStep(
-            rule="positive-definite polynomial Hessian (z3)",
-            subject=brief(problem.function, 120),
-            reason="the Hessian is positive definite at every point of the domain, so the "
-            "function is strictly convex there",
-            conditions=(
-                Condition(
-                    "no x in the domain and unit v with vᵀ∇²f(x)v <= 0",
-                    "z3 nonlinear real arithmetic (unsat)",
-                ),
+    strict_step = (
+        run.guard(
+            "polynomial decision (z3)",
+            lambda: polynomial.decide_polynomial_strict(
+                problem.signed,
+                problem.variables,
+                problem.parameters,
+                problem.domains,
+                timeout_ms=budget,
             ),
         )
-        return _Decision(Status.PROVED, (*convex.proof, strict_step))
+        if budget > 0
+        else None
+    )
+    if isinstance(strict_step, ProofStep):
+        return _Decision(
+            Status.PROVED,
+            (signed_step(strict_step, problem.sign, problem.function),),  # type: ignore[arg-type]
+        )
     witness = run.guard("flat segment search", lambda: flat.search(problem))
     if witness is not None:
         return _Decision(Status.REFUTED, witness=witness)  # type: ignore[arg-type]
@@ -499,9 +517,9 @@ def _strict_term(run: _Run, problem: Problem) -> ProofStep | None:
     signed = problem.signed
     if not isinstance(signed, sympy.Add) or not problem.total:
         return None
-    terms = signed.args
     strict_step: ProofStep | None = None
-    for term in terms:
+    children: list[ProofStep] = []
+    for term in signed.args:
         if strict_step is None:
             for prover in (second_order.quadratic, second_order.univariate):
                 result = prover(term, problem.variables, problem.domains)
@@ -509,19 +527,16 @@ def _strict_term(run: _Run, problem: Problem) -> ProofStep | None:
                     strict_step = result.step
                     break
             if strict_step is not None:
+                children.append(strict_step)
                 continue
         analysis = composition.analyse(term, problem.variables, problem.domains)
         if not analysis.curvature.is_convex:
             return None
+        if analysis.step is not None:
+            children.append(analysis.step)
     if strict_step is None:
         return None
-    return ProofStep(
-        rule="strictly convex term",
-        subject=brief(signed, 120),
-        reason="a sum of convex terms one of which is strictly convex in all the variables "
-        "is strictly convex",
-        children=(strict_step,),
-    )
+    return ProofStep("strictly-convex-term", signed, "strictly-convex", children=tuple(children))
 
 
 # --- invariance -----------------------------------------------------------------------
@@ -542,17 +557,8 @@ def _invariant(run: _Run) -> _Decision:
         if missing or not problem.total:
             run.note("symbolic identity", "the identity holds, but " + not_defined_note(problem))
         else:
-            shown = run.guard("equal-loss example", lambda: equal_loss.example(problem))
-            if isinstance(shown, Condition):
-                step = ProofStep(
-                    rule=step.rule,
-                    subject=step.subject,
-                    reason=step.reason,
-                    conditions=(*step.conditions, shown),
-                    witness=step.witness,
-                    children=step.children,
-                )
-            return _Decision(Status.PROVED, (step,))
+            facts = definedness_facts(problem.function, both_sides, problem.domains)
+            return _Decision(Status.PROVED, (step,), definedness=facts)
     elif step is None:
         run.note("symbolic identity", "the difference did not reduce to 0")
     symbols = tuple(s for s, _ in problem.claim.domains)
@@ -601,8 +607,8 @@ def _image_obligations(problem: Problem) -> tuple:
 
 
 def _defined(ob: Obligation, problem: Problem) -> bool:
-    from convexity_proofs import _intervals
     from convexity_proofs._obligations import decisive
+    from convexity_proofs.kernel import intervals as _intervals
 
     return _intervals.defined(decisive(ob), problem.domains) is True
 
@@ -650,7 +656,7 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
     if decision.status is Status.UNKNOWN and deadline.expired():
         if not any(a.strategy == "time limit" for a in run.attempts):
             run.note("time limit", f"the search stopped at the {timeout:g} s limit")
-    return Verdict(
+    verdict = Verdict(
         claim=claim,
         status=decision.status,
         witness=decision.witness,
@@ -658,4 +664,59 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
         attempts=tuple(run.attempts),
         seconds=time.perf_counter() - started,
         refuting_proof=decision.refuting,
+        definedness=_claim_definedness(run, decision),
+    )
+    return _through_checker(verdict, run, started)
+
+
+def _claim_definedness(run: _Run, decision: _Decision) -> tuple[Any, ...]:
+    """How f and its obligations are met on the whole domain, for the root steps that
+    need it (proofs that do not fix the parameters)."""
+    if decision.definedness is not None:
+        return decision.definedness
+    roots = decision.proof + decision.refuting
+    if decision.status is Status.UNKNOWN or not roots:
+        return ()
+    if all(s.rule in ("at-parameters", "witness") for s in roots):
+        return ()
+    problem = run.problem
+    try:
+        return definedness_facts(problem.function, problem.obligations, problem.domains)
+    except Undefined:  # then no proof over the whole domain counts; the checker says so
+        return ()
+
+
+def _through_checker(verdict: Verdict, run: _Run, started: float) -> Verdict:
+    """The single exit: a decided verdict is returned only when its certificate replays."""
+    if verdict.status is Status.UNKNOWN:
+        return verdict
+    from convexity_proofs.checker import replay
+
+    try:
+        report = replay(verdict)
+    except Exception as exc:  # a fault in the checker costs the verdict, never the run
+        if raise_internal_errors():
+            raise
+        from convexity_proofs._strategy import internal_error
+
+        return Verdict(
+            claim=verdict.claim,
+            status=Status.UNKNOWN,
+            attempts=(*verdict.attempts, internal_error("certificate check", exc)),
+            seconds=time.perf_counter() - started,
+        )
+    if report.valid:
+        return dataclasses.replace(verdict, seconds=time.perf_counter() - started)
+    if raise_internal_errors():
+        raise AssertionError(f"the verdict {verdict.status} did not replay: {report.failure}")
+    note = Attempt(
+        "certificate check",
+        f"the search found the claim {verdict.status}, but its certificate did not replay, "
+        f"so no verdict is given: {report.failure}",
+    )
+    return Verdict(
+        claim=verdict.claim,
+        status=Status.UNKNOWN,
+        attempts=(*verdict.attempts, note),
+        seconds=time.perf_counter() - started,
     )

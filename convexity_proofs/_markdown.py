@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from convexity_proofs._values import ProofStep, Status, Verdict, Witness
+from convexity_proofs._proof import ProofStep
+from convexity_proofs._values import Status, Verdict, Witness
 from convexity_proofs._wording import (
     claim_facts,
     location,
@@ -57,7 +58,7 @@ def _steps(steps: Sequence[ProofStep], depth: int = 0) -> list[str]:
     indent = "  " * depth
     for step in steps:
         lines.append(
-            f"{indent}- **{safe(step.rule)}**: {_code(step.subject)} — {safe(step.reason)}"
+            f"{indent}- **{safe(step.rule)}**: {_code(step.subject_text)} — {safe(step.reason)}"
         )
         for condition in step.conditions:
             lines.append(

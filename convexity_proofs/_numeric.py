@@ -1,7 +1,7 @@
 """Vectorised float evaluation for the *search* only: values and directional 2-jets.
 
 Floats lie, so nothing computed here is ever a verdict: it only ranks candidates that
-:mod:`convexity_proofs._certify` then decides with exact or ball arithmetic.
+:mod:`convexity_proofs.kernel.evaluate` then decides with exact or ball arithmetic.
 
 An expression is compiled once into a straight-line program over its DAG (shared
 subexpressions are computed once).  The program runs on NumPy arrays holding one

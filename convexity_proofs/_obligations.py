@@ -25,7 +25,7 @@ Min, Piecewise) is defined on all reals.  Obligations that hold by construction
 :func:`obligation_for` gives the obligation of one head, :func:`obligations_of` walks an
 expression that did not come from text (model builders, SymPy input), and
 :func:`attach` folds obligations into a *carrier* expression that the rigorous
-evaluators of :mod:`convexity_proofs._certify` judge as they are, so that they refuse
+evaluators of :mod:`convexity_proofs.kernel.evaluate` judge as they are, so that they refuse
 every point where the written function is undefined.
 """
 
@@ -366,7 +366,7 @@ def attach(f: sympy.Basic, obligations: Iterable[Obligation]) -> sympy.Expr:
     """The carrier ``f + 0*s1 + 0*s2 + ...`` over the obligations' subjects, unevaluated.
 
     It equals ``f`` wherever every obligation holds and is undefined elsewhere, so the
-    evaluators of :mod:`convexity_proofs._certify` (which never rebuild the tree) refuse
+    evaluators of :mod:`convexity_proofs.kernel.evaluate` (which never rebuild the tree) refuse
     exactly the points and segments where the written function is undefined.  With no
     obligations it is ``f`` itself.  Do not hand the carrier to SymPy functions that
     evaluate (``expand``, ``diff``, ``subs``): they would cancel ``0*s`` again.
@@ -429,7 +429,7 @@ def constant_truth(ob: Obligation) -> bool | None:
 
 
 def _constant_truth(ob: Obligation) -> bool | None:
-    from convexity_proofs import _certify
+    from convexity_proofs.kernel import evaluate as _certify
 
     argument = ob.argument
     if ob.kind == COS_NONZERO:

@@ -45,11 +45,11 @@ import numpy as np
 
 from convexity_proofs._numeric import Program, compile_program
 from convexity_proofs._parser import make_symbol
+from convexity_proofs._proof import ProofStep
 from convexity_proofs._values import (
     Claim,
     CurvatureWitness,
     Domain,
-    ProofStep,
     Property,
     SegmentWitness,
     Status,

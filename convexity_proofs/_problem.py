@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
-from convexity_proofs import _intervals
 from convexity_proofs._values import Claim, Domain, Obligation, interval_domain
+from convexity_proofs.kernel import intervals as _intervals
 from convexity_proofs.refuters._space import Deadline
 
 if TYPE_CHECKING:

@@ -21,8 +21,8 @@ from rich.text import Text
 from rich.theme import Theme
 from rich.tree import Tree
 
+from convexity_proofs._proof import ProofStep
 from convexity_proofs._values import (
-    ProofStep,
     Property,
     Status,
     Verdict,
@@ -109,7 +109,7 @@ def _proof_tree(title: str, steps: Sequence[ProofStep], verbose: bool) -> Tree:
 
 def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
     # Rules, subjects and reasons quote the function (and so the claim's symbol names).
-    label = Text.assemble((safe(step.rule), _s("proof.rule")), ": ", safe(step.subject))
+    label = Text.assemble((safe(step.rule), _s("proof.rule")), ": ", safe(step.subject_text))
     node = parent.add(label)
     node.add(Text(safe(step.reason)))
     for condition in step.conditions if verbose else step.conditions[:4]:

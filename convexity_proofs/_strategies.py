@@ -24,6 +24,7 @@ on ``problem.carrier``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -31,8 +32,10 @@ import sympy
 
 from convexity_proofs._brief import brief
 from convexity_proofs._problem import Problem
+from convexity_proofs._proof import ProofStep
 from convexity_proofs._strategy import Inconclusive, Outcome, Proved, Refuted, Strategy
-from convexity_proofs._values import ProofStep, Witness
+from convexity_proofs._values import Witness
+from convexity_proofs.checker._core import negated
 from convexity_proofs.provers import composition, polynomial, second_order
 from convexity_proofs.refuters import curvature, permutation, segment
 from convexity_proofs.refuters._space import simple_values
@@ -41,16 +44,12 @@ from convexity_proofs.refuters._space import simple_values
 Z3_CAP_MS = 5000
 
 
-def signed_step(step: ProofStep | None, sign: int) -> ProofStep | None:
-    """A proof that −f is convex, presented as a proof that f is concave."""
+def signed_step(step: ProofStep | None, sign: int, subject: sympy.Expr) -> ProofStep | None:
+    """A proof about sign·``subject``, presented as a proof about ``subject``: for
+    sign < 0, −f convex is f concave (the ``negation`` rule)."""
     if step is None or sign > 0:
         return step
-    return ProofStep(
-        rule="negation",
-        subject=step.subject,
-        reason="f is concave because −f is convex",
-        children=(step,),
-    )
+    return ProofStep("negation", subject, negated(step.conclusion), children=(step,))
 
 
 def not_defined_note(problem: Problem) -> str:
@@ -107,8 +106,11 @@ def _fallback(problem: Problem) -> composition.Fallback:
         ):
             for prover in (second_order.quadratic, second_order.univariate):
                 result = prover(sign * sub, own, problem.domains)
-                if result is not None and result.convex is True:
-                    return composition.Analysis(curvature_, signed_step(result.step, sign))
+                if result is not None and result.convex is True and result.step is not None:
+                    # Strictness in the subterm's own variables is not strictness in
+                    # all of them: the composition rules use plain convexity only.
+                    step = dataclasses.replace(result.step, conclusion="convex")
+                    return composition.Analysis(curvature_, signed_step(step, sign, sub))
         return None
 
     return prove
@@ -152,11 +154,7 @@ class CompositionRules:
         result = analysis(problem)
         want = result.curvature.is_convex if problem.sign > 0 else result.curvature.is_concave
         if want:
-            step = result.step or ProofStep(
-                rule="affine",
-                subject=brief(problem.function, 120),
-                reason="the function is a constant or a variable",
-            )
+            step = result.step or ProofStep("affine", problem.function, "affine")
             return Proved((step,))
         if result.curvature is composition.Curvature.UNKNOWN:
             culprit = brief(result.culprit, 100) if result.culprit is not None else "?"
@@ -190,7 +188,7 @@ class SecondOrder:
             if not problem.total:
                 return Inconclusive(NOT_DEFINED)
             return Proved(
-                (signed_step(result.step, problem.sign),),  # type: ignore[arg-type]
+                (signed_step(result.step, problem.sign, problem.function),),  # type: ignore[arg-type]
                 strict=result.strict,
                 flat_direction=result.flat_direction,
             )
@@ -228,7 +226,7 @@ class PolynomialDecision:
         if result.convex is True and result.step is not None:
             if not problem.total:
                 return Inconclusive(NOT_DEFINED)
-            return Proved((signed_step(result.step, problem.sign),))  # type: ignore[arg-type]
+            return Proved((signed_step(result.step, problem.sign, problem.function),))  # type: ignore[arg-type]
         if result.convex is False and result.point is not None and result.direction is not None:
             # z3's model was already re-checked exactly; certify again with our own judge.
             witness = curvature.certify_curvature(

@@ -25,7 +25,8 @@ from typing import Protocol, TypeVar
 import sympy
 
 from convexity_proofs._problem import Problem
-from convexity_proofs._values import RAISE_INTERNAL_ERRORS_ENV, Attempt, ProofStep, Witness
+from convexity_proofs._proof import ProofStep
+from convexity_proofs._values import RAISE_INTERNAL_ERRORS_ENV, Attempt, Witness
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sympy
 
+    from convexity_proofs._proof import ProofStep
+
 
 class Property(StrEnum):
     """The properties a claim can assert (the claim-file contract)."""
@@ -189,6 +191,9 @@ class Claim:
     #: judged expression (``log(x)`` in ``exp(log(x))``), for reports.  Their
     #: definedness obligations are kept.
     rewritten: tuple[str, ...] = ()
+    #: The claim's table as written (canonical JSON), so that a certificate can carry
+    #: the claim and a checker can read it again with the same safe reader.
+    table: str = ""
 
     @property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
@@ -204,76 +209,365 @@ class Claim:
 
 
 # --- witnesses ------------------------------------------------------------------------
+#
+# A witness is self-contained data: its exact points, the relation it certifies, the
+# values that show it (exact numbers, or closed rational enclosures from Arb balls, at
+# the recorded ``precision``), and, when it was certified for every parameter value at
+# once, the parameter ``box`` it was certified over.  ``to_json`` writes all of it with
+# exact numbers (ints or ``"p/q"`` strings, enclosures as ``[lo, hi]``) and ``from_json``
+# reads it back, so a witness can be replayed from its JSON alone
+# (:mod:`convexity_proofs.checker.witness`).  Witnesses are built in one place,
+# :mod:`convexity_proofs.refuters._witness`.
+
+#: Each parameter's closed range (name, lo, hi), in the order of the claim's parameters.
+ParameterBox = tuple[tuple[str, Fraction, Fraction], ...]
+Assignment = tuple[tuple[str, Fraction], ...]
+
+#: The values each kind of witness records, by key.
+SEGMENT_VALUES = ("f_a", "f_b", "f_m", "chord")
+CURVATURE_VALUES = ("second_derivative",)
+POINT_VALUES = ("value", "substituted_value")
+
+
+def _data_error(message: str) -> ValueError:
+    from convexity_proofs.kernel.expressions import ExpressionDataError
+
+    return ExpressionDataError(message)
+
+
+def _read(value: object, where: str) -> Fraction:
+    from convexity_proofs.kernel.expressions import read_number
+
+    return read_number(value, where)
+
+
+def _approximate(q: Fraction) -> float:
+    """``q`` as a float for reports (±inf beyond the float range)."""
+    try:
+        return float(q)
+    except OverflowError:
+        return float("inf") if q > 0 else float("-inf")
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A certified real number: known exactly when ``lo == hi``, otherwise somewhere in
+    the closed interval [lo, hi] of exact rationals (the bounds of an Arb ball)."""
+
+    lo: Fraction
+    hi: Fraction
+
+    def __post_init__(self) -> None:
+        if self.lo > self.hi:
+            raise ValueError(f"an enclosure needs lo <= hi, found [{self.lo}, {self.hi}]")
+
+    @classmethod
+    def exact(cls, q: Fraction) -> Enclosure:
+        return cls(Fraction(q), Fraction(q))
+
+    @property
+    def is_exact(self) -> bool:
+        return self.lo == self.hi
+
+    def contains(self, other: Enclosure) -> bool:
+        """True when every number ``other`` may be is one this enclosure allows."""
+        return self.lo <= other.lo and other.hi <= self.hi
+
+    def below(self, other: Enclosure) -> bool:
+        """Certainly smaller: every value here is below every value of ``other``."""
+        return self.hi < other.lo
+
+    def approximate(self) -> float:
+        return _approximate((self.lo + self.hi) / 2)
+
+    def describe(self) -> str:
+        if self.is_exact:
+            return str(format_number(self.lo))
+        return f"[{format_number(self.lo)}, {format_number(self.hi)}]"
+
+    def to_json(self) -> int | str | list[int | str]:
+        if self.is_exact:
+            return format_number(self.lo)
+        return [format_number(self.lo), format_number(self.hi)]
+
+    @classmethod
+    def from_json(cls, data: object, where: str = "value") -> Enclosure:
+        if isinstance(data, list):
+            if len(data) != 2:
+                raise _data_error(f"{where}: an enclosure is [lo, hi]")
+            lo, hi = _read(data[0], where), _read(data[1], where)
+            if lo > hi:
+                raise _data_error(f"{where}: an enclosure needs lo <= hi")
+            return cls(lo, hi)
+        return cls.exact(_read(data, where))
+
+
+def _assignment_json(values: Assignment) -> dict[str, int | str]:
+    return _format_assignment(values)
+
+
+def _assignment_from_json(data: object, where: str) -> Assignment:
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise _data_error(f"{where}: expected an object from names to exact numbers")
+    return tuple((name, _read(value, f"{where}.{name}")) for name, value in data.items())
+
+
+def _values_json(values: tuple[tuple[str, Enclosure], ...]) -> dict[str, Any]:
+    return {key: value.to_json() for key, value in values}
+
+
+def _values_from_json(data: object, keys: tuple[str, ...]) -> tuple[tuple[str, Enclosure], ...]:
+    """The recorded values; absent (``()``) when the data have none."""
+    if data is None:
+        return ()
+    if not isinstance(data, dict) or set(data) != set(keys):
+        raise _data_error(f"values: expected exactly the keys {', '.join(keys)}")
+    return tuple((key, Enclosure.from_json(data[key], f"values.{key}")) for key in keys)
+
+
+def _precision_from_json(data: object) -> int | None:
+    if data is None:
+        return None
+    if isinstance(data, bool) or not isinstance(data, int) or not 2 <= data <= 1 << 16:
+        raise _data_error("precision: expected null or a number of bits")
+    return data
+
+
+def _box_json(box: ParameterBox | None) -> dict[str, list[int | str]] | None:
+    if box is None:
+        return None
+    return {name: [format_number(lo), format_number(hi)] for name, lo, hi in box}
+
+
+def _box_from_json(data: object) -> ParameterBox | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise _data_error("box: expected null or an object from parameter names to [lo, hi]")
+    box = []
+    for name, ends in data.items():
+        if not (isinstance(name, str) and isinstance(ends, list) and len(ends) == 2):
+            raise _data_error(f"box.{name}: expected [lo, hi]")
+        lo, hi = _read(ends[0], f"box.{name}"), _read(ends[1], f"box.{name}")
+        if lo > hi:
+            raise _data_error(f"box.{name}: expected lo <= hi")
+        box.append((name, lo, hi))
+    return tuple(box)
+
+
+def _string(data: dict[str, Any], key: str, default: str | None = None) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise _data_error(f"{key}: expected a string")
+    return value
+
+
+def _kind(data: object, kind: str) -> dict[str, Any]:
+    if not isinstance(data, dict) or data.get("kind") != kind:
+        raise _data_error(f"expected a {kind} witness")
+    return data
+
+
+def _value(values: tuple[tuple[str, Enclosure], ...], key: str) -> Enclosure | None:
+    for name, value in values:
+        if name == key:
+            return value
+    return None
 
 
 @dataclass(frozen=True, slots=True)
 class SegmentWitness:
     """f(t·a + (1−t)·b) against t·f(a) + (1−t)·f(b), parameters fixed.
 
-    ``at_t`` and ``chord`` are decimal approximations of the certified values, for
-    reports only; the exact data are ``a``, ``b``, ``t`` and ``parameters``.
-    ``relation`` is the certified relation of ``at_t`` to ``chord`` (">", "<" or "=").
+    ``relation`` is the certified relation of f(m), m = t·a + (1−t)·b, to the chord
+    (">": f is not convex, "<": not concave, "=": exactly affine on the segment, so
+    neither strictly convex nor strictly concave).  ``values`` holds f(a), f(b), f(m)
+    and the chord (keys :data:`SEGMENT_VALUES`) as enclosures that show the relation;
+    the ones that are not exact come from Arb balls at ``precision`` bits.  ``box``,
+    when set, is the parameter box over which the relation was certified for every
+    parameter value at once.  ``at_t`` and ``chord`` are decimal approximations, for
+    reports only.
     """
 
-    a: tuple[tuple[str, Fraction], ...]
-    b: tuple[tuple[str, Fraction], ...]
+    a: Assignment
+    b: Assignment
     t: Fraction
-    parameters: tuple[tuple[str, Fraction], ...]
+    parameters: Assignment
     relation: str
     at_t: float
     chord: float
     argument: str = "search"
     #: For the permutation argument: the swap σ, written ``w1<->w2, v1<->v2``.
     swap: str = ""
+    values: tuple[tuple[str, Enclosure], ...] = ()
+    precision: int | None = None
+    box: ParameterBox | None = None
 
     kind = "segment"
 
+    def recorded(self, key: str) -> Enclosure | None:
+        return _value(self.values, key)
+
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "kind": "segment",
-            "a": _format_assignment(self.a),
-            "b": _format_assignment(self.b),
+            "argument": self.argument,
+            "a": _assignment_json(self.a),
+            "b": _assignment_json(self.b),
             "t": format_number(self.t),
-            "parameters": _format_assignment(self.parameters),
+            "parameters": _assignment_json(self.parameters),
+            "relation": self.relation,
+            "values": _values_json(self.values) if self.values else None,
+            "precision": self.precision,
+            "box": _box_json(self.box),
         }
+        if self.swap:
+            data["swap"] = self.swap
+        return data
+
+    @classmethod
+    def from_json(cls, data: object) -> SegmentWitness:
+        d = _kind(data, "segment")
+        try:
+            values = _values_from_json(d.get("values"), SEGMENT_VALUES)
+            f_m, chord = _value(values, "f_m"), _value(values, "chord")
+            return cls(
+                a=_assignment_from_json(d["a"], "a"),
+                b=_assignment_from_json(d["b"], "b"),
+                t=_read(d["t"], "t"),
+                parameters=_assignment_from_json(d.get("parameters", {}), "parameters"),
+                relation=_string(d, "relation"),
+                at_t=f_m.approximate() if f_m is not None else float("nan"),
+                chord=chord.approximate() if chord is not None else float("nan"),
+                argument=_string(d, "argument", "search"),
+                swap=_string(d, "swap", ""),
+                values=values,
+                precision=_precision_from_json(d.get("precision")),
+                box=_box_from_json(d.get("box")),
+            )
+        except KeyError as exc:
+            raise _data_error(f"segment witness: missing {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
 class CurvatureWitness:
-    """The second derivative of s ↦ f(point + s·direction) at 0, certified to be ``sign``."""
+    """The second derivative of s ↦ f(point + s·direction) at 0, certified to be ``sign``.
 
-    point: tuple[tuple[str, Fraction], ...]
-    direction: tuple[tuple[str, Fraction], ...]
-    parameters: tuple[tuple[str, Fraction], ...]
+    ``values`` holds the second derivative (key ``second_derivative``), exact or an
+    enclosure from Arb series at ``precision`` bits, showing ``sign``; ``box``, when
+    set, is the parameter box over which the sign was certified for every parameter
+    value at once.  ``second_derivative`` is a decimal approximation, for reports.
+    """
+
+    point: Assignment
+    direction: Assignment
+    parameters: Assignment
     sign: str  # "<0", ">0" or "!=0"
     second_derivative: float
+    values: tuple[tuple[str, Enclosure], ...] = ()
+    precision: int | None = None
+    box: ParameterBox | None = None
 
     kind = "curvature"
+
+    def recorded(self, key: str) -> Enclosure | None:
+        return _value(self.values, key)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": "curvature",
-            "point": _format_assignment(self.point),
-            "direction": _format_assignment(self.direction),
-            "parameters": _format_assignment(self.parameters),
+            "point": _assignment_json(self.point),
+            "direction": _assignment_json(self.direction),
+            "parameters": _assignment_json(self.parameters),
+            "sign": self.sign,
+            "values": _values_json(self.values) if self.values else None,
+            "precision": self.precision,
+            "box": _box_json(self.box),
         }
+
+    @classmethod
+    def from_json(cls, data: object) -> CurvatureWitness:
+        d = _kind(data, "curvature")
+        try:
+            values = _values_from_json(d.get("values"), CURVATURE_VALUES)
+            second = _value(values, "second_derivative")
+            return cls(
+                point=_assignment_from_json(d["point"], "point"),
+                direction=_assignment_from_json(d["direction"], "direction"),
+                parameters=_assignment_from_json(d.get("parameters", {}), "parameters"),
+                sign=_string(d, "sign"),
+                second_derivative=second.approximate() if second is not None else float("nan"),
+                values=values,
+                precision=_precision_from_json(d.get("precision")),
+                box=_box_from_json(d.get("box")),
+            )
+        except KeyError as exc:
+            raise _data_error(f"curvature witness: missing {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
 class PointWitness:
-    """A point where the function and its substituted form certifiably differ."""
+    """A point where the function and its substituted form certifiably differ.
 
-    point: tuple[tuple[str, Fraction], ...]
+    ``values`` holds both sides at the point (keys ``value`` and ``substituted_value``),
+    exact or enclosed by Arb balls at ``precision`` bits, certainly apart; ``value``
+    and ``substituted_value`` are decimal approximations, for reports.
+    """
+
+    point: Assignment
     value: float
     substituted_value: float
+    values: tuple[tuple[str, Enclosure], ...] = ()
+    precision: int | None = None
 
     kind = "point"
 
+    def recorded(self, key: str) -> Enclosure | None:
+        return _value(self.values, key)
+
     def to_json(self) -> dict[str, Any]:
-        return {"kind": "point", "point": _format_assignment(self.point)}
+        return {
+            "kind": "point",
+            "point": _assignment_json(self.point),
+            "values": _values_json(self.values) if self.values else None,
+            "precision": self.precision,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> PointWitness:
+        d = _kind(data, "point")
+        try:
+            values = _values_from_json(d.get("values"), POINT_VALUES)
+            left, right = _value(values, "value"), _value(values, "substituted_value")
+            return cls(
+                point=_assignment_from_json(d["point"], "point"),
+                value=left.approximate() if left is not None else float("nan"),
+                substituted_value=right.approximate() if right is not None else float("nan"),
+                values=values,
+                precision=_precision_from_json(d.get("precision")),
+            )
+        except KeyError as exc:
+            raise _data_error(f"point witness: missing {exc}") from None
 
 
 Witness = SegmentWitness | CurvatureWitness | PointWitness
+
+_WITNESS_KINDS: dict[str, Any] = {
+    "segment": SegmentWitness,
+    "curvature": CurvatureWitness,
+    "point": PointWitness,
+}
+
+
+def witness_from_json(data: object) -> Witness:
+    """A witness read back from its JSON data (``to_json``); malformed data raise
+    :class:`~convexity_proofs.kernel.expressions.ExpressionDataError`."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    cls = _WITNESS_KINDS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise _data_error(f"unknown witness kind {kind!r:.40}")
+    return cls.from_json(data)  # type: ignore[no-any-return]
+
 
 #: Set to 1 to re-raise internal errors instead of recording them as a lost answer
 #: (developers and the test suite; the guard must never hide a bug from them).
@@ -285,40 +579,13 @@ RAISE_INTERNAL_ERRORS_ENV = "CONVEXITY_PROOFS_RAISE_INTERNAL"
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A side condition of a proof step and how it was established."""
+    """A report line generated from a proof fact: what it states, how it is established."""
 
     statement: str
     established_by: str
 
     def to_json(self) -> dict[str, str]:
         return {"statement": self.statement, "established_by": self.established_by}
-
-
-@dataclass(frozen=True, slots=True)
-class ProofStep:
-    """One step of a proof, as data: which rule, applied to what, and why it applies.
-
-    A step may rest on a certified witness (for ``nonconvex``/``neither`` claims a proof
-    *is* a refutation of the opposite property).  ``children`` are the steps the
-    conclusion depends on, so a composition proof is a tree.
-    """
-
-    rule: str
-    subject: str
-    reason: str
-    conditions: tuple[Condition, ...] = ()
-    witness: Witness | None = None
-    children: tuple[ProofStep, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"rule": self.rule, "subject": self.subject, "reason": self.reason}
-        if self.conditions:
-            data["conditions"] = [c.to_json() for c in self.conditions]
-        if self.witness is not None:
-            data["witness"] = self.witness.to_json()
-        if self.children:
-            data["steps"] = [c.to_json() for c in self.children]
-        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +609,9 @@ class Verdict:
     #: For a refutation by proof (``nonconvex`` refuted because ``convex`` is proved),
     #: the proof that refutes; ``witness`` is ``None`` then.
     refuting_proof: tuple[ProofStep, ...] = field(default=())
+    #: How the function and each definedness obligation are met on the claim's domain
+    #: (facts of :mod:`convexity_proofs._proof`), for proofs over the whole domain.
+    definedness: tuple[Any, ...] = ()
 
     @property
     def passed(self) -> bool:

@@ -1,7 +1,14 @@
-"""``convexity-check``: settle the claims in TOML files.
+"""``convexity-check``: settle the claims in TOML files, and check certificates.
 
-Exit codes (contract): 0 every claim passed, 1 some claim did not (``unknown``
-included), 2 unusable input or options — one clear message, never a traceback.
+``convexity-check PATH...`` settles claims.  Exit codes (contract): 0 every claim passed,
+1 some claim did not (``unknown`` included), 2 unusable input or options — one clear
+message, never a traceback.  ``--certificates DIR`` writes a certificate per decided
+claim (names: :mod:`convexity_proofs._certificate_files`).
+
+``convexity-check verify CERT_OR_DIR...`` (a first argument exactly ``verify``; a claim
+directory named ``verify`` is still reached as ``./verify``) checks certificates: exit
+0 every one is valid, 1 some is not (or was not checked within the time limit), 2 some
+could not be read (a missing file, not JSON, not a certificate).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,10 +28,13 @@ from convexity_proofs import __version__
 from convexity_proofs.errors import ClaimError
 
 if TYPE_CHECKING:
+    from convexity_proofs._certificate_files import CheckedFile
     from convexity_proofs._engine import Settings
     from convexity_proofs._values import Claim, Verdict
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: The first argument that selects the ``verify`` subcommand.
+VERIFY = "verify"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="convexity-check",
         description="Prove or refute convexity claims written in TOML claim files.",
+        epilog="convexity-check verify CERT_OR_DIR... checks certificates written with "
+        "--certificates (see convexity-check verify --help); a claim directory named "
+        "'verify' is given as ./verify.",
     )
     parser.add_argument(
         "paths",
@@ -94,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write pictures of witnesses and one-variable proofs (PNG and SVG) to DIR; "
         "needs the 'plot' extra",
+    )
+    parser.add_argument(
+        "--certificates",
+        type=Path,
+        metavar="DIR",
+        help="write a certificate (JSON) for each proved or refuted claim to DIR, named "
+        "<file stem>--<claim name>.json; check them with 'convexity-check verify DIR'",
     )
     parser.add_argument(
         "--show-function",
@@ -172,10 +193,17 @@ def _interruptible() -> Iterator[None]:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == [VERIFY]:
+        return _verify_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     # Optional dependencies first: a missing one fails now, not after every claim.
     if args.plot is not None and not args.show_function:
         code = _plot_ready(args.plot)
+        if code is not None:
+            return code
+    if args.certificates is not None and not args.show_function:
+        code = _directory_ready(args.certificates, "certificates")
         if code is not None:
             return code
 
@@ -207,15 +235,113 @@ def _main(argv: Sequence[str] | None) -> int:
     verdicts = _check_all(
         claims, settings, args.jobs, show_progress=args.format != "json", limit=args.timeout
     )
-    _write_report(out, verdicts, args.format, verbose=args.verbose)
+    certificates = (
+        _certificates(verdicts) if args.format == "json" or args.certificates is not None else None
+    )
+    _write_report(out, verdicts, args.format, verbose=args.verbose, certificates=certificates)
     if args.plot is not None:
         code = _plot(verdicts, args.plot)
         if code is not None:
             return code
-    return EXIT_PASSED if all(v.passed for v in verdicts) else EXIT_FAILED
+    code = EXIT_PASSED if all(v.passed for v in verdicts) else EXIT_FAILED
+    if args.certificates is not None:
+        assert certificates is not None
+        written = _write_certificates(verdicts, certificates, args.certificates)
+        if written is None:
+            return EXIT_USAGE
+        if not written:
+            code = EXIT_FAILED
+    return code
 
 
-def _write_report(out: Any, verdicts: list[Verdict], form: str, *, verbose: bool) -> None:
+@dataclass(frozen=True, slots=True)
+class _Certificate:
+    """A verdict's certificate data, or why it could not be made (``None``: undecided)."""
+
+    data: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def _certificates(verdicts: list[Verdict]) -> list[_Certificate]:
+    """Each decided verdict's certificate, made once (for the JSON report and the files).
+
+    A certificate that cannot be made costs that claim's certificate only (unless the
+    re-raise switch is on)."""
+    from convexity_proofs._certificate import certificate_of
+    from convexity_proofs._runner import describe, raise_internal_errors
+    from convexity_proofs._values import Status
+
+    out = []
+    for verdict in verdicts:
+        if verdict.status is Status.UNKNOWN:
+            out.append(_Certificate())
+            continue
+        try:
+            out.append(_Certificate(certificate_of(verdict)))
+        except Exception as exc:
+            if raise_internal_errors():
+                raise
+            out.append(_Certificate(error=describe(exc)))
+    return out
+
+
+def _write_certificates(
+    verdicts: list[Verdict], certificates: list[_Certificate], directory: Path
+) -> bool | None:
+    """Write each decided claim's certificate to ``directory``; for an undecided claim,
+    remove a certificate of the same name left by an earlier run, so the directory
+    matches this run.  True when every decided claim has its file, False when some
+    certificate could not be made (said on standard error), None when the directory
+    cannot be written (said too)."""
+    from convexity_proofs._certificate import dumps
+    from convexity_proofs._certificate_files import certificate_names, write_certificate
+    from convexity_proofs._safe_text import escape_control
+
+    names = certificate_names([v.claim for v in verdicts])
+    complete, count = True, 0
+    try:
+        for verdict, name, certificate in zip(verdicts, names, certificates, strict=True):
+            if certificate.data is not None:
+                write_certificate(directory, name, dumps(certificate.data).encode("utf-8"))
+                count += 1
+            elif certificate.error is not None:
+                complete = False
+                print(
+                    f"convexity-check: error: no certificate for claim "
+                    f"{escape_control(verdict.claim.name)}: internal error: "
+                    f"{escape_control(certificate.error)}",
+                    file=sys.stderr,
+                )
+            else:
+                (directory / name).unlink(missing_ok=True)
+    except OSError as exc:
+        print(
+            f"convexity-check: error: cannot write certificates to {directory}: {exc}",
+            file=sys.stderr,
+        )
+        return None
+    print(f"wrote {count} certificate{'s' if count != 1 else ''} to {directory}", file=sys.stderr)
+    return complete
+
+
+def _directory_ready(directory: Path, what: str) -> int | None:
+    """Exit code 2 now when ``directory`` cannot be made (before any claim is checked)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"convexity-check: error: cannot write {what} to {directory}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return None
+
+
+def _write_report(
+    out: Any,
+    verdicts: list[Verdict],
+    form: str,
+    *,
+    verbose: bool,
+    certificates: list[_Certificate] | None = None,
+) -> None:
     import json
 
     from convexity_proofs._markdown import summary_markdown, verdict_markdown
@@ -224,6 +350,14 @@ def _write_report(out: Any, verdicts: list[Verdict], form: str, *, verbose: bool
     if form == "json":
         passed = sum(v.passed for v in verdicts)
         results = [_guarded(lambda v: v.to_json(), v, _json_fallback) for v in verdicts]
+        for result, certificate in zip(results, certificates or (), strict=False):
+            # The certificate itself, so that a result can be checked from the JSON alone.
+            if certificate.data is not None:
+                result["certificate"] = certificate.data
+            elif certificate.error is not None:
+                result.setdefault("internal_errors", []).append(
+                    f"internal error in the certificate: {certificate.error}"
+                )
         document = {
             "version": 1,
             "results": results,
@@ -381,6 +515,142 @@ def _plot(verdicts: list[Verdict], directory: Path) -> int | None:
         return EXIT_USAGE
     print(f"wrote {len(written)} plot files to {directory}", file=sys.stderr)
     return None
+
+
+# --- convexity-check verify -------------------------------------------------------------
+
+
+def build_verify_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"convexity-check {VERIFY}",
+        description="Check certificates written by 'convexity-check --certificates': each "
+        "is valid, or the first step that fails is named with the reason.  Exit code 0 "
+        "when every certificate is valid, 1 when any is not (or was not checked within "
+        "the time limit), 2 when any cannot be read.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="CERT_OR_DIR",
+        help="certificate files, or directories searched for *.json (sorted)",
+    )
+    parser.add_argument(
+        "--recheck-z3",
+        action="store_true",
+        help="re-run the recorded SMT-LIB query of each polynomial-decision step with z3 "
+        "(otherwise its recorded answer is trusted, and the report says so)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: one line per certificate (default); json: machine-readable",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="time limit per certificate; one past it is not valid (default 60)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="check certificates in N processes (same answers as a serial run)",
+    )
+    return parser
+
+
+def _verify_main(argv: Sequence[str]) -> int:
+    from convexity_proofs._certificate import CertificateError
+    from convexity_proofs._certificate_files import certificate_files, verify_files
+    from convexity_proofs._safe_text import escape_control
+
+    args = build_verify_parser().parse_args(list(argv))
+    try:
+        files = certificate_files(args.paths)
+    except CertificateError as exc:
+        print(f"convexity-check: error: {escape_control(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    checked = verify_files(files, recheck_z3=args.recheck_z3, jobs=args.jobs, limit=args.timeout)
+    for item in checked:
+        if item.unreadable is not None:
+            print(f"convexity-check: error: {escape_control(item.unreadable)}", file=sys.stderr)
+    if args.format == "json":
+        sys.stdout.write(_verify_json(checked))
+    else:
+        sys.stdout.write(_verify_text(checked))
+    if any(item.unreadable is not None for item in checked):
+        return EXIT_USAGE
+    if all(item.report is not None and item.report.valid for item in checked):
+        return EXIT_PASSED
+    return EXIT_FAILED
+
+
+def _verify_counts(checked: Sequence[CheckedFile]) -> dict[str, int]:
+    valid = sum(1 for c in checked if c.report is not None and c.report.valid)
+    unreadable = sum(1 for c in checked if c.unreadable is not None)
+    return {
+        "total": len(checked),
+        "valid": valid,
+        "invalid": len(checked) - valid - unreadable,
+        "unreadable": unreadable,
+    }
+
+
+def _verify_text(checked: Sequence[CheckedFile]) -> str:
+    """One line per certificate, a count, and what the valid ones rest on."""
+    from convexity_proofs._safe_text import escape_control as safe
+
+    lines = []
+    for item in checked:
+        report = item.report
+        if report is None:
+            continue
+        claim = f"{safe(report.claim)}: " if report.claim else ""
+        answer = "valid" if report.valid else f"invalid: {safe(report.failure or '')}"
+        lines.append(f"{safe(item.file)}: {claim}{answer}")
+    counts = _verify_counts(checked)
+    total = counts["total"]
+    summary = f"{total} certificate{'s' if total != 1 else ''}: {counts['valid']} valid, "
+    summary += f"{counts['invalid']} invalid"
+    if counts["unreadable"]:
+        summary += f", {counts['unreadable']} unreadable"
+    lines.append(summary)
+    trusts = [(c.file, c.report.trust) for c in checked if c.report is not None and c.report.valid]
+    if trusts:
+        common = [t for t in trusts[0][1] if all(t in trust for _, trust in trusts)]
+        lines.append("a valid certificate rests on, besides the checker itself:")
+        lines.extend(f"  - {safe(t)}" for t in common)
+        for file, trust in trusts:
+            extra = [t for t in trust if t not in common]
+            if extra:
+                lines.append(f"  - {safe('; '.join(extra))} (in {safe(file)})")
+    return "\n".join(lines) + "\n"
+
+
+def _verify_json(checked: Sequence[CheckedFile]) -> str:
+    import json
+
+    results: list[dict[str, Any]] = []
+    for item in checked:
+        if item.report is None:
+            results.append({"file": item.file, "error": item.unreadable})
+            continue
+        report = item.report
+        results.append(
+            {
+                "file": item.file,
+                "claim": report.claim,
+                "valid": report.valid,
+                "failure": report.failure,
+                "trust": list(report.trust) if report.valid else [],
+            }
+        )
+    document = {"version": 1, "results": results, "summary": _verify_counts(checked)}
+    return json.dumps(document, indent=2) + "\n"
 
 
 def run() -> None:  # pragma: no cover - thin wrapper

@@ -11,6 +11,12 @@ Collected files:
 When pytest takes its paths from ``testpaths`` (a bare ``pytest`` run), the
 ``convexity_claims`` paths are collected as well, so configuring them is enough.
 
+With ``--convexity-certificates=DIR`` each proved or refuted claim also writes its
+certificate to DIR (named as ``convexity-check --certificates`` names it, over the
+claims the session collects) and has it checked, from the file, by the checker in a
+worker process: a claim whose certificate does not verify fails with the checker's
+message, even when its verdict meets the expectation.
+
 A claim that misses its expectation fails with the report ``convexity-check`` prints,
 not a traceback; a file with unusable input is one collection error naming the file,
 the claim and the field.  The seconds per claim come from the ``convexity_timeout`` ini
@@ -46,9 +52,18 @@ MARKER = "convexity"
 _roots_key = pytest.StashKey[tuple[Path, ...]]()
 _explicit_key = pytest.StashKey[frozenset[Path]]()
 _timeout_key = pytest.StashKey[float]()
+_certificates_key = pytest.StashKey[Path | None]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("convexity", "convexity-proofs claim files")
+    group.addoption(
+        "--convexity-certificates",
+        metavar="DIR",
+        default=None,
+        help="write a certificate for every proved or refuted claim collected to DIR "
+        "and check it; a claim whose certificate does not verify fails",
+    )
     parser.addini(
         "convexity_claims",
         help="claim files, and directories searched for *.toml claim files, to collect "
@@ -70,6 +85,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", f"{MARKER}: a claim collected from a claim file by convexity_proofs"
     )
     config.stash[_timeout_key] = _parse_timeout(config.getini("convexity_timeout"))
+    config.stash[_certificates_key] = _certificates_directory(config)
     roots: list[Path] = []
     for path in config.getini("convexity_claims"):
         if path.exists():
@@ -100,6 +116,38 @@ def _parse_timeout(raw: object) -> float:
     if not 0 < seconds <= 86_400:
         raise pytest.UsageError(f"convexity_timeout: expected seconds in (0, 86400], found {raw}")
     return seconds
+
+
+def _certificates_directory(config: pytest.Config) -> Path | None:
+    raw = config.getoption("convexity_certificates", None)
+    if raw is None:
+        return None
+    directory = config.invocation_params.dir / raw
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise pytest.UsageError(
+            f"--convexity-certificates: cannot write certificates to {raw}: {exc}"
+        ) from None
+    return directory
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Name each claim's certificate over every claim collected (before deselection, so
+    ``-k`` does not change the names; under pytest-xdist every worker collects the same
+    items and so names them alike)."""
+    claim_items = [item for item in items if isinstance(item, ClaimItem)]
+    if not claim_items or all(
+        item.config.stash.get(_certificates_key, None) is None for item in claim_items
+    ):
+        return
+    from convexity_proofs._certificate_files import certificate_names
+
+    for item, name in zip(
+        claim_items, certificate_names([item.claim for item in claim_items]), strict=True
+    ):
+        item.certificate_name = name
 
 
 def _resolve(config: pytest.Config, arg: str) -> Path:
@@ -144,6 +192,17 @@ class ClaimFailed(Exception):
     def __init__(self, verdict: Verdict) -> None:
         super().__init__(f"{verdict.claim.name}: {verdict.status}")
         self.verdict = verdict
+
+
+class CertificateFailed(Exception):
+    """A decided claim whose certificate does not verify (or could not be made)."""
+
+    def __init__(self, claim: Claim, message: str, summary: str | None = None) -> None:
+        super().__init__(message)
+        self.claim = claim
+        self.message = message
+        #: One line for the short summary and junit's message (without the long path).
+        self.summary = summary or message
 
 
 @dataclasses.dataclass(frozen=True)
@@ -230,11 +289,14 @@ class ClaimFile(pytest.File):
 
 
 class ClaimItem(pytest.Item):
-    """One claim: passes when the verdict meets the claim's expectation."""
+    """One claim: passes when the verdict meets the claim's expectation (and, with
+    ``--convexity-certificates``, when its certificate verifies)."""
 
     def __init__(self, *, claim: Claim, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.claim = claim
+        #: The certificate's file name (set at collection, over every claim collected).
+        self.certificate_name: str | None = None
         self.add_marker(MARKER)
 
     def runtest(self) -> None:
@@ -249,16 +311,71 @@ class ClaimItem(pytest.Item):
         # Strings only: reports travel between processes under pytest-xdist.
         self.user_properties.append(("convexity_status", str(verdict.status)))
         self.user_properties.append(("convexity_expect", str(self.claim.expect)))
+        directory = self.config.stash.get(_certificates_key, None)
+        if directory is not None:
+            self._certify(verdict, directory, timeout)
         if not verdict.passed:
             raise ClaimFailed(verdict)
+
+    def _certify(self, verdict: Verdict, directory: Path, timeout: float) -> None:
+        """Write the verdict's certificate and check it from the file (in a worker)."""
+        from convexity_proofs._certificate_files import (
+            certificate_bytes,
+            certificate_names,
+            verify_files,
+            write_certificate,
+        )
+        from convexity_proofs._runner import describe, raise_internal_errors
+        from convexity_proofs._values import Status
+
+        name = self.certificate_name or certificate_names([self.claim])[0]
+        path = directory / name
+        if verdict.status is Status.UNKNOWN:
+            # No certificate; one left by an earlier run must not pass for this one's.
+            path.unlink(missing_ok=True)
+            return
+        try:
+            data = certificate_bytes(verdict)
+        except Exception as exc:
+            if raise_internal_errors():
+                raise
+            raise CertificateFailed(
+                self.claim, f"no certificate could be made (internal error: {describe(exc)})"
+            ) from None
+        write_certificate(directory, name, data)
+        self.user_properties.append(("convexity_certificate", str(path)))
+        (checked,) = verify_files([path], limit=timeout)
+        if checked.unreadable is not None:
+            raise CertificateFailed(
+                self.claim,
+                f"the certificate cannot be read back: {checked.unreadable}",
+                "the certificate cannot be read back",
+            )
+        assert checked.report is not None
+        if not checked.report.valid:
+            failure = checked.report.failure
+            raise CertificateFailed(
+                self.claim,
+                f"the certificate {path} does not verify: {failure}",
+                f"certificate does not verify: {failure}",
+            )
 
     def repr_failure(  # type: ignore[override]
         self, excinfo: ExceptionInfo[BaseException], style: Any = None
     ) -> str | TerminalRepr | ClaimFailureRepr:
         """The CLI's report for the verdict (witness, proof or attempts), not a traceback."""
+        one_line = self.config.getoption("tbstyle", "auto") == "line"
         if isinstance(excinfo.value, ClaimFailed):
-            one_line = self.config.getoption("tbstyle", "auto") == "line"
             return ClaimFailureRepr.of(excinfo.value.verdict, one_line=one_line)
+        if isinstance(excinfo.value, CertificateFailed):
+            from convexity_proofs._safe_text import escape_control
+
+            message = escape_control(excinfo.value.message)
+            claim = self.claim
+            crash = _Crash(claim.file or "", claim.line or 0, escape_control(excinfo.value.summary))
+            return ClaimFailureRepr(
+                f"claim {escape_control(claim.name)}: {message}", crash, one_line
+            )
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

@@ -21,8 +21,8 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from convexity_proofs import _certify
-from convexity_proofs._certify import (
+from convexity_proofs.kernel import evaluate as _certify
+from convexity_proofs.kernel.evaluate import (
     PRECISIONS,
     Curvature,
     ball_value,
@@ -467,7 +467,7 @@ def test_importing_the_module_does_not_load_numpy() -> None:
         "stub = types.ModuleType('convexity_proofs')\n"
         "stub.__path__ = list(spec.submodule_search_locations)\n"
         "sys.modules['convexity_proofs'] = stub\n"
-        "import convexity_proofs._certify\n"
+        "import convexity_proofs.kernel.evaluate\n"
         "print('numpy' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

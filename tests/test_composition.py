@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import sympy
 
 from convexity_proofs._parser import make_symbol, parse_expression
+from convexity_proofs._proof import AtomFact, ContextFact, SignFact
 from convexity_proofs._values import NONNEGATIVE, POSITIVE, REAL, interval_domain
 from convexity_proofs.provers.composition import Curvature, analyse
 
@@ -17,39 +19,41 @@ def curvature(text: str, variables=(x,), **domains) -> Curvature:
     return analyse(expr, tuple(variables), box).curvature
 
 
-@pytest.mark.parametrize(
-    ("text", "variables", "domains", "expected"),
-    [
-        ("log(1 + exp(x))", (x,), {}, Curvature.CONVEX),
-        ("log(exp(x) + exp(y))", (x, y), {}, Curvature.CONVEX),
-        ("log(2 + 3*exp(x) + exp(y))", (x, y), {}, Curvature.CONVEX),
-        ("x**2/y", (x, y), {"y": POSITIVE}, Curvature.CONVEX),
-        ("x*log(x)", (x,), {"x": POSITIVE}, Curvature.CONVEX),
-        ("x*log(x/y)", (x, y), {"x": POSITIVE, "y": POSITIVE}, Curvature.CONVEX),
-        ("sqrt(x**2 + y**2)", (x, y), {}, Curvature.CONVEX),
-        ("sqrt(x*y)", (x, y), {"x": NONNEGATIVE, "y": NONNEGATIVE}, Curvature.CONCAVE),
-        ("log(cosh(x - 1))", (x,), {}, Curvature.CONVEX),
-        ("max(0, 1 - x)**2", (x,), {}, Curvature.CONVEX),
-        ("x**3", (x,), {"x": NONNEGATIVE}, Curvature.CONVEX),
-        ("x**3", (x,), {"x": interval_domain(-2, -1)}, Curvature.CONCAVE),
-        ("-log(x)", (x,), {"x": POSITIVE}, Curvature.CONVEX),
-        ("3*x - 2*y + 1", (x, y), {}, Curvature.AFFINE),
-        ("y*x", (x,), {}, Curvature.AFFINE),  # y is a parameter: affine in x for every y
-        ("y*x**2", (x,), {"y": NONNEGATIVE}, Curvature.CONVEX),
-        ("tanh(x)", (x,), {"x": NONNEGATIVE}, Curvature.CONCAVE),
-        ("log(sigmoid(x))", (x,), {}, Curvature.CONCAVE),
-        ("y*exp(x/y)", (x, y), {"y": POSITIVE}, Curvature.CONVEX),  # perspective of exp
-        ("y*log(x/y)", (x, y), {"x": POSITIVE, "y": POSITIVE}, Curvature.CONCAVE),
-        ("y*log(1 + exp(x/y))", (x, y), {"y": POSITIVE}, Curvature.CONVEX),
-        ("log(1 - sigmoid(x))", (x,), {}, Curvature.CONCAVE),
-        (
-            "-y*log(sigmoid(x)) - (1 - y)*log(1 - sigmoid(x))",
-            (x,),
-            {"y": interval_domain(0, 1)},
-            Curvature.CONVEX,
-        ),
-    ],
-)
+#: (text, variables, domains, curvature) the composer proves; the checker replays them
+#: (tests/test_checker_composition.py).
+PROVED = [
+    ("log(1 + exp(x))", (x,), {}, Curvature.CONVEX),
+    ("log(exp(x) + exp(y))", (x, y), {}, Curvature.CONVEX),
+    ("log(2 + 3*exp(x) + exp(y))", (x, y), {}, Curvature.CONVEX),
+    ("x**2/y", (x, y), {"y": POSITIVE}, Curvature.CONVEX),
+    ("x*log(x)", (x,), {"x": POSITIVE}, Curvature.CONVEX),
+    ("x*log(x/y)", (x, y), {"x": POSITIVE, "y": POSITIVE}, Curvature.CONVEX),
+    ("sqrt(x**2 + y**2)", (x, y), {}, Curvature.CONVEX),
+    ("sqrt(x*y)", (x, y), {"x": NONNEGATIVE, "y": NONNEGATIVE}, Curvature.CONCAVE),
+    ("log(cosh(x - 1))", (x,), {}, Curvature.CONVEX),
+    ("max(0, 1 - x)**2", (x,), {}, Curvature.CONVEX),
+    ("x**3", (x,), {"x": NONNEGATIVE}, Curvature.CONVEX),
+    ("x**3", (x,), {"x": interval_domain(-2, -1)}, Curvature.CONCAVE),
+    ("-log(x)", (x,), {"x": POSITIVE}, Curvature.CONVEX),
+    ("3*x - 2*y + 1", (x, y), {}, Curvature.AFFINE),
+    ("y*x", (x,), {}, Curvature.AFFINE),  # y is a parameter: affine in x for every y
+    ("y*x**2", (x,), {"y": NONNEGATIVE}, Curvature.CONVEX),
+    ("tanh(x)", (x,), {"x": NONNEGATIVE}, Curvature.CONCAVE),
+    ("log(sigmoid(x))", (x,), {}, Curvature.CONCAVE),
+    ("y*exp(x/y)", (x, y), {"y": POSITIVE}, Curvature.CONVEX),  # perspective of exp
+    ("y*log(x/y)", (x, y), {"x": POSITIVE, "y": POSITIVE}, Curvature.CONCAVE),
+    ("y*log(1 + exp(x/y))", (x, y), {"y": POSITIVE}, Curvature.CONVEX),
+    ("log(1 - sigmoid(x))", (x,), {}, Curvature.CONCAVE),
+    (
+        "-y*log(sigmoid(x)) - (1 - y)*log(1 - sigmoid(x))",
+        (x,),
+        {"y": interval_domain(0, 1)},
+        Curvature.CONVEX,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "variables", "domains", "expected"), PROVED)
 def test_proves(text, variables, domains, expected) -> None:
     named = {k: v for k, v in domains.items()}
     assert curvature(text, variables, **named) is expected
@@ -88,6 +92,58 @@ def test_proof_steps_record_side_conditions() -> None:
     expr = parse_expression("y*x**2")
     result = analyse(expr, (x,), {x: REAL, y: NONNEGATIVE})
     step = result.step
-    assert step is not None and step.rule == "nonnegative scaling"
-    assert any("y is nonnegative" in c.statement for c in step.conditions)
-    assert all(c.established_by for c in step.conditions)
+    assert step is not None and (step.rule, step.conclusion) == ("scaling", "convex")
+    (sign,) = step.facts
+    assert isinstance(sign, SignFact) and (sign.subject, sign.sign) == (y, "nonnegative")
+    assert sign.enclosure.is_nonnegative()
+    (child,) = step.children
+    assert (child.rule, child.subject, child.conclusion) == ("composition", x**2, "convex")
+    assert child.facts == (AtomFact("power", "convex", 0),)
+
+
+def test_composition_steps_name_atoms_alternatives_and_arguments() -> None:
+    expr = parse_expression("max(0, 1 - x)**2")
+    step = analyse(expr, (x,), {x: REAL}).step
+    assert step is not None and step.rule == "composition" and step.subject == expr
+    atoms = step.facts_of(AtomFact)
+    assert atoms == [AtomFact("power", "convex", 0), AtomFact("power", "increasing", 0, 0)]
+    (sign,) = step.facts_of(SignFact)
+    assert (sign.subject, sign.sign) == (sympy.Max(0, 1 - x), "nonnegative")
+    (inner,) = step.children
+    assert inner.facts == (AtomFact("max", "convex", 0),)
+    assert [c.rule for c in inner.children] == ["sum"]
+    assert [c.rule for c in inner.children[0].children] == ["affine-scaling"]
+
+
+def test_domain_and_alternative_conditions_are_sign_facts() -> None:
+    expr = parse_expression("sqrt(x*y)")
+    step = analyse(expr, (x, y), {x: NONNEGATIVE, y: NONNEGATIVE}).step
+    assert step is not None and step.conclusion == "concave"
+    assert step.facts_of(AtomFact) == [AtomFact("geo-mean", "concave", 0)]
+    assert [(f.subject, f.sign) for f in step.facts_of(SignFact)] == [
+        (x, "nonnegative"),
+        (y, "nonnegative"),
+    ]
+    cube = analyse(x**3, (x,), {x: interval_domain(-2, -1)}).step
+    assert cube is not None and cube.facts_of(AtomFact) == [AtomFact("power", "concave", 0)]
+    assert [(f.subject, f.sign) for f in cube.facts_of(SignFact)] == [(x, "nonpositive")]
+
+
+def test_perspective_steps_carry_their_context() -> None:
+    expr = parse_expression("y*exp(x/y)")
+    step = analyse(expr, (x, y), {x: REAL, y: POSITIVE}).step
+    assert step is not None and (step.rule, step.conclusion) == ("perspective", "convex")
+    (frame,) = step.facts_of(ContextFact)
+    (u,) = frame.variables
+    assert frame.domains == ((u, REAL),)
+    assert [(f.subject, f.sign) for f in step.facts_of(SignFact)] == [(y, "positive")]
+    (child,) = step.children
+    assert child.subject == sympy.exp(u)
+
+
+def test_sums_and_affine_scalings() -> None:
+    expr = parse_expression("3*x - 2*y + 1")
+    step = analyse(expr, (x, y), {x: REAL, y: REAL}).step
+    assert step is not None and (step.rule, step.conclusion) == ("sum", "affine")
+    assert sorted(c.rule for c in step.children) == ["affine-scaling", "affine-scaling"]
+    assert all(c.facts == () for c in step.children)

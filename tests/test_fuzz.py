@@ -52,11 +52,11 @@ from convexity_proofs import _api, errors
 from convexity_proofs._claimfile import build_claim
 from convexity_proofs._engine import Settings, check_claim
 from convexity_proofs._parser import make_symbol, parse_expression
+from convexity_proofs._proof import ContextFact, ProofStep
 from convexity_proofs._values import (
     RAISE_INTERNAL_ERRORS_ENV,
     Claim,
     Domain,
-    ProofStep,
     Property,
     Quantifier,
     Status,
@@ -1162,14 +1162,11 @@ def verdict_problems(table: dict[str, Any], verdict: Verdict) -> list[str]:
 
 
 def pinned_parameters(steps: tuple[ProofStep, ...]) -> dict[str, Fraction] | None:
-    """The values of a proof "at one parameter value" (``subject`` "a = 0, b = 1/2")."""
+    """The values of a proof "at one parameter value" (its ContextFact)."""
     for step in steps:
-        if step.rule == "at one parameter value":
-            values = {}
-            for part in step.subject.split(","):
-                name, _, value = part.partition("=")
-                values[name.strip()] = Fraction(value.strip())
-            return values
+        if step.rule == "at-parameters":
+            (context,) = step.facts_of(ContextFact)
+            return {s.name: q for s, q in context.pinned}
         found = pinned_parameters(step.children)
         if found is not None:
             return found

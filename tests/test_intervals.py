@@ -18,15 +18,6 @@ from flint import arb, ctx, fmpq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from convexity_proofs._intervals import (
-    Interval,
-    Undefined,
-    defined,
-    from_domain,
-    nonnegative,
-    positive,
-    range_of,
-)
 from convexity_proofs._values import (
     NEGATIVE,
     NONNEGATIVE,
@@ -35,6 +26,15 @@ from convexity_proofs._values import (
     REAL,
     Domain,
     interval_domain,
+)
+from convexity_proofs.kernel.intervals import (
+    Interval,
+    Undefined,
+    defined,
+    from_domain,
+    nonnegative,
+    positive,
+    range_of,
 )
 
 x = sp.Symbol("x", real=True)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import sympy
 
-from convexity_proofs import _certify, _intervals, _numeric
+from convexity_proofs import _numeric
 from convexity_proofs._obligations import (
     attach,
     constant_truth,
@@ -21,6 +21,8 @@ from convexity_proofs._obligations import (
 )
 from convexity_proofs._parser import make_symbol, parse_function
 from convexity_proofs._values import NONNEGATIVE, POSITIVE, REAL, Obligation, interval_domain
+from convexity_proofs.kernel import evaluate as _certify
+from convexity_proofs.kernel import intervals as _intervals
 
 x, y, z, w, b = (make_symbol(name) for name in ("x", "y", "z", "w", "b"))
 Q = Fraction

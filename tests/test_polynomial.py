@@ -18,6 +18,7 @@ import sympy as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from convexity_proofs._proof import PolynomialFact, ProofStep
 from convexity_proofs._values import (
     NONNEGATIVE,
     POSITIVE,
@@ -78,8 +79,20 @@ def _assert_refuted(
 def _assert_proved(result: PolynomialResult | None) -> None:
     assert result is not None and result.convex is True, result
     assert result.step is not None and result.step.rule == RULE
+    assert result.step.conclusion == "convex"
     assert result.point is None and result.direction is None
-    assert any("z3" in cond.established_by for cond in result.step.conditions)
+    (fact,) = result.step.facts
+    assert isinstance(fact, PolynomialFact)
+    assert (fact.solver, fact.result, fact.strict) == ("z3", "unsat", False)
+    assert fact.method in ("principal-minors", "quadratic-form") and fact.smtlib
+
+
+def _assert_strict(step: ProofStep | None, expr: sp.Expr) -> None:
+    assert step is not None and (step.rule, step.conclusion) == (RULE, "strictly-convex")
+    assert step.subject == expr
+    (fact,) = step.facts
+    assert isinstance(fact, PolynomialFact) and fact.strict
+    assert fact.method in ("leading-minors", "quadratic-form") and fact.smtlib
 
 
 # --- the motivating examples -------------------------------------------------------------
@@ -119,9 +132,27 @@ def test_proof_step_names_the_method_and_the_solver() -> None:
     result = decide_polynomial(x**4 + y**4, (x, y), (), {})
     _assert_proved(result)
     assert result is not None and result.step is not None
-    text = " ".join(c.established_by for c in result.step.conditions)
-    assert z3.get_version_string() in text
-    assert "unsat of vᵀH(x)v < 0 over the box" in text
+    (fact,) = result.step.facts
+    assert fact.version == z3.get_version_string()
+    assert fact.method == "principal-minors" and len(fact.smtlib) == 3  # 2 + 1 minors
+    assert fact.symbols == (x, y) and len(fact.direction) == 2
+    v0, v1 = fact.direction
+    assert sp.expand(fact.form - (12 * x**2 * v0**2 + 12 * y**2 * v1**2)) == 0
+
+
+def test_recorded_queries_are_what_z3_reads_and_they_are_unsat() -> None:
+    import z3
+
+    result = decide_polynomial(x**4 + 3 * x**2 * y**2 + y**4, (x, y), (), {x: POSITIVE})
+    _assert_proved(result)
+    assert result is not None and result.step is not None
+    (fact,) = result.step.facts
+    assert fact.smtlib[0].startswith("(set-logic QF_NRA)\n(declare-fun g0 () Real)\n")
+    assert "(assert (> g0 0))" in fact.smtlib[0]  # the open box of the variables
+    for text in fact.smtlib:
+        solver = z3.SolverFor("QF_NRA", ctx=z3.Context())
+        solver.from_string(text)
+        assert solver.check() == z3.unsat
 
 
 # --- domains ------------------------------------------------------------------------------
@@ -371,7 +402,7 @@ def test_rlimit_is_deterministic_and_bounds_the_effort() -> None:
 
 def test_rlimit_zero_means_no_resource_limit() -> None:
     _assert_proved(decide_polynomial(x**4 + y**4, (x, y), (), {}, rlimit=0))
-    assert decide_polynomial_strict(x**2 + y**2, (x, y), (), {}, rlimit=0) is True
+    _assert_strict(decide_polynomial_strict(x**2 + y**2, (x, y), (), {}, rlimit=0), x**2 + y**2)
     assert decide_polynomial_strict(x**2 + y**2, (x, y), (), {}, rlimit=1) is None
 
 
@@ -469,10 +500,13 @@ def test_algebraic_model_values_are_rounded_and_certified() -> None:
 
 
 def test_strict_positive_definite_everywhere() -> None:
-    assert decide_polynomial_strict(x**2 + y**2 + x**4, (x, y), (), {}) is True
-    assert decide_polynomial_strict(x**2 * p, (x,), (p,), {p: I(F(1), F(2))}) is True
-    assert decide_polynomial_strict(x**3, (x,), (), {x: POSITIVE}) is True
-    assert decide_polynomial_strict(x**3, (x,), (), {x: I(F(1), F(2))}) is True
+    for expr, variables, parameters, domains in (
+        (x**2 + y**2 + x**4, (x, y), (), {}),
+        (x**2 * p, (x,), (p,), {p: I(F(1), F(2))}),
+        (x**3, (x,), (), {x: POSITIVE}),
+        (x**3, (x,), (), {x: I(F(1), F(2))}),
+    ):
+        _assert_strict(decide_polynomial_strict(expr, variables, parameters, domains), expr)
 
 
 def test_strict_is_never_false_and_misses_degenerate_hessians() -> None:
@@ -487,7 +521,10 @@ def test_strict_is_never_false_and_misses_degenerate_hessians() -> None:
 
 def test_strict_quadratic_form_encoding_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(polynomial, "MAX_MINOR_VARIABLES", 0)
-    assert decide_polynomial_strict(x**2 + y**2 + (x + y) ** 4, (x, y), (), {}) is True
+    expr = x**2 + y**2 + (x + y) ** 4
+    step = decide_polynomial_strict(expr, (x, y), (), {})
+    _assert_strict(step, expr)
+    assert step is not None and step.facts[0].method == "quadratic-form"  # type: ignore[union-attr]
     assert decide_polynomial_strict(x**2 + y**4, (x, y), (), {}) is None
 
 

@@ -17,7 +17,7 @@ from flint import fmpq, fmpq_mat
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convexity_proofs._psd import definiteness
+from convexity_proofs.kernel.psd import check_ldl, definiteness
 
 F = Fraction
 
@@ -49,10 +49,37 @@ def _flint(m: list[list[Fraction]]) -> fmpq_mat:
     return fmpq_mat(n, n, [fmpq(q.numerator, q.denominator) for row in m for q in row])
 
 
+def _ldl_product(
+    order: tuple[int, ...], lower: tuple[tuple[Fraction, ...], ...], pivots: tuple[Fraction, ...]
+) -> list[list[Fraction]]:
+    """Pᵀ·L·D·Lᵀ·P, multiplied out densely (independently of check_ldl)."""
+    n = len(order)
+    full = [[(lower[i][j] if j < i else F(int(i == j))) for j in range(n)] for i in range(n)]
+    ldl = [
+        [sum((full[i][k] * pivots[k] * full[j][k] for k in range(n)), F(0)) for j in range(n)]
+        for i in range(n)
+    ]
+    out = [[F(0)] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(n):
+            out[order[i]][order[j]] = ldl[i][j]
+    return out
+
+
 def _check(m: list[list[Fraction]]) -> None:
     result = definiteness(m)
     psd, pd = _reference(m)
     assert (result.psd, result.pd) == (psd, pd)
+    if psd:
+        factors = result.factors
+        assert factors is not None and sorted(factors.order) == list(range(len(m)))
+        assert all(len(row) == k for k, row in enumerate(factors.lower))
+        assert all(d >= 0 for d in factors.pivots)
+        assert all(d > 0 for d in factors.pivots) == pd
+        assert _ldl_product(factors.order, factors.lower, factors.pivots) == m
+        assert check_ldl(m, factors.order, factors.lower, factors.pivots) is None
+    else:
+        assert result.factors is None
     if not psd:
         v = result.negative_direction
         assert v is not None and len(v) == len(m)
@@ -154,3 +181,29 @@ def test_rejects_bad_shapes() -> None:
         definiteness([[F(1), F(0)]])
     with pytest.raises(ValueError, match="symmetric"):
         definiteness([[F(1), F(2)], [F(3), F(1)]])
+
+
+def test_check_ldl_rejects_tampered_factors() -> None:
+    m = [[F(4), F(2), F(0)], [F(2), F(5), F(1)], [F(0), F(1), F(3)]]
+    factors = definiteness(m).factors
+    assert factors is not None
+    order, lower, pivots = factors.order, factors.lower, factors.pivots
+    assert check_ldl(m, order, lower, pivots) is None
+    # A changed matrix entry (kept symmetric), a changed pivot, a changed L entry.
+    changed = [row[:] for row in m]
+    changed[0][1] = changed[1][0] = F(3)
+    assert "(L·D·Lᵀ)" in (check_ldl(changed, order, lower, pivots) or "")
+    bumped = (pivots[0] + 1, *pivots[1:])
+    assert "(L·D·Lᵀ)" in (check_ldl(m, order, lower, bumped) or "")
+    moved = (lower[0], lower[1], (lower[2][0] + F(1, 7), lower[2][1]))
+    assert "(L·D·Lᵀ)" in (check_ldl(m, order, moved, pivots) or "")
+    # Shapes and signs.
+    assert "permutation" in (check_ldl(m, (0, 0, 1), lower, pivots) or "")
+    assert "row k" in (check_ldl(m, order, ((), (F(1),)), pivots) or "")
+    assert "pivots" in (check_ldl(m, order, lower, pivots[:2]) or "")
+    # A negative pivot is refused even when the product is right: an indefinite matrix.
+    indefinite = [[F(1), F(0)], [F(0), F(-1)]]
+    assert "< 0" in (check_ldl(indefinite, (0, 1), ((), (F(0),)), (F(1), F(-1))) or "")
+    # A non-symmetric matrix cannot match a symmetric product.
+    skew = [[F(1), F(1)], [F(0), F(1)]]
+    assert check_ldl(skew, (0, 1), ((), (F(1),)), (F(1), F(0))) is not None

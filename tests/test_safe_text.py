@@ -14,6 +14,7 @@ import unicodedata
 from fractions import Fraction
 
 import pytest
+import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.console import Console
@@ -22,9 +23,11 @@ from convexity_proofs import check
 from convexity_proofs._claimfile import parse_claims
 from convexity_proofs._engine import Settings, check_claim
 from convexity_proofs._markdown import summary_markdown, verdict_markdown
+from convexity_proofs._proof import ProofStep, SignFact
 from convexity_proofs._report import THEME, render_summary, render_verdict
 from convexity_proofs._safe_text import escape_control, escape_markup
-from convexity_proofs._values import Attempt, Condition, ProofStep, SegmentWitness, Status
+from convexity_proofs._values import Attempt, SegmentWitness, Status
+from convexity_proofs.kernel.intervals import Interval
 from convexity_proofs.testing import report_text
 
 TITLE = "\x1b]0;pwned\x07"
@@ -155,9 +158,9 @@ def test_every_claim_string_is_escaped(evil_verdict) -> None:
     )
     step = ProofStep(
         rule=f"rule{CLEAR}",
-        subject=f"subject{TITLE}",
-        reason=f"reason{CLEAR}",
-        conditions=(Condition(f"cond{TITLE}", f"by{CLEAR}"),),
+        subject=sympy.Symbol(f"subject{TITLE}", real=True),
+        conclusion="convex",
+        facts=(SignFact(sympy.Symbol(f"cond{TITLE}", real=True), "positive", Interval(1, 2)),),
         witness=witness,
     )
     verdicts = [

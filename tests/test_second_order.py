@@ -108,3 +108,53 @@ def test_univariate_applies_and_answers_or_notes(expr, domains, convex) -> None:
 def test_not_defined_note_names_the_problem() -> None:
     result = univariate(sp.log(x), (x,), {})
     assert result is not None and result.note == "f is not proved defined on the whole domain"
+
+
+# --- the steps are data -------------------------------------------------------------------
+
+
+def test_quadratic_step_holds_the_hessian_and_its_factors() -> None:
+    from convexity_proofs._proof import DefinedFact, HessianFact
+
+    expr = 2 * x**2 + 2 * x * y + 3 * y**2 + p * x
+    result = quadratic(expr, (x, y), {p: POSITIVE})
+    assert result is not None and result.convex is True and result.strict is True
+    step = result.step
+    assert step is not None
+    assert (step.rule, step.subject, step.conclusion) == (
+        "constant-hessian",
+        expr,
+        "strictly-convex",
+    )
+    hessian, defined = step.facts
+    assert isinstance(hessian, HessianFact) and isinstance(defined, DefinedFact)
+    assert hessian.variables == (x, y)
+    assert hessian.matrix == ((F(4), F(2)), (F(2), F(6)))
+    assert sorted(hessian.order) == [0, 1] and all(d > 0 for d in hessian.pivots)
+    assert defined.subject == expr
+    singular = quadratic((x + y) ** 2, (x, y), {})
+    assert singular is not None and singular.step is not None
+    assert singular.step.conclusion == "convex" and singular.flat_direction is not None
+
+
+def test_univariate_steps_hold_the_sign_decision() -> None:
+    from convexity_proofs._proof import DefinedFact, SignFact, UnivariateSignFact
+
+    exact = univariate(x**4, (x,), {})
+    assert exact is not None and exact.step is not None
+    assert (exact.step.rule, exact.step.conclusion) == (
+        "second-derivative-exact",
+        "strictly-convex",
+    )
+    sign, defined = exact.step.facts
+    assert isinstance(sign, UnivariateSignFact) and isinstance(defined, DefinedFact)
+    assert sign.variable == x and sign.expression == 12 * x**2
+    assert sign.numerator == (F(12), F(0), F(0)) and sign.denominator == (F(1),)
+    assert sign.roots == () and sign.sample is not None
+    intervals = univariate(sp.exp(x), (x,), {})
+    assert intervals is not None and intervals.step is not None
+    assert intervals.step.rule == "second-derivative-intervals"
+    enclosure, _ = intervals.step.facts
+    assert isinstance(enclosure, SignFact)
+    assert (enclosure.subject, enclosure.sign) == (sp.exp(x), "positive")
+    assert enclosure.enclosure.is_positive()

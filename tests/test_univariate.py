@@ -191,3 +191,18 @@ def test_open_ends_and_huge_exponents() -> None:
     assert result is not None and result.nonnegative is None and "x = 1" in result.reason
     result = rational_sign(x**1000, x, REAL)
     assert result is not None and result.nonnegative is None
+
+
+def test_a_nonnegative_answer_carries_the_data_of_the_decision() -> None:
+    from convexity_proofs._values import interval_domain as _interval
+
+    expr = (x - 1) ** 2 / (x + 2)
+    result = rational_sign(expr, x, _interval(Fraction(0), Fraction(3)))
+    assert result is not None and result.nonnegative is True
+    assert result.numerator == (Fraction(1), Fraction(-2), Fraction(1))
+    assert result.denominator == (Fraction(1), Fraction(2))
+    assert result.poles == (0,)  # the base x + 2 has no root in [0, 3]
+    assert all(count == 0 for count in result.roots) and result.roots
+    assert result.sample is not None and 0 < result.sample < 3
+    zero = rational_sign(x - x, x, _interval(Fraction(0), Fraction(1)))
+    assert zero is not None and zero.nonnegative is True and zero.sample is None

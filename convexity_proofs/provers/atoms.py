@@ -4,8 +4,10 @@ Each :class:`Atom` declares where it is defined, when it is convex or concave, a
 when it is nondecreasing or nonincreasing in each argument.  Conditions are signs of
 argument ranges ("increasing when argument 0 is nonnegative"), so the composition rule
 (:mod:`.composition`) can check them with interval analysis on the claim's domain, and
-a certificate checker can re-check them from the recorded data.  Adding an atom is a
-table entry; the composition rule is written once.
+a certificate checker can re-check them from the recorded data.  Each atom has a
+stable ``key`` that proofs name it by; the checker keeps its own transcription of the
+table (:mod:`convexity_proofs.checker.atoms`, one row per key, validated against
+certified evaluations), so adding an atom is a table entry here and a row there.
 
 :func:`match_atom` recognises atoms in the shapes people type: ``log(1 + exp(u))`` is
 softplus, ``log(exp(a) + exp(b))`` is log-sum-exp, ``x**2/y`` is quad-over-lin.
@@ -55,7 +57,9 @@ class Atom:
     whose monotonicity is asked about.
     """
 
-    name: str
+    #: Stable key of the atom's row (certificates name atoms by it); ``name`` is for text.
+    key: str
+    name: str = ""
     domain: tuple[When, ...] = ()
     convex: tuple[tuple[When, ...], ...] = NEVER
     concave: tuple[tuple[When, ...], ...] = NEVER
@@ -64,6 +68,10 @@ class Atom:
     #: Per-argument overrides of monotonicity, for atoms whose arguments differ.
     increasing_in: tuple[tuple[tuple[When, ...], ...], ...] | None = None
     decreasing_in: tuple[tuple[tuple[When, ...], ...], ...] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.key)
 
     def monotone(self, kind: str, index: int) -> tuple[tuple[When, ...], ...]:
         per_arg = self.increasing_in if kind == "increasing" else self.decreasing_in
@@ -100,8 +108,9 @@ TANH, ATAN, ERF = (
     )
     for name in ("tanh", "atan", "erf")
 )
-ENTROPY = Atom("x*log(x)", domain=(When("positive", 0),), convex=ALWAYS)
+ENTROPY = Atom("entropy", "x*log(x)", domain=(When("positive", 0),), convex=ALWAYS)
 QUAD_OVER_LIN = Atom(
+    "quad-over-lin",
     "quad-over-lin u**2/v",
     domain=(When("positive", 1),),
     convex=ALWAYS,
@@ -112,18 +121,26 @@ QUAD_OVER_LIN = Atom(
 
 # log(1/(1 + exp(v))) = −softplus(v): concave, decreasing in v.  It is log σ(−v), the
 # form binary cross-entropy takes when typed with the sigmoid.
-LOG_INV_SOFTPLUS = Atom("log(1/(1+exp(v))) = -softplus(v)", concave=ALWAYS, decreasing=ALWAYS)
+LOG_INV_SOFTPLUS = Atom(
+    "log-sigmoid", "log(1/(1+exp(v))) = -softplus(v)", concave=ALWAYS, decreasing=ALWAYS
+)
 # log(1 − 1/(1 + exp(v))) = v − softplus(v) = −softplus(−v): concave, increasing in v.
 LOG_ONE_MINUS_SIGMOID = Atom(
-    "log(1 - 1/(1+exp(v))) = -softplus(-v)", concave=ALWAYS, increasing=ALWAYS
+    "log-one-minus-sigmoid",
+    "log(1 - 1/(1+exp(v))) = -softplus(-v)",
+    concave=ALWAYS,
+    increasing=ALWAYS,
 )
 # sqrt(Σ u_i²): convex; like abs, it grows with each |u_i|.
-NORM2 = Atom("2-norm", convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
+NORM2 = Atom("norm2", "2-norm", convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
 # (Π u_i)^(1/n) on the nonnegative orthant: concave and increasing in each argument.
-GEO_MEAN = Atom("geometric mean", domain=(NONNEG,), concave=ALWAYS, increasing=ALWAYS)
-LOG_COSH = Atom("log(cosh)", convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
+GEO_MEAN = Atom("geo-mean", "geometric mean", domain=(NONNEG,), concave=ALWAYS, increasing=ALWAYS)
+LOG_COSH = Atom(
+    "log-cosh", "log(cosh)", convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS)
+)
 # u·log(u/v) on u, v > 0: jointly convex (the perspective of u·log u), nonincreasing in v.
 REL_ENTROPY = Atom(
+    "rel-entropy",
     "relative entropy u*log(u/v)",
     domain=(When("positive", 0), When("positive", 1)),
     convex=ALWAYS,
@@ -132,15 +149,22 @@ REL_ENTROPY = Atom(
 )
 
 
+#: Keys of the atoms built from the subject: the exponent of u**p, the base of c**u.
+KEY_POWER, KEY_EXPONENTIAL = "power", "exponential"
+
+
 def power_atom(p: Fraction) -> Atom | None:
     """u**p for a rational constant p (p not 0 or 1), with SymPy's real semantics."""
     name = f"power {p}"
     if p.denominator == 1:
         n = p.numerator
         if n >= 2 and n % 2 == 0:
-            return Atom(name, convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS))
+            return Atom(
+                KEY_POWER, name, convex=ALWAYS, increasing=when(NONNEG), decreasing=when(NONPOS)
+            )
         if n >= 3:  # odd
             return Atom(
+                KEY_POWER,
                 name,
                 convex=when(When("nonnegative", 0)),
                 concave=when(When("nonpositive", 0)),
@@ -148,6 +172,7 @@ def power_atom(p: Fraction) -> Atom | None:
             )
         if n < 0 and n % 2 == 0:  # 1/u**2: convex on each side of 0
             return Atom(
+                KEY_POWER,
                 name,
                 domain=(When("nonzero", 0),),
                 convex=ALWAYS,
@@ -156,6 +181,7 @@ def power_atom(p: Fraction) -> Atom | None:
             )
         if n < 0:  # odd negative power: convex right of 0, concave left, decreasing on each side
             return Atom(
+                KEY_POWER,
                 name,
                 domain=(When("nonzero", 0),),
                 convex=when(When("positive", 0)),
@@ -166,10 +192,14 @@ def power_atom(p: Fraction) -> Atom | None:
     # Non-integer exponents: SymPy gives complex values for negative bases, so the
     # base must be nonnegative (positive when p < 0).
     if 0 < p < 1:
-        return Atom(name, domain=(When("nonnegative", 0),), concave=ALWAYS, increasing=ALWAYS)
+        return Atom(
+            KEY_POWER, name, domain=(When("nonnegative", 0),), concave=ALWAYS, increasing=ALWAYS
+        )
     if p > 1:
-        return Atom(name, domain=(When("nonnegative", 0),), convex=ALWAYS, increasing=ALWAYS)
-    return Atom(name, domain=(When("positive", 0),), convex=ALWAYS, decreasing=ALWAYS)
+        return Atom(
+            KEY_POWER, name, domain=(When("nonnegative", 0),), convex=ALWAYS, increasing=ALWAYS
+        )
+    return Atom(KEY_POWER, name, domain=(When("positive", 0),), convex=ALWAYS, decreasing=ALWAYS)
 
 
 def exponential_atom(base: sympy.Number) -> Atom | None:
@@ -180,9 +210,36 @@ def exponential_atom(base: sympy.Number) -> Atom | None:
         return None
     name = f"exponential {base}**u"
     if base > 1:
-        return Atom(name, convex=ALWAYS, increasing=ALWAYS)
-    return Atom(name, convex=ALWAYS, decreasing=ALWAYS)
+        return Atom(KEY_EXPONENTIAL, name, convex=ALWAYS, increasing=ALWAYS)
+    return Atom(KEY_EXPONENTIAL, name, convex=ALWAYS, decreasing=ALWAYS)
 
+
+#: Every key an atom of this table can have (a checker needs a row for each).
+KEYS: frozenset[str] = frozenset(
+    atom.key
+    for atom in (
+        EXP,
+        LOG,
+        LOGSUMEXP,
+        SOFTPLUS,
+        ABS,
+        MAX,
+        MIN,
+        COSH,
+        SINH,
+        TANH,
+        ATAN,
+        ERF,
+        ENTROPY,
+        QUAD_OVER_LIN,
+        LOG_INV_SOFTPLUS,
+        LOG_ONE_MINUS_SIGMOID,
+        NORM2,
+        GEO_MEAN,
+        LOG_COSH,
+        REL_ENTROPY,
+    )
+) | {KEY_POWER, KEY_EXPONENTIAL}
 
 _UNARY_ATOMS: dict[type, Atom] = {
     sympy.exp: EXP,

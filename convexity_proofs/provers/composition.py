@@ -5,28 +5,31 @@ ranges) and each argument is affine, or convex where the atom is nondecreasing i
 or concave where the atom is nonincreasing in it; concave symmetrically.  Sums add
 curvatures; a constant factor keeps or flips curvature by its sign on the domain.
 
-Every conclusion is a :class:`ProofStep` with its side conditions and how each was
-established (interval analysis on the claim's whole domain, parameters included), so
-a proof is a tree of data.  When no rule applies, the analysis is ``UNKNOWN`` and
-names the culprit: the smallest subexpression at which the rules broke.
+Every conclusion is a :class:`~convexity_proofs._proof.ProofStep` whose facts are the
+atom-table rows it uses (:class:`AtomFact`) and each sign condition with the interval
+enclosure that shows it on the claim's whole domain, parameters included
+(:class:`SignFact`), so a proof is a tree of data a checker can replay.  When no rule
+applies, the analysis is ``UNKNOWN`` and names the culprit: the smallest subexpression
+at which the rules broke.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
 import sympy
 
-from convexity_proofs import _intervals
 from convexity_proofs._brief import brief as _show
+from convexity_proofs._proof import AtomFact, ContextFact, Fact, ProofStep, SignFact
 from convexity_proofs._values import NEGATIVE as _NEGATIVE
 from convexity_proofs._values import NONNEGATIVE as _NONNEGATIVE
 from convexity_proofs._values import NONPOSITIVE as _NONPOSITIVE
 from convexity_proofs._values import POSITIVE as _POSITIVE
 from convexity_proofs._values import REAL as _REAL
-from convexity_proofs._values import Condition, Domain, ProofStep
+from convexity_proofs._values import Domain
+from convexity_proofs.kernel import intervals as _intervals
 from convexity_proofs.provers.atoms import Atom, When, match_atom
 
 
@@ -52,6 +55,11 @@ class Curvature(Enum):
     def negated(self) -> Curvature:
         swap = {Curvature.CONVEX: Curvature.CONCAVE, Curvature.CONCAVE: Curvature.CONVEX}
         return swap.get(self, self)
+
+    @property
+    def conclusion(self) -> str:
+        """The conclusion a proof step draws (constants are affine)."""
+        return "affine" if self.is_affine else self.value
 
 
 def _join(curvatures: list[Curvature]) -> Curvature:
@@ -94,7 +102,7 @@ class Composer:
         self.domains = domains
         self.fallback = fallback
         self._memo: dict[sympy.Expr, Analysis] = {}
-        self._signs: dict[tuple[sympy.Expr, str], bool] = {}
+        self._ranges: dict[sympy.Expr, _intervals.Interval | None] = {}
         self._depends_memo: dict[sympy.Basic, bool] = {}
 
     def depends(self, expr: sympy.Basic) -> bool:
@@ -157,28 +165,32 @@ class Composer:
             return self._unknown(expr, "a product of factors that all depend on the variables")
         return self._unknown(expr, f"no rule for {type(expr).__name__}")
 
-    def _ratio_domain(self, x: sympy.Symbol, y: sympy.Symbol) -> Domain:
+    def _ratio_domain(self, ratio: sympy.Expr) -> tuple[Domain, SignFact | None]:
+        """The named domain the range of ``ratio`` is shown to lie in, with its sign fact."""
         for sign, domain in (
             ("positive", _POSITIVE),
             ("nonnegative", _NONNEGATIVE),
             ("negative", _NEGATIVE),
             ("nonpositive", _NONPOSITIVE),
         ):
-            if self._sign(x / y, sign):
-                return domain
-        return _REAL
+            fact = self._sign(ratio, sign)
+            if fact is not None:
+                return domain, fact
+        return _REAL, None
 
     def _perspective(self, expr: sympy.Mul) -> Analysis | None:
         """y·h(x/y) with y > 0 is the perspective of h: convex (concave) when h is.
 
         Recognised by substituting x_i = u_i·y for the other variables of h: when y then
         disappears, h = F(x/y) with F(u) = h(u·y), and F is analysed by the same rules in
-        fresh variables u (ranging over all reals, so the proof covers every x/y).
+        fresh variables u (ordered like the x_i by name), each ranging over a named domain
+        that contains the range of x_i/y, so the proof covers every x/y.
         """
         for y in (f for f in expr.args if f.is_Symbol and f in self.variables):
             rest = expr / y
             others = sorted((rest.free_symbols & self.variables) - {y}, key=lambda s: s.name)
-            if not others or y not in rest.free_symbols or not self._sign(y, "positive"):
+            positive = self._sign(y, "positive")
+            if not others or y not in rest.free_symbols or positive is None:
                 continue
             fresh = {x: sympy.Symbol(f"_u_{x.name}", real=True) for x in others}
             inner = rest.xreplace({x: fresh[x] * y for x in others})
@@ -186,23 +198,21 @@ class Composer:
                 continue
             # u = x/y ranges over a subset of the named domain shown for x/y; F must be
             # convex on that (convex) superset, which is all the perspective needs.
-            u_domains = dict(self.domains) | {fresh[x]: self._ratio_domain(x, y) for x in others}
+            facts: list[Fact] = [positive]
+            ratio_domains: list[tuple[sympy.Symbol, Domain]] = []
+            for x in others:
+                domain, fact = self._ratio_domain(x / y)
+                ratio_domains.append((fresh[x], domain))
+                if fact is not None:
+                    facts.append(fact)
+            u_domains = dict(self.domains) | dict(ratio_domains)
             analysis = Composer(tuple(fresh.values()), u_domains, self.fallback).analyse(inner)
             if analysis.curvature is Curvature.UNKNOWN or analysis.step is None:
                 continue
+            facts.append(ContextFact(tuple(fresh.values()), tuple(ratio_domains)))
             curvature = Curvature.AFFINE if analysis.curvature.is_affine else analysis.curvature
             step = ProofStep(
-                rule="perspective",
-                subject=_show(expr),
-                reason=f"{y}·F(x/{y}) with {y} > 0 is the perspective of F, which is "
-                f"{curvature.value}; a perspective keeps convexity and concavity",
-                conditions=(
-                    Condition(f"{y} is positive", "interval analysis"),
-                    Condition(
-                        f"F(u) = {_show(inner)} is {curvature.value} in u", "composition rules"
-                    ),
-                ),
-                children=(analysis.step,),
+                "perspective", expr, curvature.conclusion, tuple(facts), (analysis.step,)
             )
             return Analysis(curvature, step)
         return None
@@ -215,15 +225,8 @@ class Composer:
             if culprit is not None:
                 return Analysis(Curvature.UNKNOWN, None, culprit.culprit, culprit.why)
             return self._unknown(expr, "a sum of convex and concave terms")
-        children = tuple(p.step for p in parts if p.step is not None)
-        step = ProofStep(
-            rule="sum",
-            subject=_show(expr),
-            reason=f"a sum of {'affine' if curvature.is_affine else curvature.value} terms "
-            f"is {curvature.value}",
-            children=children,
-        )
-        return Analysis(curvature, step)
+        children = _distinct(p.step for p in parts)
+        return Analysis(curvature, ProofStep("sum", expr, curvature.conclusion, children=children))
 
     def _split_constant(self, expr: sympy.Mul) -> tuple[sympy.Expr, sympy.Expr]:
         constant = [f for f in expr.args if not self.depends(f)]
@@ -234,35 +237,27 @@ class Composer:
         inner = self.analyse(varying)
         if inner.curvature is Curvature.UNKNOWN:
             return inner
+        children = (inner.step,) if inner.step else ()
         if inner.curvature.is_affine:
-            step = ProofStep(
-                rule="affine scaling",
-                subject=_show(expr),
-                reason="a constant multiple of an affine function is affine",
-                children=(inner.step,) if inner.step else (),
+            return Analysis(
+                Curvature.AFFINE, ProofStep("affine-scaling", expr, "affine", children=children)
             )
-            return Analysis(Curvature.AFFINE, step)
-        if self._sign(constant, "nonnegative"):
-            sign, curvature = "nonnegative", inner.curvature
-        elif self._sign(constant, "nonpositive"):
-            sign, curvature = "nonpositive", inner.curvature.negated()
-        else:
+        fact = self._sign(constant, "nonnegative")
+        curvature = inner.curvature
+        if fact is None:
+            fact = self._sign(constant, "nonpositive")
+            curvature = inner.curvature.negated()
+        if fact is None:
             return self._unknown(
                 expr, f"the sign of the coefficient {_show(constant)} is not fixed on the domain"
             )
-        step = ProofStep(
-            rule=f"{sign} scaling",
-            subject=_show(expr),
-            reason=f"{_show(constant)} is {sign}, so the product is {curvature.value}",
-            conditions=(Condition(f"{_show(constant)} is {sign}", "interval analysis"),),
-            children=(inner.step,) if inner.step else (),
-        )
+        step = ProofStep("scaling", expr, curvature.conclusion, (fact,), children)
         return Analysis(curvature, step)
 
     def _apply(self, expr: sympy.Expr, atom: Atom, args: tuple[sympy.Expr, ...]) -> Analysis:
-        conditions: list[Condition] = []
+        facts: list[Fact] = []
         for cond in atom.domain:
-            if not self._holds(cond, args, None, conditions):
+            if not self._holds(cond, args, None, facts):
                 return self._unknown(
                     expr,
                     f"{atom.name} needs argument {_show(args[cond.arg or 0])} to be "
@@ -273,15 +268,14 @@ class Composer:
             if analysis.curvature is Curvature.UNKNOWN:
                 return analysis
         for target in (Curvature.CONVEX, Curvature.CONCAVE):
-            trial: list[Condition] = list(conditions)
+            trial: list[Fact] = list(facts)
             if self._composes(atom, args, inner, target, trial):
                 step = ProofStep(
-                    rule=f"composition: {atom.name}",
-                    subject=_show(expr),
-                    reason=f"{atom.name} is {target.value} and each argument meets the "
-                    "monotonicity condition of the composition rule",
-                    conditions=tuple(trial),
-                    children=tuple(a.step for a in inner if a.step is not None),
+                    "composition",
+                    expr,
+                    target.value,
+                    tuple(dict.fromkeys(trial)),  # each fact once, in order
+                    _distinct(a.step for a in inner),
                 )
                 return Analysis(target, step)
         return self._unknown(expr, f"{atom.name} of these arguments fits no composition rule")
@@ -292,32 +286,24 @@ class Composer:
         args: tuple[sympy.Expr, ...],
         inner: list[Analysis],
         target: Curvature,
-        conditions: list[Condition],
+        facts: list[Fact],
     ) -> bool:
         shape = atom.convex if target is Curvature.CONVEX else atom.concave
-        if not self._any_alternative(shape, args, None, conditions):
+        chosen = self._any_alternative(shape, args, None, facts)
+        if chosen is None:
             return False
-        conditions.append(Condition(f"{atom.name} is {target.value}", "atom table"))
-        for index, (arg, analysis) in enumerate(zip(args, inner, strict=True)):
+        facts.append(AtomFact(atom.key, target.value, chosen))
+        for index, analysis in enumerate(inner):
             c = analysis.curvature
             if c.is_affine:
-                conditions.append(
-                    Condition(f"{_show(arg)} is {c.value} in the variables", "composition rules")
-                )
                 continue
             # convex atom: a convex argument needs the atom nondecreasing in it,
             # a concave argument needs it nonincreasing (and the mirror for concave).
-            same = c is target
-            needed = "increasing" if same else "decreasing"
-            if not self._any_alternative(atom.monotone(needed, index), args, index, conditions):
+            needed = "increasing" if c is target else "decreasing"
+            chosen = self._any_alternative(atom.monotone(needed, index), args, index, facts)
+            if chosen is None:
                 return False
-            conditions.append(
-                Condition(
-                    f"{atom.name} is non{'de' if needed == 'increasing' else 'in'}creasing "
-                    f"in {_show(arg)}, which is {c.value}",
-                    "atom table and interval analysis",
-                )
-            )
+            facts.append(AtomFact(atom.key, needed, chosen, index))
         return True
 
     def _any_alternative(
@@ -325,52 +311,63 @@ class Composer:
         alternatives: tuple[tuple[When, ...], ...],
         args: tuple[sympy.Expr, ...],
         index: int | None,
-        conditions: list[Condition],
-    ) -> bool:
-        for alternative in alternatives:
-            established: list[Condition] = []
+        facts: list[Fact],
+    ) -> int | None:
+        """The number of the first alternative whose conditions hold (their sign facts
+        added to ``facts``), or None."""
+        for number, alternative in enumerate(alternatives):
+            established: list[Fact] = []
             if all(self._holds(c, args, index, established) for c in alternative):
-                conditions.extend(established)
-                return True
-        return False
+                facts.extend(established)
+                return number
+        return None
 
     def _holds(
-        self, cond: When, args: tuple[sympy.Expr, ...], index: int | None, out: list[Condition]
+        self, cond: When, args: tuple[sympy.Expr, ...], index: int | None, out: list[Fact]
     ) -> bool:
         if cond.sign == "any":
             return True
         position = cond.arg if cond.arg is not None else index
         targets = args if position is None else (args[position],)
         for arg in targets:
-            if not self._sign(arg, cond.sign):
+            fact = self._sign(arg, cond.sign)
+            if fact is None:
                 return False
-            out.append(Condition(f"{_show(arg)} is {cond.sign}", "interval analysis"))
+            out.append(fact)
         return True
 
-    def _sign(self, expr: sympy.Expr, sign: str) -> bool:
-        key = (expr, sign)
-        if key not in self._signs:
-            self._signs[key] = _sign_holds(expr, sign, self.domains)
-        return self._signs[key]
+    def _sign(self, expr: sympy.Expr, sign: str) -> SignFact | None:
+        """A sign fact when the kernel's enclosure of ``expr`` over the box shows ``sign``."""
+        if expr not in self._ranges:
+            try:
+                self._ranges[expr] = _intervals.range_of(expr, self.domains)
+            except _intervals.Undefined:
+                self._ranges[expr] = None
+        box = self._ranges[expr]
+        if box is None or not _SHOWS[sign](box):
+            return None
+        return SignFact(expr, sign, box)
 
     def _unknown(self, expr: sympy.Expr, why: str) -> Analysis:
         return Analysis(Curvature.UNKNOWN, None, expr, why)
 
 
-def _sign_holds(expr: sympy.Expr, sign: str, domains: Mapping[sympy.Symbol, Domain]) -> bool:
-    """True only when interval analysis proves the sign on the whole box."""
-    try:
-        box = _intervals.range_of(expr, domains)
-    except _intervals.Undefined:
-        return False
-    checks = {
-        "positive": box.is_positive,
-        "nonnegative": box.is_nonnegative,
-        "negative": box.is_negative,
-        "nonpositive": box.is_nonpositive,
-        "nonzero": box.excludes_zero,
-    }
-    return bool(checks[sign]())
+_SHOWS: dict[str, Callable[[_intervals.Interval], bool]] = {
+    "positive": _intervals.Interval.is_positive,
+    "nonnegative": _intervals.Interval.is_nonnegative,
+    "negative": _intervals.Interval.is_negative,
+    "nonpositive": _intervals.Interval.is_nonpositive,
+    "nonzero": _intervals.Interval.excludes_zero,
+}
+
+
+def _distinct(steps: Iterable[ProofStep | None]) -> tuple[ProofStep, ...]:
+    """The steps, each subject once (repeated arguments share one child)."""
+    seen: dict[sympy.Expr, ProofStep] = {}
+    for step in steps:
+        if step is not None and step.subject not in seen:
+            seen[step.subject] = step
+    return tuple(seen.values())
 
 
 def analyse(

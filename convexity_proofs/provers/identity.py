@@ -6,14 +6,17 @@ the hidden units of a network usually gives the identical expression.  Next the
 difference is expanded (exact polynomial algebra; ``tanh``/``sinh`` odd and ``cosh``
 even are applied by SymPy's automatic evaluation) and, for rational functions,
 ``cancel``-ed.  Only an exact zero proves invariance; anything else is "no answer".
+
+The proof is one ``identity`` step concluding ``invariant``, whose
+:class:`~convexity_proofs._proof.IdentityFact` holds f, f∘σ, σ and the method; a
+checker re-applies σ and re-does the reduction.
 """
 
 from __future__ import annotations
 
 import sympy
 
-from convexity_proofs._brief import brief
-from convexity_proofs._values import Condition, ProofStep
+from convexity_proofs._proof import IdentityFact, ProofStep
 
 #: Expanding a difference bigger than this (in operations) is not attempted.
 MAX_EXPAND_OPS = 20_000
@@ -43,35 +46,28 @@ def prove_invariant(
     expr: sympy.Expr, substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
 ) -> ProofStep | None:
     """A proof that ``expr`` is unchanged by the substitution, or ``None``."""
+    substitution = tuple(substitution)
     image = substitute(expr, substitution)
-    shown = ", ".join(f"{s} -> {brief(v, 40)}" for s, v in substitution)
     if image == expr:
-        return ProofStep(
-            rule="identity after substitution",
-            subject=brief(expr, 120),
-            reason=f"substituting {shown} gives the same expression up to the order of sums "
-            "and products",
-            conditions=(
-                Condition(
-                    "f(σ(θ)) and f(θ) are the same canonical SymPy expression",
-                    "structural equality",
-                ),
-            ),
-        )
+        return _step(expr, image, "structural", substitution)
     difference = _relu_positive_scaling(expr) - _relu_positive_scaling(image)
     if sympy.count_ops(difference, visual=False) > MAX_EXPAND_OPS:
         return None
-    for method, rewrite in (("expansion", sympy.expand), ("rational cancellation", sympy.cancel)):
+    for method, rewrite in (("expansion", sympy.expand), ("cancellation", sympy.cancel)):
         try:
             zero = rewrite(difference) == 0
         except (sympy.PolynomialError, RecursionError):
             zero = False
         if zero:
-            return ProofStep(
-                rule="identity after substitution",
-                subject=brief(expr, 120),
-                reason=f"substituting {shown} leaves the function unchanged: the difference "
-                f"is 0 by {method}",
-                conditions=(Condition("f(θ) − f(σ(θ)) = 0", method),),
-            )
+            return _step(expr, image, method, substitution)
     return None
+
+
+def _step(
+    expr: sympy.Expr,
+    image: sympy.Expr,
+    method: str,
+    substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...],
+) -> ProofStep:
+    fact = IdentityFact(lhs=expr, rhs=image, method=method, substitution=substitution)
+    return ProofStep(rule="identity", subject=expr, conclusion="invariant", facts=(fact,))

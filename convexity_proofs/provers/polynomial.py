@@ -25,13 +25,17 @@ Soundness:
 * a proof rests on z3's ``unsat`` (trusted, and named with its version in the proof step)
   and on exact arithmetic everywhere else: the polynomial is expanded over QQ, every
   coefficient reaches z3 as an exact ``p/q`` numeral, no text is ever evaluated;
+* z3 reads each query as SMT-LIB text in one fixed format (see ``_Encoder``), and the
+  proof step (rule ``polynomial-hessian``, a :class:`~convexity_proofs._proof.PolynomialFact`)
+  records exactly those texts, so a checker can write them again from the function and
+  the domains, compare, and re-run them;
 * variables range over the *open* box: a polynomial that is convex on the interior of a
   convex set is convex on its closure (Jensen's inequality passes to limits by
   continuity), and an open set of counterexamples is where rational points live;
 * a refutation is never z3's word: the model is rounded to rationals in the domain, the
   exact Hessian there is decided by exact LDLᵀ (which yields an integral direction with
   vᵀHv < 0), and the pair is re-checked by the independent judge
-  :func:`convexity_proofs._certify.decide_curvature` on the *original* expression.  If that
+  :func:`convexity_proofs.kernel.evaluate.decide_curvature` on the *original* expression.  If that
   re-check fails for every rounding tried, the answer is None.
 
 Effort is deterministic: every decision has a budget of z3 *resource units* (``rlimit``,
@@ -61,9 +65,10 @@ from sympy.polys.rings import PolyElement, PolyRing
 from sympy.polys.rings import ring as polynomial_ring
 
 from convexity_proofs._brief import brief
-from convexity_proofs._certify import decide_curvature
-from convexity_proofs._psd import definiteness
-from convexity_proofs._values import REAL, Condition, Domain, ProofStep
+from convexity_proofs._proof import PolynomialFact, ProofStep
+from convexity_proofs._values import REAL, Domain
+from convexity_proofs.kernel.evaluate import decide_curvature
+from convexity_proofs.kernel.psd import definiteness
 from convexity_proofs.provers.second_order import degree_bound, describe_term, non_polynomial_part
 
 __all__ = [
@@ -75,7 +80,7 @@ __all__ = [
     "polynomial_applicability",
 ]
 
-RULE = "polynomial Hessian (z3)"
+RULE = "polynomial-hessian"
 
 #: Principal minors are tried up to this many variables (2**n - 1 determinants).
 MAX_MINOR_VARIABLES = 4
@@ -124,7 +129,7 @@ class PolynomialResult:
 
     ``convex``: True proved (``step`` says how), False refuted by ``point`` (variables and
     parameters, exact) and ``direction`` (variables, coprime integers) with vᵀ∇²f v < 0,
-    already certified by ``_certify.decide_curvature``; None no answer (``note`` says why).
+    already certified by ``kernel.evaluate.decide_curvature``; None no answer (``note`` says why).
     """
 
     convex: bool | None
@@ -394,11 +399,56 @@ def _determinant(rows: list[list[PolyElement]]) -> PolyElement:
     return total if total is not None else rows[0][0] * 0
 
 
-# --- translation to z3 --------------------------------------------------------------------
+# --- the queries, as SMT-LIB text --------------------------------------------------------
+#
+# Every query z3 answers is an SMT-LIB script in one exact format, so that a certificate
+# holds the very text z3 was given and a checker can regenerate it from the function and
+# the domains alone (docs/certificates.md describes the format):
+#
+#   (set-logic QF_NRA)
+#   (declare-fun g0 () Real)            one per generator: the variables, then parameters
+#   (declare-fun v1 () Real)            quadratic-form queries: v_i for i != k
+#   (assert (> g0 0))                   each generator's bounds, lower then upper
+#   (assert (>= v1 (- 1)))              quadratic-form queries: -1 <= v_i <= 1
+#   (assert (<= v1 1))
+#   (assert (< P 0))                    the violation (P a minor, or the form)
+#   (check-sat)
+#
+# Numbers: n, (- n), (/ p q), (- (/ p q)).  A polynomial: its terms by decreasing
+# exponent tuple, each (* c g_i g_i g_j ...) with c omitted when it is 1, a single
+# factor written bare; a sum of several terms (+ ...), of none 0.  The form with v_k = 1
+# is the sum over i <= j (in order) of nonzero entries H_ij of (* 2 v_i v_j H_ij), the 2
+# only for i != j and v_k left out.
+
+
+def _smt_number(q: Fraction) -> str:
+    magnitude = (
+        str(abs(q.numerator)) if q.denominator == 1 else (f"(/ {abs(q.numerator)} {q.denominator})")
+    )
+    return magnitude if q >= 0 else f"(- {magnitude})"
+
+
+def _smt_apply(op: str, args: Sequence[str], empty: str) -> str:
+    if not args:
+        return empty
+    if len(args) == 1:
+        return args[0]
+    return f"({op} {' '.join(args)})"
+
+
+def _smt_poly(poly: PolyElement) -> str:
+    """The exact SMT-LIB term of a polynomial over QQ in the generators g0, g1, ..."""
+    terms = []
+    for monom, c in sorted(_terms(poly), reverse=True):
+        powers = [f"g{i}" for i, e in enumerate(monom) for _ in range(e)]
+        factors = powers if c == 1 and powers else [_smt_number(c), *powers]
+        terms.append(_smt_apply("*", factors, "1"))
+    return _smt_apply("+", terms, "0")
 
 
 class _Encoder:
-    """Builds z3 terms in one private context (so concurrent calls never share state)."""
+    """Writes the queries of one problem as SMT-LIB text; z3 reads them in one private
+    context (so concurrent calls never share state)."""
 
     def __init__(self, z3: ModuleType, problem: _Problem) -> None:
         self.z3 = z3
@@ -406,91 +456,60 @@ class _Encoder:
         self.ctx = z3.Context()
         # Names are positional, so no user-chosen symbol name can clash or confuse z3.
         self.gens = [z3.Real(f"g{i}", self.ctx) for i in range(len(problem.gens))]
-        self._powers: dict[tuple[int, int], Any] = {}
-        self._entries: dict[tuple[int, int], Any] = {}
+        self._entries: dict[tuple[int, int], str] = {}
         #: The context's cumulative resource count after the last check.
         self.rlimit_count = 0
 
-    def number(self, q: Fraction) -> Any:
-        return self.z3.RealVal(f"{q.numerator}/{q.denominator}", self.ctx)
-
-    def _apply(self, make: Callable[..., Any], args: Sequence[Any]) -> Any:
-        """``make`` (Z3_mk_mul or Z3_mk_add) on real terms through the C API.
-
-        ``z3.Product``/``z3.Sum`` coerce every argument in Python, which took 15 s for the
-        62,000 monomials of a degree-8 Hessian in 8 variables; all arguments here are
-        already real terms of this context, so the coercion has nothing to do.
-        """
-        if len(args) == 1:
-            return args[0]
-        z3 = self.z3
-        array = (z3.Ast * len(args))(*(a.as_ast() for a in args))
-        return z3.ArithRef(make(self.ctx.ref(), len(args), array), self.ctx)
-
-    def product(self, factors: Sequence[Any]) -> Any:
-        return self._apply(self.z3.Z3_mk_mul, factors)
-
-    def sum(self, terms: Sequence[Any]) -> Any:
-        return self.number(Fraction(0)) if not terms else self._apply(self.z3.Z3_mk_add, terms)
-
-    def _power(self, index: int, e: int) -> Any:
-        key = (index, e)
-        if key not in self._powers:
-            self._powers[key] = self.product([self.gens[index]] * e)
-        return self._powers[key]
-
-    def poly(self, poly: PolyElement) -> Any:
-        """The exact z3 term of a polynomial over QQ: monomials as products of z3 Reals."""
-        terms = []
-        for monom, c in _terms(poly):
-            powers = [self._power(i, e) for i, e in enumerate(monom) if e]
-            factors = powers if c == 1 and powers else [self.number(c), *powers]
-            terms.append(self.product(factors))
-        return self.sum(terms)
-
-    def entry(self, i: int, j: int) -> Any:
-        """The z3 term of the Hessian entry (i, j), translated once per call."""
+    def entry(self, i: int, j: int) -> str:
+        """The text of the Hessian entry (i, j), written once per problem."""
         key = (min(i, j), max(i, j))
         if key not in self._entries:
-            self._entries[key] = self.poly(self.problem.hessian[key])
+            self._entries[key] = _smt_poly(self.problem.hessian[key])
         return self._entries[key]
 
-    def domain_constraints(self, *, open_box: bool) -> list[Any]:
-        """Variables in their box (open when ``open_box``), parameters in their domains."""
-        out = []
-        n = len(self.problem.variables)
-        for index, (symbol, g) in enumerate(zip(self.problem.gens, self.gens, strict=True)):
-            d = self.problem.domains[symbol]
+    def script(
+        self, directions: Sequence[int], constraints: Sequence[str], *, open_box: bool
+    ) -> str:
+        """A whole query: declarations, the box (open in the variables when ``open_box``),
+        the bounds of the direction components ``directions``, then ``constraints``."""
+        problem = self.problem
+        n = len(problem.variables)
+        lines = ["(set-logic QF_NRA)"]
+        lines += [f"(declare-fun g{i} () Real)" for i in range(len(problem.gens))]
+        lines += [f"(declare-fun v{i} () Real)" for i in directions]
+        for index, symbol in enumerate(problem.gens):
+            d = problem.domains[symbol]
             strict_lo = d.lo_open or (open_box and index < n)
             strict_hi = d.hi_open or (open_box and index < n)
             if d.lo is not None:
-                lo = self.number(d.lo)
-                out.append(g > lo if strict_lo else g >= lo)
+                lines.append(
+                    f"(assert ({'>' if strict_lo else '>='} g{index} {_smt_number(d.lo)}))"
+                )
             if d.hi is not None:
-                hi = self.number(d.hi)
-                out.append(g < hi if strict_hi else g <= hi)
-        return out
+                lines.append(
+                    f"(assert ({'<' if strict_hi else '<='} g{index} {_smt_number(d.hi)}))"
+                )
+        for i in directions:
+            lines += [f"(assert (>= v{i} (- 1)))", f"(assert (<= v{i} 1))"]
+        lines += [f"(assert {c})" for c in constraints]
+        lines.append("(check-sat)")
+        return "\n".join(lines) + "\n"
 
-    def quadratic_form(self, k: int) -> tuple[Any, list[Any]]:
-        """vᵀH v with v_k = 1, and the bounds -1 <= v_i <= 1 of the other components."""
-        z3 = self.z3
-        n = len(self.problem.variables)
-        one = self.number(Fraction(1))
-        v = [one if i == k else z3.Real(f"v{i}", self.ctx) for i in range(n)]
+    def quadratic_form(self, k: int) -> str:
+        """vᵀH v with v_k = 1, as text."""
         parts = []
         for (i, j), h in self.problem.hessian.items():
             if not h:
                 continue
-            weight = self.number(Fraction(1 if i == j else 2))
-            parts.append(self.product([weight, v[i], v[j], self.entry(i, j)]))
-        form = self.sum(parts)
-        bounds = [c for i in range(n) if i != k for c in (v[i] >= -one, v[i] <= one)]
-        return form, bounds
+            factors = ["2"] if i != j else []
+            factors += [f"v{m}" for m in (i, j) if m != k]
+            parts.append(_smt_apply("*", [*factors, self.entry(i, j)], "1"))
+        return _smt_apply("+", parts, "0")
 
 
-#: A query builds its constraints lazily (so building time counts against the budget);
-#: None means it could not be built, which counts as "unknown".
-_Query = Callable[[], list[Any] | None]
+#: A query builds its text lazily (so building time counts against the budget); None
+#: means it could not be built, which counts as "unknown".
+_Query = Callable[[], str | None]
 
 
 class _Budget:
@@ -526,46 +545,48 @@ def _count(solver: Any) -> int | None:
 
 
 def _run(
-    encoder: _Encoder, base: list[Any], queries: Sequence[_Query], budget: _Budget
-) -> tuple[str, Any]:
+    encoder: _Encoder, queries: Sequence[_Query], budget: _Budget
+) -> tuple[str, Any, tuple[str, ...]]:
     """Check the queries, each on a fresh solver, with a fair share of the budget left.
 
-    Returns ("sat", model) at the first sat, ("unsat", None) when every query is unsat,
-    else ("unknown", None).  Every query is a disjunct of one existential sentence, so one
-    sat answers the whole; an unknown does not stop the search for a sat.  Queries that
-    ran out are retried once with what the quick ones left over (measured: the last 3×3
-    minor of a 4-variable quartic needed 8.1 s when its fair share was 7.7 s and the full
+    Returns ("sat", model, ()) at the first sat, ("unsat", None, texts) when every query
+    is unsat (``texts``: each query's SMT-LIB text, in order), else ("unknown", None, ()).
+    Every query is a disjunct of one existential sentence, so one sat answers the whole;
+    an unknown does not stop the search for a sat.  Queries that ran out are retried
+    once with what the quick ones left over (measured: the last 3×3 minor of a
+    4-variable quartic needed 8.1 s when its fair share was 7.7 s and the full
     determinant after it took 0.02 s).  The units each check used are subtracted from
     ``budget.units``, so the next phase gets exactly what is left.
     """
     z3 = encoder.z3
-    built: dict[int, list[Any]] = {}
+    built: dict[int, str] = {}
     pending = list(range(len(queries)))
     unknown = False
     for attempt in range(2):
         timed_out = []
         for position, index in enumerate(pending):
             if time.perf_counter() >= budget.deadline:
-                return "unknown", None
+                return "unknown", None, ()
             if budget.units is not None and budget.units <= 0:
-                return "unknown", None
+                return "unknown", None, ()
             if index not in built:
-                constraints = queries[index]()
-                if constraints is None:
+                text = queries[index]()
+                if text is None:
                     unknown = True
                     continue
-                built[index] = constraints
+                built[index] = text
             # The share is computed after building, so building time is not given twice.
             left = budget.deadline - time.perf_counter()
             if left <= 0:
-                return "unknown", None
+                return "unknown", None, ()
             solver = z3.SolverFor("QF_NRA", ctx=encoder.ctx)
             if budget.units is None:
                 solver.set("timeout", max(1, int(1000 * left / (len(pending) - position))))
             else:
                 solver.set("timeout", max(1, int(1000 * left)))  # the safety net only
                 solver.set("rlimit", max(1, budget.units // (len(pending) - position)))
-            solver.add(*base, *built[index])
+            # z3 reads the very text the proof records.
+            solver.from_string(built[index])
             try:
                 answer = solver.check()
             except z3.Z3Exception:
@@ -575,7 +596,7 @@ def _run(
                 budget.spend(count - encoder.rlimit_count)
                 encoder.rlimit_count = count
             if answer == z3.sat:
-                return "sat", solver.model()
+                return "sat", solver.model(), ()
             if answer != z3.unsat:
                 timed_out.append(index)
         if not timed_out:
@@ -583,44 +604,45 @@ def _run(
         pending = timed_out
         if attempt == 1:
             unknown = True
-    return ("unknown" if unknown else "unsat"), None
+    if unknown:
+        return "unknown", None, ()
+    return "unsat", None, tuple(built[i] for i in range(len(queries)))
 
 
 def _minor_queries(
-    encoder: _Encoder, subsets: Sequence[tuple[int, ...]], relation: str
+    encoder: _Encoder, subsets: Sequence[tuple[int, ...]], relation: str, *, open_box: bool
 ) -> list[_Query]:
     """One query "minor_S(x) < 0" (or "<= 0") per index set S."""
     problem = encoder.problem
 
     def query(subset: tuple[int, ...]) -> _Query:
-        def build() -> list[Any] | None:
+        def build() -> str | None:
             rows = [[problem.entry(i, j) for j in subset] for i in subset]
             if max(len(h) for row in rows for h in row) ** len(subset) > MAX_MINOR_WORK:
                 return None
             minor = _determinant(rows)
             if len(minor) > MAX_MINOR_TERMS:
                 return None
-            term = encoder.poly(minor)
-            zero = encoder.number(Fraction(0))
-            return [term < zero if relation == "<" else term <= zero]
+            return encoder.script((), [f"({relation} {_smt_poly(minor)} 0)"], open_box=open_box)
 
         return build
 
     return [query(s) for s in subsets]
 
 
-def _form_queries(encoder: _Encoder, relation: str) -> list[_Query]:
+def _form_queries(encoder: _Encoder, relation: str, *, open_box: bool) -> list[_Query]:
     """The n normalised quadratic-form queries "vᵀHv < 0" (or "<= 0")."""
+    n = len(encoder.problem.variables)
 
     def query(k: int) -> _Query:
-        def build() -> list[Any]:
-            form, bounds = encoder.quadratic_form(k)
-            zero = encoder.number(Fraction(0))
-            return [form < zero if relation == "<" else form <= zero, *bounds]
+        def build() -> str:
+            others = [i for i in range(n) if i != k]
+            atom = f"({relation} {encoder.quadratic_form(k)} 0)"
+            return encoder.script(others, [atom], open_box=open_box)
 
         return build
 
-    return [query(k) for k in range(len(encoder.problem.variables))]
+    return [query(k) for k in range(n)]
 
 
 # --- from a z3 model to a certified counterexample ---------------------------------------
@@ -733,30 +755,25 @@ def decide_polynomial(
     saw_sat = False
     try:
         encoder = _Encoder(z3, problem)
-        base = encoder.domain_constraints(open_box=True)
-        # (queries, budget, whether "all unsat" proves convexity, how, for the proof)
+        # (queries, budget, whether "all unsat" proves convexity, the method's name)
         first = budget.phase(share, start)
         phases = [
             (
-                _minor_queries(encoder, subsets, "<"),
+                _minor_queries(encoder, subsets, "<", open_box=True),
                 first,
                 full_minors,
-                f"as minor(x) < 0 for each of the {len(subsets)} principal minors of H(x)",
+                "principal-minors",
             ),
-            (
-                _form_queries(encoder, "<"),
-                budget,
-                True,
-                f"in {n} cases v_k = 1, |v_i| <= 1 (every v != 0 scales to one of them)",
-            ),
+            (_form_queries(encoder, "<", open_box=True), budget, True, "quadratic-form"),
         ]
         for queries, phase_budget, complete, method in phases:
             before = encoder.rlimit_count
-            status, model = _run(encoder, base, queries, phase_budget)
+            status, model, texts = _run(encoder, queries, phase_budget)
             if phase_budget is first:
                 budget.spend(encoder.rlimit_count - before)
             if status == "unsat" and complete and not saw_sat:
-                return PolynomialResult(True, _proof_step(z3, problem, method), None, None)
+                step = _proof_step(z3, problem, method, texts, strict=False)
+                return PolynomialResult(True, step, None, None)
             if status == "sat":
                 # A model that no rational point near it certifies: the other encoding's
                 # model may be a better one, so go on (no proof can follow a sat).
@@ -788,9 +805,10 @@ def decide_polynomial_strict(
     max_variables: int = 8,
     max_degree: int = 8,
     rlimit: int | None = None,
-) -> bool | None:
-    """True when the Hessian is positive DEFINITE at every point of the box (closed where
-    the domain is closed), for every parameter value; otherwise None, never False.
+) -> ProofStep | None:
+    """A proof (rule ``polynomial-hessian``, conclusion ``strictly-convex``) that the
+    Hessian is positive DEFINITE at every point of the box (closed where the domain is
+    closed), for every parameter value; otherwise None (never a refutation).
 
     PD everywhere implies strict convexity (along any segment the second derivative is
     positive), but not conversely: ``x**4`` is strictly convex with H(0) = 0, and such
@@ -811,20 +829,23 @@ def decide_polynomial_strict(
     n = len(variables)
     try:
         encoder = _Encoder(z3, problem)
-        base = encoder.domain_constraints(open_box=False)
         if n <= MAX_MINOR_VARIABLES:
             leading = [tuple(range(k)) for k in range(1, n + 1)]
             first = budget.phase(_MINOR_SHARE, start)
-            status, _ = _run(encoder, base, _minor_queries(encoder, leading, "<="), first)
+            queries = _minor_queries(encoder, leading, "<=", open_box=False)
+            status, _, texts = _run(encoder, queries, first)
             budget.spend(encoder.rlimit_count)
             if status == "unsat":
-                return True
+                return _proof_step(z3, problem, "leading-minors", texts, strict=True)
             if status == "sat":
                 return None  # not PD somewhere (per z3): the form cannot be unsat either
-        status, _ = _run(encoder, base, _form_queries(encoder, "<="), budget)
+        queries = _form_queries(encoder, "<=", open_box=False)
+        status, _, texts = _run(encoder, queries, budget)
     except z3.Z3Exception:
         return None
-    return True if status == "unsat" else None
+    if status != "unsat":
+        return None
+    return _proof_step(z3, problem, "quadratic-form", texts, strict=True)
 
 
 def _units(rlimit: int | None) -> int | None:
@@ -841,31 +862,39 @@ def _principal_subsets(n: int) -> list[tuple[int, ...]]:
     return [s for size in range(1, n + 1) for s in itertools.combinations(range(n), size)]
 
 
-def _proof_step(z3: ModuleType, problem: _Problem, method: str) -> ProofStep:
-    names = ", ".join(str(s) for s in problem.variables)
-    quantifier = "x in the open box"
-    if problem.parameters:
-        quantifier += " and every parameter value in its domain"
+def _direction_symbols(n: int, taken: set[str]) -> tuple[Symbol, ...]:
+    """Fresh real symbols v0, v1, ... for the direction (underscores added on a clash)."""
+    prefix = "v"
+    while any(f"{prefix}{i}" in taken for i in range(n)):
+        prefix += "_"
+    return tuple(Symbol(f"{prefix}{i}", real=True) for i in range(n))
+
+
+def _proof_step(
+    z3: ModuleType, problem: _Problem, method: str, texts: tuple[str, ...], *, strict: bool
+) -> ProofStep:
+    """The step: every query of ``method`` (``texts``, what z3 read) was unsat."""
+    gens = problem.gens
+    direction = _direction_symbols(len(problem.variables), {s.name for s in gens})
+    parts = []
+    for (i, j), h in problem.hessian.items():
+        if h:
+            weight = 1 if i == j else 2
+            parts.append(weight * direction[i] * direction[j] * h.as_expr(*gens))
+    fact = PolynomialFact(
+        form=sympy.Add(*parts),
+        symbols=gens,
+        direction=direction,
+        method=method,
+        smtlib=texts,
+        solver="z3",
+        version=z3.get_version_string(),
+        result="unsat",
+        strict=strict,
+    )
     return ProofStep(
         rule=RULE,
-        subject=brief(problem.expr, 120),
-        reason=(
-            f"f is a polynomial of degree {problem.degree}; its Hessian in ({names}) is "
-            f"positive semidefinite at every {quantifier}, so f is convex"
-        ),
-        conditions=(
-            Condition(
-                f"f is a polynomial with rational coefficients, degree {problem.degree}",
-                "exact expansion over QQ (SymPy sparse polynomials)",
-            ),
-            Condition(
-                f"vᵀ∇²f(x)v >= 0 for every {quantifier} and every v",
-                f"z3 {z3.get_version_string()} nonlinear real arithmetic: "
-                f"unsat of vᵀH(x)v < 0 over the box, {method}",
-            ),
-            Condition(
-                "convex on the interior of the box ⇒ convex on the box",
-                "continuity of polynomials",
-            ),
-        ),
+        subject=problem.expr,
+        conclusion="strictly-convex" if strict else "convex",
+        facts=(fact,),
     )

@@ -17,6 +17,14 @@ Each prover returns None exactly when its applicability function
 text; an applicable prover that cannot conclude returns a result with ``convex`` None
 and a ``note`` saying what failed (a coefficient or f not proved defined on the domain,
 a sign not established).
+
+The steps are data (:mod:`convexity_proofs._proof`): ``constant-hessian`` holds the
+exact Hessian with its pivoted LDLᵀ factors, ``second-derivative-exact`` the exact sign
+decision of f'' (:class:`UnivariateSignFact`), ``second-derivative-intervals`` the
+enclosure of f''; both second-derivative steps and the constant-Hessian step hold the
+enclosure that shows f defined on the box.  A step concludes ``strictly-convex`` when
+the prover shows strictness *in the variables it was given*; a caller that uses it as
+a step about more variables must weaken the conclusion to ``convex``.
 """
 
 from __future__ import annotations
@@ -28,10 +36,17 @@ from fractions import Fraction
 
 import sympy
 
-from convexity_proofs import _intervals
 from convexity_proofs._brief import brief
-from convexity_proofs._psd import definiteness
-from convexity_proofs._values import Condition, Domain, ProofStep
+from convexity_proofs._proof import (
+    DefinedFact,
+    HessianFact,
+    ProofStep,
+    SignFact,
+    UnivariateSignFact,
+)
+from convexity_proofs._values import Domain
+from convexity_proofs.kernel import intervals as _intervals
+from convexity_proofs.kernel.psd import definiteness
 from convexity_proofs.provers.univariate import rational_sign
 
 _NON_SMOOTH = (sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise, sympy.sign, sympy.Heaviside)
@@ -204,6 +219,9 @@ def quadratic(
                 None,
                 note=f"the coefficient {brief(coeff, 60)} is not proved defined on the domain",
             )
+    defined = _defined_fact(expr, domains)
+    if defined is None:
+        return SecondOrderResult(None, None, None, note=_NOT_DEFINED)
     n = len(variables)
     hessian = [[Fraction(0)] * n for _ in range(n)]
     for monom, coeff in poly.terms():
@@ -218,7 +236,6 @@ def quadratic(
             hessian[i][j] += c
             hessian[j][i] += c
     result = definiteness(hessian)
-    subject = brief(expr, 120)
     if not result.psd:
         direction = dict(zip(variables, result.negative_direction or (), strict=True))
         return SecondOrderResult(
@@ -228,15 +245,21 @@ def quadratic(
             negative_direction=direction,
             note="the constant Hessian has a negative direction",
         )
-    kind = "positive definite" if result.pd else "positive semidefinite"
+    factors = result.factors
+    if factors is None:  # unreachable: a PSD answer carries its checked factors
+        return SecondOrderResult(None, None, None, note="no LDLᵀ factors")
+    fact = HessianFact(
+        variables=variables,
+        matrix=tuple(tuple(row) for row in hessian),
+        order=factors.order,
+        lower=factors.lower,
+        pivots=factors.pivots,
+    )
     step = ProofStep(
-        rule="constant Hessian",
-        subject=subject,
-        reason=f"f is quadratic in the variables and its constant Hessian is {kind}",
-        conditions=(
-            Condition("degree <= 2 in the variables", "polynomial expansion"),
-            Condition(f"Hessian {_show_matrix(hessian)} is {kind}", "exact LDLᵀ with pivoting"),
-        ),
+        rule="constant-hessian",
+        subject=expr,
+        conclusion="strictly-convex" if result.pd else "convex",
+        facts=(fact, defined),
     )
     flat = None
     if not result.pd and result.zero_direction is not None:
@@ -288,28 +311,32 @@ def univariate(
     if univariate_applicability(expr, variables) is not None:
         return None
     (x,) = variables
-    if _intervals.defined(expr, domains) is not True:
-        return SecondOrderResult(
-            None, None, None, note="f is not proved defined on the whole domain"
-        )
+    defined = _defined_fact(expr, domains)
+    if defined is None:
+        return SecondOrderResult(None, None, None, note=_NOT_DEFINED)
     second = _second_derivative(expr, x)
-    subject = brief(expr, 120)
     shown = brief(second, 120)
     parameters = second.free_symbols - {x}
     exact = None
     if not parameters:
-        exact = rational_sign(second, x, domains.get(x) or _real())
+        domain = domains.get(x) or _real()
+        exact = rational_sign(second, x, domain)
         if exact is not None and exact.nonnegative is True:
+            fact = UnivariateSignFact(
+                variable=x,
+                expression=second,
+                numerator=exact.numerator,
+                denominator=exact.denominator,
+                interval=_intervals.from_domain(domain),
+                poles=exact.poles,
+                roots=exact.roots,
+                sample=exact.sample,
+            )
             step = ProofStep(
-                rule="second derivative (exact)",
-                subject=subject,
-                reason=f"f'' = {shown} is >= 0 on the domain"
-                + (
-                    "; its zeros are isolated, so f' is strictly increasing"
-                    if exact.isolated_zeros
-                    else ""
-                ),
-                conditions=(Condition(f"f'' = {shown} >= 0", exact.reason),),
+                rule="second-derivative-exact",
+                subject=expr,
+                conclusion="strictly-convex" if exact.isolated_zeros else "convex",
+                facts=(fact, defined),
             )
             return SecondOrderResult(True, exact.isolated_zeros, step)
         if exact is not None and exact.nonnegative is False:
@@ -320,37 +347,40 @@ def univariate(
                 None,
                 note=f"f'' < 0 at {x} = {point}" if point is not None else "",
             )
-    if _intervals.positive(second, domains):
-        kind, strict = "> 0", True
-    elif _intervals.nonnegative(second, domains):
-        kind, strict = ">= 0", None
+    try:
+        enclosure = _intervals.range_of(second, domains)
+    except _intervals.Undefined:
+        enclosure = None
+    if enclosure is not None and enclosure.is_positive():
+        sign, strict = "positive", True
+    elif enclosure is not None and enclosure.is_nonnegative():
+        sign, strict = "nonnegative", None
     else:
         why = f"interval analysis could not establish f'' = {shown} >= 0 on the domain"
         if exact is not None:
             why += f" (exact method: {exact.reason})"
         return SecondOrderResult(None, None, None, note=why)
     step = ProofStep(
-        rule="second derivative (intervals)",
-        subject=subject,
-        reason=f"f'' = {shown} is {kind} on the whole domain",
-        conditions=(
-            Condition(
-                f"f is defined on the domain and f'' = {shown} {kind}",
-                "rigorous interval analysis (parameters ranging over their domains)",
-            ),
-        ),
+        rule="second-derivative-intervals",
+        subject=expr,
+        conclusion="strictly-convex" if strict else "convex",
+        facts=(SignFact(second, sign, enclosure), defined),
     )
     return SecondOrderResult(True, strict, step)
+
+
+_NOT_DEFINED = "f is not proved defined on the whole domain"
+
+
+def _defined_fact(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> DefinedFact | None:
+    """The enclosure that shows ``expr`` defined on the whole box, or None."""
+    try:
+        return DefinedFact(expr, _intervals.range_of(expr, domains))
+    except _intervals.Undefined:
+        return None
 
 
 def _real() -> Domain:
     from convexity_proofs._values import REAL
 
     return REAL
-
-
-def _show_matrix(m: list[list[Fraction]]) -> str:
-    if len(m) > 6:
-        return f"({len(m)}×{len(m)})"
-    rows = ", ".join("[" + ", ".join(str(v) for v in row) + "]" for row in m)
-    return f"[{rows}]"

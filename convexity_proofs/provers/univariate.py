@@ -13,6 +13,7 @@ No floating point takes part in any decision here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -42,12 +43,24 @@ class SignOnInterval:
     ``isolated_zeros``: the numerator is a nonzero polynomial, so expr vanishes at
     finitely many points only; with ``nonnegative`` True and expr = f'' this makes f
     strictly convex.
+
+    When ``nonnegative`` is True, the data of the decision (what a certificate records
+    and a checker re-derives): ``numerator``/``denominator`` the coefficients over QQ of
+    P and Q (highest degree first), ``poles`` the number of roots in the domain of each
+    denominator base (all 0), ``roots`` the number of interior roots of each square-free
+    factor of odd multiplicity of P·Q (all 0), and ``sample`` an interior point where
+    P/Q > 0 (None when P = 0).
     """
 
     nonnegative: bool | None
     isolated_zeros: bool
     counterexample: Fraction | None
     reason: str
+    numerator: tuple[Fraction, ...] = ()
+    denominator: tuple[Fraction, ...] = ()
+    poles: tuple[int, ...] = ()
+    roots: tuple[int, ...] = ()
+    sample: Fraction | None = None
 
 
 def rational_sign(expr: sympy.Expr, x: sympy.Symbol, domain: Domain) -> SignOnInterval | None:
@@ -75,9 +88,16 @@ def rational_sign(expr: sympy.Expr, x: sympy.Symbol, domain: Domain) -> SignOnIn
             return SignOnInterval(
                 None, isolated, None, f"denominator {base.as_expr()} vanishes {where}"
             )
+    data = {
+        "numerator": _coefficients(num),
+        "denominator": _coefficients(den),
+        "poles": tuple(0 for _ in bases),  # each base was shown root-free just above
+    }
     if num.is_zero:
-        return SignOnInterval(True, False, None, "the expression is identically zero")
+        return SignOnInterval(True, False, None, "the expression is identically zero", **data)
     result = _sign(num, den, domain, isolated)
+    if result.nonnegative is True:
+        result = dataclasses.replace(result, **data)
     q = result.counterexample
     if q is not None and not (domain.contains_interior(q) and _negative_at(expr, x, q)):
         # Defense in depth: a refutation must survive substitution into the original.
@@ -156,6 +176,11 @@ def _describe_domain(domain: Domain) -> str:
     return f"{left}, {right}"
 
 
+def _coefficients(poly: Poly) -> tuple[Fraction, ...]:
+    """The coefficients over QQ, highest degree first (the zero polynomial: (0,))."""
+    return tuple(Fraction(int(c.p), int(c.q)) for c in poly.all_coeffs())
+
+
 def _value(poly: Poly, q: Fraction) -> Fraction:
     r = poly.eval(Rational(q.numerator, q.denominator))
     return Fraction(int(r.p), int(r.q))
@@ -191,7 +216,8 @@ def _sign(num: Poly, den: Poly, domain: Domain, isolated: bool) -> SignOnInterva
     """Sign of P/Q on the domain, given that Q has no root in it: the sign of P·Q."""
     product = num * den
     _, factors = product.sqf_list()
-    crossing = [f for f, mult in factors if mult % 2 == 1 and _interior_roots(f, domain) > 0]
+    odd = [(f, _interior_roots(f, domain)) for f, mult in factors if mult % 2 == 1]
+    crossing = [f for f, count in odd if count > 0]
     where = _describe_domain(domain)
     if not crossing:
         # Each odd factor has constant sign on the (connected) interior and even factors
@@ -206,6 +232,8 @@ def _sign(num: Poly, den: Poly, domain: Domain, isolated: bool) -> SignOnInterva
                 None,
                 f"square-free factors with odd multiplicity have no roots in {where} "
                 f"(Sturm); value {value} at x = {point}",
+                roots=tuple(count for _, count in odd),
+                sample=point,
             )
         return SignOnInterval(
             False, isolated, point, f"value {value} < 0 at x = {point} in {where}"

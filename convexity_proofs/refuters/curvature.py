@@ -4,7 +4,7 @@ At each candidate point the search estimates the Hessian restricted to (at most
 ``MAX_BLOCK``) coordinates from directional second derivatives — e_i and e_i + e_j,
 evaluated as float 2-jets in one vectorised pass, never a symbolic Hessian — and
 proposes its most negative eigenvectors and the worst coordinate pairs, rounded to
-small rationals.  Each proposal is then decided by :mod:`convexity_proofs._certify`
+small rationals.  Each proposal is then decided by :mod:`convexity_proofs.kernel.evaluate`
 (exact rationals or Arb balls, with a check that f is C² around the point).  Only a
 certified sign becomes a witness.
 """
@@ -17,10 +17,10 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from convexity_proofs import _certify
 from convexity_proofs._numeric import Program
 from convexity_proofs._values import CurvatureWitness, Domain
 from convexity_proofs.errors import ArgumentError
+from convexity_proofs.refuters import _witness
 from convexity_proofs.refuters._space import Deadline, candidate_points, rationalise, to_float
 
 #: Hessian blocks larger than this are sampled as random principal submatrices.
@@ -136,16 +136,4 @@ def certify_curvature(
     Used by the search and by provers that propose a direction (an exact negative
     direction of a constant Hessian); ``point`` holds variables and parameters.
     """
-    at = {s: point[s] for s in variables}
-    params = {s: point[s] for s in parameters}
-    full = {s: direction.get(s, Fraction(0)) for s in variables}
-    decided = _certify.decide_curvature(expr, at, full, params)
-    if decided is None or decided.sign != -sign:
-        return None
-    return CurvatureWitness(
-        point=tuple((s.name, at[s]) for s in variables),
-        direction=tuple((s.name, full[s]) for s in variables),
-        parameters=tuple((s.name, params[s]) for s in parameters),
-        sign="<0" if sign > 0 else ">0",
-        second_derivative=decided.value,
-    )
+    return _witness.curvature(expr, point, direction, variables, parameters, sign=sign)

@@ -1,7 +1,8 @@
 """Point witnesses against invariance: f and the substituted f differ at a point.
 
 Candidate points (simple values first, then seeded random rationals) are screened
-with floats; the difference is then decided by exact or ball arithmetic.
+with floats; the difference is then decided by exact or ball arithmetic
+(:func:`convexity_proofs.refuters._witness.point`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from convexity_proofs import _certify
 from convexity_proofs._numeric import compile_program
 from convexity_proofs._values import Domain, PointWitness
+from convexity_proofs.refuters import _witness
 from convexity_proofs.refuters._space import Deadline, candidate_points, to_array
 
 
@@ -43,11 +44,7 @@ def find_point_witness(
         if deadline.expired():
             return None
         point: dict[sympy.Symbol, Fraction] = candidates[k]
-        decided = _certify.decide_difference(expr, image, point)
-        if decided is not None and decided.relation in ("<", ">"):
-            return PointWitness(
-                point=tuple((s.name, point[s]) for s in symbols),
-                value=decided.lhs,
-                substituted_value=decided.rhs,
-            )
+        witness = _witness.point(expr, image, point, symbols)
+        if witness is not None:
+            return witness
     return None

@@ -15,7 +15,6 @@ as for any segment witness.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from fractions import Fraction
 
@@ -161,9 +160,10 @@ def find_permutation_witness(
             relation=">" if sign > 0 else "<",
             total=total,
             argument="permutation",
+            swap=describe(swap),
         )
         if witness is not None:
-            return dataclasses.replace(witness, swap=describe(swap))
+            return witness
     return None
 
 

@@ -8,9 +8,10 @@ searches, cheapest first:
    shrunk, so the reported witness is the simplest one found (derandomised, no
    example database: the same witness on every run).
 
-A float gap only nominates; :func:`convexity_proofs._certify.decide_segment` decides,
-and unless f is known to be defined on the whole box, the whole segment is checked to
-lie where f is defined.
+A float gap only nominates; :func:`convexity_proofs.kernel.evaluate.decide_segment`
+decides, and unless f is known to be defined on the whole box, the whole segment is
+checked to lie where f is defined (both in :func:`convexity_proofs.refuters._witness.segment`,
+which builds the witness with the values that show it).
 
 Every domain is searched as given, including a one-point domain (a pinned parameter:
 each segment then uses its one value) and domains whose ends are huge (beyond the float
@@ -32,10 +33,10 @@ from hypothesis import HealthCheck, Phase, find, settings, target
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisException
 
-from convexity_proofs import _certify
 from convexity_proofs._numeric import Program
 from convexity_proofs._values import Domain, SegmentWitness
 from convexity_proofs.errors import ArgumentError
+from convexity_proofs.refuters import _witness
 from convexity_proofs.refuters._space import (
     Deadline,
     random_value,
@@ -291,23 +292,23 @@ def certify_segment(
     relation: str,
     total: bool,
     argument: str = "search",
+    swap: str = "",
 ) -> SegmentWitness | None:
     """Certify a segment proposed elsewhere (e.g. the permutation argument, a flat direction).
 
-    ``relation`` is what must be certified: ">" (above the chord), "<" or "=".
+    ``relation`` is what must be certified: ">" (above the chord), "<" or "=".  The
+    witness is built (with the values that show it) by :mod:`._witness`.
     """
-    decided = _certify.decide_segment(expr, a, b, t, params)
-    if decided is None or decided.relation != relation:
-        return None
-    if not total and not _certify.defined_on_segment(expr, a, b, params):
-        return None
-    return SegmentWitness(
-        a=tuple((s.name, a[s]) for s in variables),
-        b=tuple((s.name, b[s]) for s in variables),
-        t=t,
-        parameters=tuple((s.name, params[s]) for s in parameters),
-        relation=decided.relation,
-        at_t=decided.lhs,
-        chord=decided.rhs,
+    return _witness.segment(
+        expr,
+        a,
+        b,
+        t,
+        params,
+        variables,
+        parameters,
+        relation=relation,
+        total=total,
         argument=argument,
+        swap=swap,
     )

@@ -1,0 +1,133 @@
+"""The checker: replays a verdict from the claim and the facts it rests on.
+
+It imports only the value types, the safe claim reader (to read the claim as written),
+the kernel and its own rule replays, with their own transcription of the atom table;
+never the provers, the refuters or the engine.  The engine passes every verdict
+through :func:`replay` before returning it, and ``convexity-check verify`` passes
+certificates through :func:`verify_certificate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from convexity_proofs._proof import PolynomialFact, ProofStep
+from convexity_proofs._values import Status, Verdict
+
+# The rule modules register their replays on import.
+from convexity_proofs.checker import composition as _composition  # noqa: F401
+from convexity_proofs.checker import identity as _identity  # noqa: F401
+from convexity_proofs.checker import polynomial as _polynomial  # noqa: F401
+from convexity_proofs.checker import second_order as _second_order  # noqa: F401
+from convexity_proofs.checker import structure as _structure  # noqa: F401
+from convexity_proofs.checker import witness as _witness  # noqa: F401
+from convexity_proofs.checker._core import Checker, CheckFailure
+from convexity_proofs.checker.claim import replay_verdict
+
+__all__ = ["CheckReport", "replay", "verify_certificate"]
+
+#: What every ``valid`` rests on besides the checker itself.
+TRUST_BASE = (
+    "SymPy's differentiation, expansion and polynomial arithmetic",
+    "python-flint (Arb ball arithmetic) for enclosures and witnesses",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """The checker's answer: ``valid``, or the first step that fails and why."""
+
+    valid: bool
+    claim: str = ""
+    failure: str | None = None
+    trust: tuple[str, ...] = TRUST_BASE
+
+    def describe(self) -> str:
+        if self.valid:
+            return f"{self.claim}: valid"
+        return f"{self.claim}: invalid: {self.failure}"
+
+
+def _trust(steps: Iterable[ProofStep]) -> tuple[str, ...]:
+    versions: dict[str, int] = {}
+    stack = list(steps)
+    while stack:
+        step = stack.pop()
+        stack.extend(step.children)
+        for fact in step.facts:
+            if isinstance(fact, PolynomialFact):
+                key = f"{fact.solver} {fact.version}"
+                versions[key] = versions.get(key, 0) + 1
+    extra = tuple(
+        f"{solver} for {n} polynomial-decision step{'s' if n != 1 else ''}"
+        for solver, n in sorted(versions.items())
+    )
+    return TRUST_BASE + extra
+
+
+def _replay(
+    claim: Any,
+    status: Status,
+    proof: tuple[ProofStep, ...],
+    refuting: tuple[ProofStep, ...],
+    witness: Any,
+    definedness: tuple[Any, ...],
+    recheck_z3: bool,
+) -> CheckReport:
+    try:
+        replay_verdict(
+            claim,
+            status,
+            proof=proof,
+            refuting=refuting,
+            witness=witness,
+            definedness=definedness,
+            checker=Checker(recheck_z3=recheck_z3),
+        )
+    except CheckFailure as failure:
+        return CheckReport(False, claim.name, str(failure))
+    except RecursionError:
+        return CheckReport(False, claim.name, "the proof is nested too deeply to replay")
+    return CheckReport(True, claim.name, None, _trust((*proof, *refuting)))
+
+
+def replay(verdict: Verdict, *, recheck_z3: bool = False) -> CheckReport:
+    """Replay a verdict made in this process (the engine's single exit)."""
+    return _replay(
+        verdict.claim,
+        verdict.status,
+        verdict.proof,
+        verdict.refuting_proof,
+        verdict.witness,
+        verdict.definedness,
+        recheck_z3,
+    )
+
+
+def verify_certificate(data: object, *, recheck_z3: bool = False) -> CheckReport:
+    """Check a certificate (JSON data): the claim is read again from the table it
+    carries, the judged expression must be the one that reading gives, and the verdict
+    must replay.  Unreadable data raise :class:`~convexity_proofs._certificate.CertificateError`."""
+    from convexity_proofs._certificate import read_certificate
+
+    read = read_certificate(data)
+    claim = read.claim
+    if read.judged != claim.function:
+        return CheckReport(
+            False, claim.name, "the judged expression is not the function the claim's text gives"
+        )
+    recorded = data["verdict"]  # type: ignore[index]
+    for key, value in (
+        ("property", claim.property),
+        ("quantifier", claim.quantifier),
+        ("expect", claim.expect),
+    ):
+        if recorded.get(key) != str(value):
+            return CheckReport(
+                False, claim.name, f"verdict.{key} {recorded.get(key)!r} is not the claim's {value}"
+            )
+    return _replay(
+        claim, read.status, read.proof, read.refuting, read.witness, read.definedness, recheck_z3
+    )

@@ -1,0 +1,285 @@
+"""From the claim to the steps it needs: what a verdict must show, replayed.
+
+The checker's own copy of the property table says which conclusions about f each
+property needs.  A ``proved`` or ``refuted`` verdict is accepted only when its steps
+(or its witness) conclude exactly that, about the function as judged, on the claim's
+whole domain (parameters ranging over theirs), except where the quantifier allows one
+parameter value: a witness refutes "for every value" at its own parameter value; a
+proof at one fixed value (``at-parameters``) proves "for some value" or refutes "for
+every value".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+
+from convexity_proofs._obligations import attach
+from convexity_proofs._proof import IdentityFact, ProofStep
+from convexity_proofs._values import (
+    Claim,
+    CurvatureWitness,
+    Expect,
+    PointWitness,
+    Property,
+    Quantifier,
+    SegmentWitness,
+    Status,
+    Witness,
+)
+from convexity_proofs.checker._core import Checker, CheckFailure, Context, implies, require
+from convexity_proofs.checker.definedness import check_obligations
+
+
+@dataclass(frozen=True, slots=True)
+class _Needs:
+    """The conclusions about f a property holds with (one per question)."""
+
+    holds: tuple[str, ...]  # every one must be proved
+    fails: tuple[str, ...]  # any one refutes
+
+
+#: property -> what proves it (all of ``holds``) and what refutes it (any of ``fails``).
+_TABLE: dict[Property, _Needs] = {
+    Property.CONVEX: _Needs(("convex",), ("not-convex",)),
+    Property.CONCAVE: _Needs(("concave",), ("not-concave",)),
+    Property.STRICTLY_CONVEX: _Needs(("strictly-convex",), ("not-strictly-convex",)),
+    Property.STRICTLY_CONCAVE: _Needs(("strictly-concave",), ("not-strictly-concave",)),
+    Property.AFFINE: _Needs(("convex", "concave"), ("not-affine",)),
+    Property.NONCONVEX: _Needs(("not-convex",), ("convex",)),
+    Property.NONCONCAVE: _Needs(("not-concave",), ("concave",)),
+    Property.NEITHER: _Needs(("not-convex", "not-concave"), ("convex", "concave")),
+    Property.INVARIANT: _Needs(("invariant",), ("not-invariant",)),
+}
+
+
+def claim_context(claim: Claim) -> Context:
+    return Context(claim.variables, dict(claim.domains), claim.obligations)
+
+
+def _free_parameters(claim: Claim) -> bool:
+    chosen = set(claim.variables)
+    return any(
+        s not in chosen and not (d.lo is not None and d.lo == d.hi) for s, d in claim.domains
+    )
+
+
+def witness_conclusion(witness: Witness) -> str:
+    """What a witness shows about f by its recorded relation (re-checked by its replay)."""
+    if isinstance(witness, SegmentWitness):
+        return {">": "not-convex", "<": "not-concave", "=": "not-strictly-convex"}.get(
+            witness.relation, "unknown"
+        )
+    if isinstance(witness, CurvatureWitness):
+        return {"<0": "not-convex", ">0": "not-concave", "!=0": "not-affine"}.get(
+            witness.sign, "unknown"
+        )
+    if isinstance(witness, PointWitness):
+        return "not-invariant"
+    return "unknown"
+
+
+def witness_parameters(claim: Claim, witness: Witness) -> dict[sympy.Symbol, Fraction]:
+    by_name = {s.name: s for s, _ in claim.domains if s not in set(claim.variables)}
+    values = dict(getattr(witness, "parameters", ()) or ())
+    if isinstance(witness, PointWitness):
+        values = dict(witness.point)
+    return {by_name[n]: q for n, q in values.items() if n in by_name}
+
+
+def _pinned_at(claim: Claim, context: Context, witness: Witness) -> Context:
+    values = witness_parameters(claim, witness)
+    for s, q in values.items():
+        require(
+            context.domains[s].contains(q),
+            f"the witness's parameter {s} = {q} lies outside its domain",
+        )
+    missing = [
+        s
+        for s, d in claim.domains
+        if s not in set(claim.variables)
+        and s not in values
+        and not (d.lo is not None and d.lo == d.hi)
+    ]
+    require(not missing, f"the witness gives no value for the parameter {missing[:1]}")
+    return context.pinned(values)
+
+
+def replay_verdict(
+    claim: Claim,
+    status: Status,
+    *,
+    proof: tuple[ProofStep, ...] = (),
+    refuting: tuple[ProofStep, ...] = (),
+    witness: Witness | None = None,
+    definedness: tuple = (),
+    checker: Checker | None = None,
+) -> None:
+    """Raise :class:`CheckFailure` unless the data show ``status`` for ``claim``."""
+    checker = checker or Checker()
+    context = claim_context(claim)
+    needs = _TABLE[claim.property]
+    some = claim.quantifier is Quantifier.SOME and _free_parameters(claim)
+    f = claim.function
+    if status is Status.PROVED:
+        if witness is not None or refuting:
+            raise CheckFailure("a proved verdict carries a witness or a refuting proof")
+        if claim.property is Property.INVARIANT:
+            _replay_invariance(claim, proof, context, definedness, checker)
+            return
+        if needs.holds[0].startswith("not-"):
+            _replay_witness_steps(claim, proof, needs.holds, context, some, checker)
+            return
+        _replay_holds(f, proof, needs.holds, context, definedness, some, checker)
+        return
+    if status is not Status.REFUTED:
+        raise CheckFailure(f"only proved and refuted verdicts have certificates, not {status}")
+    if witness is not None:
+        if refuting or proof:
+            raise CheckFailure("a refuted verdict carries a witness and a proof")
+        if claim.property is Property.INVARIANT:
+            require(
+                not some, "a point at one parameter value does not refute invariance for some value"
+            )
+            from convexity_proofs.checker.witness import check_point_witness
+
+            check_point_witness(witness, claim=claim, context=_pinned_at(claim, context, witness))
+            return
+        shown = witness_conclusion(witness)
+        if shown == "not-strictly-convex" and "not-strictly-concave" in needs.fails:
+            shown = "not-strictly-concave"  # a flat segment refutes both strictnesses
+        require(
+            any(implies(shown, need) for need in needs.fails),
+            f"the witness shows f is {shown}, which does not refute {claim.property}",
+        )
+        where = context if some else _pinned_at(claim, context, witness)
+        step = ProofStep("witness", f, shown, witness=witness)
+        checker.check(step, where, "witness")
+        return
+    if not refuting:
+        raise CheckFailure("a refuted verdict carries neither a witness nor a proof")
+    # A proof of the opposite: "f is convex" refutes "f is nonconvex".
+    for i, step in enumerate(refuting):
+        require(step.subject == f, "the refuting proof is not about the function as judged")
+        concluded = _replay_root(
+            step, context, definedness, some, checker, f"refuting[{i}]", allow_pinned=not some
+        )
+        if any(implies(concluded, need) for need in needs.fails):
+            return
+    raise CheckFailure(f"the refuting proof does not refute {claim.property}")
+
+
+def _replay_root(
+    step: ProofStep,
+    context: Context,
+    definedness: tuple,
+    some: bool,
+    checker: Checker,
+    label: str,
+    *,
+    allow_pinned: bool,
+) -> str:
+    """Replay one root step; the claim's definedness is needed unless the step fixes the
+    parameters (then it shows definedness at those values itself)."""
+    from convexity_proofs.checker.definedness import check_defined
+
+    if step.rule == "at-parameters":
+        require(allow_pinned, "a proof at one parameter value does not show this quantifier")
+        return checker.check(step, context, label)
+    check_defined(step.subject, context, definedness)
+    return checker.check(step, context, label)
+
+
+def _replay_holds(
+    f: sympy.Expr,
+    proof: tuple[ProofStep, ...],
+    holds: tuple[str, ...],
+    context: Context,
+    definedness: tuple,
+    some: bool,
+    checker: Checker,
+) -> None:
+    concluded: list[str] = []
+    for i, step in enumerate(proof):
+        require(step.subject == f, f"proof[{i}] is not about the function as judged")
+        concluded.append(
+            _replay_root(
+                step, context, definedness, some, checker, f"proof[{i}]", allow_pinned=some
+            )
+        )
+    pinned = [s for s in proof if s.rule == "at-parameters"]
+    require(
+        not pinned or len(proof) == 1, "a proof at fixed parameter values must be the whole proof"
+    )
+    for need in holds:
+        require(any(implies(c, need) for c in concluded), f"no step concludes f is {need}")
+
+
+def _replay_witness_steps(
+    claim: Claim,
+    proof: tuple[ProofStep, ...],
+    holds: tuple[str, ...],
+    context: Context,
+    some: bool,
+    checker: Checker,
+) -> None:
+    """nonconvex / nonconcave / neither: a witness per question, for every parameter
+    value (box-certified) or, for "some", at one common parameter value."""
+    where = context
+    if some:
+        require(bool(proof) and proof[0].witness is not None, "the proof has no witness")
+        where = _pinned_at(claim, context, proof[0].witness)  # type: ignore[arg-type]
+    concluded = []
+    for i, step in enumerate(proof):
+        require(step.rule == "witness", f"proof[{i}] is not a witness step")
+        require(step.subject == claim.function, f"proof[{i}] is not about the function")
+        concluded.append(checker.check(step, where, f"proof[{i}]"))
+    for need in holds:
+        require(any(implies(c, need) for c in concluded), f"no witness shows f is {need}")
+
+
+def _replay_invariance(
+    claim: Claim,
+    proof: tuple[ProofStep, ...],
+    context: Context,
+    definedness: tuple,
+    checker: Checker,
+) -> None:
+    from convexity_proofs.checker.definedness import check_defined
+
+    require(len(proof) == 1 and proof[0].rule == "identity", "invariance needs one identity step")
+    step = proof[0]
+    require(step.subject == claim.function, "the identity is not about the function as judged")
+    check_defined(step.subject, context, definedness)
+    facts = step.facts_of(IdentityFact)
+    require(
+        len(facts) == 1 and dict(facts[0].substitution) == dict(claim.substitution),
+        "the identity is not about the claim's substitution",
+    )
+    mapping = dict(claim.substitution)
+    image = _image_obligations(claim, mapping)
+    check_obligations(image + claim.substitution_obligations, context, definedness)
+    checker.check(
+        step, Context(context.variables, context.domains, context.obligations), "proof[0]"
+    )
+
+
+def _image_obligations(claim: Claim, mapping: dict) -> tuple:
+    from convexity_proofs._values import Obligation
+
+    out = []
+    for ob in claim.obligations:
+        head = ob.subject
+        subject = head.func(*[a.xreplace(mapping) for a in head.args], evaluate=False)
+        out.append(Obligation(ob.kind, ob.argument.xreplace(mapping), subject, ob.text))
+    return tuple(out)
+
+
+def carrier(claim: Claim) -> sympy.Expr:
+    return attach(claim.function, claim.obligations)
+
+
+def expected_passes(claim: Claim, status: Status) -> bool:
+    return (status is Status.PROVED) == (claim.expect is Expect.HOLDS)

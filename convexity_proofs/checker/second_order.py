@@ -1,0 +1,369 @@
+"""Replays of the second-order rules: a constant Hessian, one variable's f''.
+
+* ``constant-hessian``: the subject is read as a polynomial of degree <= 2 in the
+  recorded variables (``sympy.Poly``; the coefficients may involve parameters, the
+  second-order ones must be rational numbers), its Hessian is recomputed and compared
+  with the recorded matrix entry by entry, and the recorded pivoted LDLᵀ factors are
+  checked against it exactly (:func:`convexity_proofs.kernel.psd.check_ldl`: P·H·Pᵀ =
+  L·D·Lᵀ, L unit lower triangular, pivots >= 0; all > 0 for strict convexity).
+* ``second-derivative-exact``: f'' is recomputed (``sympy.diff``); it must be a rational
+  function of the variable with rational coefficients; every base raised to a negative
+  power has no root in the domain, P/Q = ``cancel(together(f''))`` is compared with the
+  recorded coefficients, each square-free factor of odd multiplicity of P·Q has no root
+  inside (``Poly.count_roots``), and P/Q > 0 at the recorded interior sample.
+* ``second-derivative-intervals``: f'' is recomputed and its sign re-derived from the
+  kernel's own enclosure over the box.
+
+Each needs the subject smooth (no abs/max/min/Piecewise) and defined on the whole box
+(a DefinedFact, re-derived), so f is C² there and f'' >= 0 makes it convex.  A strict
+conclusion needs strictness in every variable of the context.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+from sympy import QQ, Poly
+from sympy.polys.polyerrors import BasePolynomialError
+
+from convexity_proofs._brief import brief
+from convexity_proofs._proof import (
+    DefinedFact,
+    HessianFact,
+    ProofStep,
+    SignFact,
+    UnivariateSignFact,
+)
+from convexity_proofs._values import REAL, Domain
+from convexity_proofs.checker._core import Checker, CheckFailure, Context, require, rule
+from convexity_proofs.checker.composition import encloses, replay_sign
+from convexity_proofs.kernel.intervals import Undefined, from_domain, range_of
+from convexity_proofs.kernel.psd import check_ldl
+
+#: Heads that make a function not twice differentiable (the second-order rules refuse them).
+_NON_SMOOTH = (sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise, sympy.sign, sympy.Heaviside)
+#: Exponents above this are refused by the exact sign replay (polynomials too large).
+_MAX_EXPONENT = 512
+
+
+def _show(expr: sympy.Basic) -> str:
+    return brief(expr, 60)
+
+
+def _one(step: ProofStep, cls: type, what: str) -> object:
+    found = step.facts_of(cls)
+    require(len(found) == 1, f"{what}: needs exactly one {cls.kind} fact, found {len(found)}")
+    return found[0]
+
+
+def _only(step: ProofStep, allowed: tuple[type, ...], what: str) -> None:
+    for fact in step.facts:
+        require(isinstance(fact, allowed), f"{what}: unexpected {fact.kind} fact")
+
+
+def replay_defined(step: ProofStep, context: Context, what: str) -> None:
+    """The step's DefinedFact is about its subject, and the kernel shows the subject
+    defined on the whole box within the recorded enclosure."""
+    fact = _one(step, DefinedFact, what)
+    assert isinstance(fact, DefinedFact)
+    require(fact.subject == step.subject, f"{what}: the defined fact is not about the subject")
+    try:
+        box = range_of(step.subject, context.domains)
+    except Undefined as exc:
+        raise CheckFailure(
+            f"{what}: {_show(step.subject)} is not shown defined on the box ({exc})"
+        ) from None
+    require(
+        encloses(fact.enclosure, box),
+        f"{what}: the recorded enclosure {fact.enclosure} of the subject does not enclose "
+        f"the recomputed {box}",
+    )
+
+
+def _smooth(expr: sympy.Expr, what: str, name: str) -> None:
+    require(not expr.has(*_NON_SMOOTH), f"{what}: {name} is not smooth (abs, max, min, ...)")
+
+
+def _strict_allowed(
+    step: ProofStep, context: Context, variables: set[sympy.Symbol], what: str
+) -> None:
+    require(
+        step.conclusion in ("convex", "strictly-convex"),
+        f"{what}: the rule concludes convex or strictly-convex, not {step.conclusion}",
+    )
+    if step.conclusion == "strictly-convex":
+        require(
+            variables == set(context.variables),
+            f"{what}: strict convexity in {sorted(map(str, variables))} is not strict "
+            f"convexity in all the variables {[str(v) for v in context.variables]}",
+        )
+
+
+# --- constant Hessian -------------------------------------------------------------------
+
+
+def hessian_of(
+    subject: sympy.Expr, variables: tuple[sympy.Symbol, ...], what: str
+) -> list[list[Fraction]]:
+    """The constant Hessian of a polynomial of degree <= 2 in ``variables``."""
+    try:
+        poly = Poly(subject, *variables)
+    except (BasePolynomialError, ValueError) as exc:
+        raise CheckFailure(
+            f"{what}: the subject is not a polynomial in the variables ({exc})"
+        ) from None
+    require(poly.total_degree() <= 2, f"{what}: degree {poly.total_degree()} is above 2")
+    n = len(variables)
+    hessian = [[Fraction(0)] * n for _ in range(n)]
+    for monom, coeff in poly.terms():
+        if sum(monom) != 2:
+            continue
+        require(
+            bool(coeff.is_Rational),
+            f"{what}: the second-order coefficient {_show(coeff)} is not a rational number",
+        )
+        c = Fraction(int(coeff.p), int(coeff.q))
+        i, j = [k for k, e in enumerate(monom) for _ in range(e)]
+        if i == j:
+            hessian[i][i] += 2 * c
+        else:
+            hessian[i][j] += c
+            hessian[j][i] += c
+    return hessian
+
+
+@rule("constant-hessian")
+def check_constant_hessian(step: ProofStep, context: Context, checker: Checker) -> None:
+    what = "constant Hessian"
+    _only(step, (HessianFact, DefinedFact), what)
+    fact = _one(step, HessianFact, what)
+    assert isinstance(fact, HessianFact)
+    variables = fact.variables
+    require(len(variables) >= 1, f"{what}: no variables")
+    require(len(set(variables)) == len(variables), f"{what}: a variable is listed twice")
+    require(
+        all(context.is_variable(v) for v in variables),
+        f"{what}: the Hessian is in symbols that are not variables of the step",
+    )
+    others = {s for s in step.subject.free_symbols if context.is_variable(s)} - set(variables)
+    require(
+        not others,
+        f"{what}: the subject depends on {sorted(map(str, others))}, outside the Hessian",
+    )
+    _smooth(step.subject, what, "the subject")
+    replay_defined(step, context, what)
+    hessian = hessian_of(step.subject, variables, what)
+    n = len(variables)
+    require(
+        len(fact.matrix) == n and all(len(row) == n for row in fact.matrix),
+        f"{what}: the recorded Hessian is not {n}×{n}",
+    )
+    for i in range(n):
+        for j in range(n):
+            require(
+                fact.matrix[i][j] == hessian[i][j],
+                f"{what}: Hessian entry ({i}, {j}) is recorded as {fact.matrix[i][j]}, but the "
+                f"subject gives {hessian[i][j]}",
+            )
+    problem = check_ldl(hessian, fact.order, fact.lower, fact.pivots)
+    require(problem is None, f"{what}: the LDLᵀ factors do not check: {problem}")
+    _strict_allowed(step, context, set(variables), what)
+    if step.conclusion == "strictly-convex":
+        require(
+            all(p > 0 for p in fact.pivots),
+            f"{what}: a zero pivot: the Hessian is only semidefinite, not strictly convex",
+        )
+
+
+# --- one variable: f'' ------------------------------------------------------------------
+
+
+def _the_variable(
+    step: ProofStep, context: Context, x: sympy.Symbol | None, what: str
+) -> sympy.Symbol:
+    depends = {s for s in step.subject.free_symbols if context.is_variable(s)}
+    if x is None:
+        require(
+            len(depends) == 1,
+            f"{what}: the subject depends on {len(depends)} variables, not exactly one",
+        )
+        (x,) = depends
+    require(context.is_variable(x), f"{what}: {x} is not a variable of the step")
+    require(depends <= {x}, f"{what}: the subject depends on variables other than {x}")
+    return x
+
+
+def _second_derivative(step: ProofStep, x: sympy.Symbol, what: str) -> sympy.Expr:
+    _smooth(step.subject, what, "the subject")
+    second = sympy.diff(step.subject, x, 2)
+    require(
+        not second.has(sympy.Derivative, sympy.Subs),
+        f"{what}: the second derivative has no closed form",
+    )
+    _smooth(second, what, "the second derivative")
+    return second
+
+
+@rule("second-derivative-intervals")
+def check_second_derivative_intervals(step: ProofStep, context: Context, checker: Checker) -> None:
+    what = "second derivative (intervals)"
+    _only(step, (SignFact, DefinedFact), what)
+    fact = _one(step, SignFact, what)
+    assert isinstance(fact, SignFact)
+    x = _the_variable(step, context, None, what)
+    replay_defined(step, context, what)
+    second = _second_derivative(step, x, what)
+    require(fact.subject == second, f"{what}: the sign fact is not about f'' = {_show(second)}")
+    require(
+        fact.sign in ("nonnegative", "positive"),
+        f"{what}: f'' {fact.sign} does not make f convex",
+    )
+    replay_sign(fact, context, f"{what}: f'' is {fact.sign}")
+    _strict_allowed(step, context, {x}, what)
+    if step.conclusion == "strictly-convex":
+        require(fact.sign == "positive", f"{what}: f'' >= 0 does not make f strictly convex")
+
+
+def _rational_bases(expr: sympy.Expr, x: sympy.Symbol, what: str) -> list[sympy.Expr]:
+    """The bases raised to negative powers; fails unless ``expr`` is a rational function
+    of ``x`` with rational coefficients."""
+    bases: list[sympy.Expr] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node == x or node.is_Rational:
+            continue
+        if isinstance(node, sympy.Add | sympy.Mul):
+            stack.extend(node.args)
+            continue
+        if isinstance(node, sympy.Pow) and node.exp.is_Integer:
+            require(
+                abs(int(node.exp)) <= _MAX_EXPONENT,
+                f"{what}: an exponent above {_MAX_EXPONENT}",
+            )
+            stack.append(node.base)
+            if node.exp < 0:
+                bases.append(node.base)
+            continue
+        raise CheckFailure(
+            f"{what}: f'' is not a rational function of {x} with rational coefficients "
+            f"(it contains {_show(node)})"
+        )
+    return bases
+
+
+def _qq(expr: sympy.Expr, x: sympy.Symbol, what: str) -> Poly:
+    try:
+        return Poly(expr, x, domain=QQ)
+    except (BasePolynomialError, ValueError) as exc:
+        raise CheckFailure(f"{what}: {_show(expr)} is not a polynomial over QQ ({exc})") from None
+
+
+def _rational(q: Fraction) -> sympy.Rational:
+    return sympy.Rational(q.numerator, q.denominator)
+
+
+def _at(poly: Poly, q: Fraction) -> Fraction:
+    value = poly.eval(_rational(q))
+    return Fraction(int(value.p), int(value.q))
+
+
+def _roots(poly: Poly, domain: Domain, *, closed_ends: bool) -> int:
+    """Distinct real roots in the domain's interior, plus (``closed_ends``) those at the
+    ends the domain contains."""
+    lo = None if domain.lo is None else _rational(domain.lo)
+    hi = None if domain.hi is None else _rational(domain.hi)
+    count = int(poly.count_roots(lo, hi))  # the closed interval [lo, hi]
+    for end, is_open in ((domain.lo, domain.lo_open), (domain.hi, domain.hi_open)):
+        if end is not None and _at(poly, end) == 0 and (is_open or not closed_ends):
+            count -= 1
+    return count
+
+
+def _coefficients(poly: Poly) -> tuple[Fraction, ...]:
+    return tuple(Fraction(int(c.p), int(c.q)) for c in poly.all_coeffs())
+
+
+@rule("second-derivative-exact")
+def check_second_derivative_exact(step: ProofStep, context: Context, checker: Checker) -> None:
+    what = "second derivative (exact)"
+    _only(step, (UnivariateSignFact, DefinedFact), what)
+    fact = _one(step, UnivariateSignFact, what)
+    assert isinstance(fact, UnivariateSignFact)
+    x = _the_variable(step, context, fact.variable, what)
+    replay_defined(step, context, what)
+    second = _second_derivative(step, x, what)
+    require(
+        fact.expression == second,
+        f"{what}: the sign fact is about {_show(fact.expression)}, not f'' = {_show(second)}",
+    )
+    require(fact.sign == "nonnegative", f"{what}: unknown sign {fact.sign!r}")
+    require(
+        second.free_symbols <= {x},
+        f"{what}: f'' depends on parameters: the exact decision does not apply",
+    )
+    domain = context.domains.get(x, REAL)
+    require(
+        fact.interval == from_domain(domain),
+        f"{what}: the recorded interval {fact.interval} is not the domain of {x}",
+    )
+    require(
+        domain.lo is None or domain.hi is None or domain.lo < domain.hi,
+        f"{what}: the domain of {x} has empty interior",
+    )
+    bases = _rational_bases(second, x, what)
+    require(all(c == 0 for c in fact.poles), f"{what}: a recorded pole count is not 0")
+    for base in bases:
+        poly = _qq(base, x, what)
+        require(not poly.is_zero, f"{what}: a denominator is identically 0")
+        require(
+            _roots(poly.sqf_part(), domain, closed_ends=True) == 0,
+            f"{what}: the denominator {_show(base)} vanishes in the domain",
+        )
+    num, den = sympy.fraction(sympy.cancel(sympy.together(second)))
+    p, q = _qq(num, x, what), _qq(den, x, what)
+    require(not q.is_zero, f"{what}: the denominator of f'' is 0")
+    require(
+        _coefficients(p) == fact.numerator,
+        f"{what}: the recorded numerator {[str(c) for c in fact.numerator][:8]} is not "
+        f"that of f'' ({[str(c) for c in _coefficients(p)][:8]})",
+    )
+    require(
+        _coefficients(q) == fact.denominator,
+        f"{what}: the recorded denominator is not that of f''",
+    )
+    strict = not p.is_zero
+    if p.is_zero:
+        require(
+            fact.sample is None and not fact.roots,
+            f"{what}: f'' is identically 0: there is no sign to sample",
+        )
+    else:
+        _, factors = (p * q).sqf_list()
+        counts = tuple(_roots(f, domain, closed_ends=False) for f, mult in factors if mult % 2 == 1)
+        require(
+            counts == fact.roots,
+            f"{what}: the recorded root counts {list(fact.roots)} are not the recomputed "
+            f"{list(counts)}",
+        )
+        require(
+            all(c == 0 for c in counts),
+            f"{what}: a factor of odd multiplicity has a root inside the domain",
+        )
+        sample = fact.sample
+        require(sample is not None, f"{what}: no sample point")
+        assert sample is not None
+        require(
+            domain.contains_interior(sample),
+            f"{what}: the sample {sample} is not inside the domain",
+        )
+        value_q = _at(q, sample)
+        require(value_q != 0, f"{what}: the denominator vanishes at the sample {sample}")
+        require(
+            _at(p, sample) / value_q > 0,
+            f"{what}: f'' is not positive at the sample {x} = {sample}",
+        )
+    _strict_allowed(step, context, {x}, what)
+    if step.conclusion == "strictly-convex":
+        require(strict, f"{what}: f'' is identically 0: f is affine, not strictly convex")
