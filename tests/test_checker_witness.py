@@ -36,9 +36,9 @@ from convexity_proofs.checker._core import Checker, CheckFailure, Context
 from convexity_proofs.checker.witness import (
     check_point_witness,
     check_witness,
-    enclosure_of_ball,
     image_carrier,
 )
+from convexity_proofs.kernel.witness_values import enclosure_of_ball
 from convexity_proofs.refuters import (
     _witness,
     curvature,

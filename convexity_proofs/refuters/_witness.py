@@ -8,7 +8,7 @@ search (with floats) becomes a witness only when the kernel certifies its relati
 show it — exact numbers where the function is rational at the points, otherwise the
 rational bounds of Arb balls at the lowest precision that separates them — computed
 by the same functions the checker's replay recomputes them with
-(:mod:`convexity_proofs.checker.witness`).  :func:`over_box` marks a witness
+(:mod:`convexity_proofs.kernel.witness_values`).  :func:`over_box` marks a witness
 certified for every parameter value in a box.
 """
 
@@ -27,8 +27,8 @@ from convexity_proofs._values import (
     SegmentWitness,
     Witness,
 )
-from convexity_proofs.checker import witness as _replay
 from convexity_proofs.kernel import evaluate
+from convexity_proofs.kernel import witness_values as _vals
 
 #: Exact rationals first, then Arb balls at increasing precision.
 _PRECISIONS: tuple[int | None, ...] = (None, *evaluate.PRECISIONS)
@@ -67,8 +67,8 @@ def segment(
     shown = next(
         (
             (precision, values)
-            for precision, values in _replay.segment_values(expr, a, b, t, params, _PRECISIONS)
-            if _replay.segment_relation(values) == relation
+            for precision, values in _vals.segment_values(expr, a, b, t, params, _PRECISIONS)
+            if _vals.segment_relation(values) == relation
         ),
         None,
     )
@@ -111,8 +111,8 @@ def curvature(
     shown = next(
         (
             (precision, value)
-            for precision, value in _replay.second_derivatives(expr, at, full, params, _PRECISIONS)
-            if _replay.sign_shown(value) == wanted
+            for precision, value in _vals.second_derivatives(expr, at, full, params, _PRECISIONS)
+            if _vals.sign_shown(value) == wanted
         ),
         None,
     )
@@ -144,8 +144,8 @@ def point(
     shown = next(
         (
             (precision, values)
-            for precision, values in _replay.point_values(expr, image, at, _PRECISIONS)
-            if _replay.apart(values)
+            for precision, values in _vals.point_values(expr, image, at, _PRECISIONS)
+            if _vals.apart(values)
         ),
         None,
     )
