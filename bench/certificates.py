@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from unittest import mock
@@ -77,6 +80,24 @@ def one_round() -> dict[str, float]:
         "replay": check,
         "verify": verify,
     }
+
+
+def _child_cpu(command: list[str]) -> float:
+    """CPU seconds (user + system) of a command and every process it started."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cli_round() -> dict[str, float]:
+    """The command line: checking with --certificates, then verify of the directory."""
+    with tempfile.TemporaryDirectory() as directory:
+        check = _child_cpu(
+            [sys.executable, "-m", "convexity_proofs", "claims/", "--certificates", directory]
+        )
+        verify = _child_cpu([sys.executable, "-m", "convexity_proofs", "verify", directory])
+    return {"check": check, "verify": verify}
 
 
 def main() -> None:

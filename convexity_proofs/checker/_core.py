@@ -31,9 +31,11 @@ class CheckFailure(Exception):
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
-def require(condition: bool, message: str) -> None:
+def require(condition: bool, message: str | Callable[[], str]) -> None:
+    """Fail with ``message`` unless ``condition``; a message that prints expressions is
+    passed as a function, so it is only built when the step fails."""
     if not condition:
-        raise CheckFailure(message)
+        raise CheckFailure(message if isinstance(message, str) else message())
 
 
 @dataclass(frozen=True)

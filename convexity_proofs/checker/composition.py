@@ -86,12 +86,16 @@ def replay_sign(fact: SignFact, context: Context, what: str) -> None:
     box = enclosure(fact.subject, context, what)
     require(
         SHOWS[fact.sign](box),
-        f"{what}: the enclosure {box} of {_show(fact.subject)} does not show it is {fact.sign}",
+        lambda: (
+            f"{what}: the enclosure {box} of {_show(fact.subject)} does not show it is {fact.sign}"
+        ),
     )
     require(
         encloses(fact.enclosure, box),
-        f"{what}: the recorded enclosure {fact.enclosure} of {_show(fact.subject)} does not "
-        f"enclose the recomputed {box}",
+        lambda: (
+            f"{what}: the recorded enclosure {fact.enclosure} of {_show(fact.subject)} does not "
+            f"enclose the recomputed {box}"
+        ),
     )
 
 
@@ -119,7 +123,10 @@ def replay_signs(
     for i, fact in enumerate(facts):
         require(
             i in used,
-            f"{what}: sign fact '{_show(fact.subject)} is {fact.sign}' is no condition of the rule",
+            lambda: (
+                f"{what}: sign fact '{_show(fact.subject)} is {fact.sign}' is no condition "
+                "of the rule"
+            ),
         )
 
 
@@ -177,7 +184,7 @@ def check_affine(step: ProofStep, context: Context, checker: Checker) -> None:
     require(not step.facts and not step.children, "affine: a constant or a variable needs no facts")
     require(
         not context.depends(step.subject) or context.is_variable(step.subject),
-        f"affine: {_show(step.subject)} is neither a constant nor a variable",
+        lambda: f"affine: {_show(step.subject)} is neither a constant nor a variable",
     )
 
 
@@ -185,22 +192,22 @@ def check_affine(step: ProofStep, context: Context, checker: Checker) -> None:
 def check_sum(step: ProofStep, context: Context, checker: Checker) -> None:
     conclusion = conclusion_of(step, "sum")
     only_facts(step, (), "sum")
-    require(step.subject.is_Add, f"sum: {_show(step.subject)} is not a sum")
+    require(step.subject.is_Add, lambda: f"sum: {_show(step.subject)} is not a sum")
     terms = tuple(step.subject.args)
     for index, c in enumerate(replay_parts(step, terms, context, checker, "sum")):
         require(
             implies(c, conclusion),
-            f"sum: term {index + 1} ({_show(terms[index])}) is {c}, not {conclusion}",
+            lambda: f"sum: term {index + 1} ({_show(terms[index])}) is {c}, not {conclusion}",
         )
 
 
 def split_product(
     subject: sympy.Expr, context: Context, what: str
 ) -> tuple[sympy.Expr, sympy.Expr]:
-    require(subject.is_Mul, f"{what}: {_show(subject)} is not a product")
+    require(subject.is_Mul, lambda: f"{what}: {_show(subject)} is not a product")
     constant = [f for f in subject.args if not context.depends(f)]
     varying = [f for f in subject.args if context.depends(f)]
-    require(bool(constant), f"{what}: {_show(subject)} has no constant factor")
+    require(bool(constant), lambda: f"{what}: {_show(subject)} has no constant factor")
     return sympy.Mul(*constant), sympy.Mul(*varying)
 
 
@@ -210,7 +217,7 @@ def check_affine_scaling(step: ProofStep, context: Context, checker: Checker) ->
     only_facts(step, (), "affine-scaling")
     _, varying = split_product(step.subject, context, "affine-scaling")
     (c,) = replay_parts(step, (varying,), context, checker, "affine-scaling")
-    require(c == "affine", f"affine-scaling: the varying factor {_show(varying)} is {c}")
+    require(c == "affine", lambda: f"affine-scaling: the varying factor {_show(varying)} is {c}")
 
 
 @rule("scaling")
@@ -227,8 +234,10 @@ def check_scaling(step: ProofStep, context: Context, checker: Checker) -> None:
     want = conclusion if keeps else negated(conclusion)
     require(
         implies(c, want),
-        f"scaling: the factor {_show(constant)} is {needed} and {_show(varying)} is {c}, so the "
-        f"product is not shown {conclusion}",
+        lambda: (
+            f"scaling: the factor {_show(constant)} is {needed} and {_show(varying)} is {c}, "
+            f"so the product is not shown {conclusion}"
+        ),
     )
 
 
@@ -261,7 +270,9 @@ def check_composition(step: ProofStep, context: Context, checker: Checker) -> No
     require(row is not None, f"{what}: the checker's atom table has no row {key!r} for it")
     assert row is not None
     args = row.arguments(step.subject)
-    require(args is not None, f"{what}: {_show(step.subject)} is not of the form {row.shape}")
+    require(
+        args is not None, lambda: f"{what}: {_show(step.subject)} is not of the form {row.shape}"
+    )
     assert args is not None
     needed = _conditions(row.domain, args, None, f"the domain of {key}")
     shape = [a for a in atoms if a.argument is None]
@@ -282,10 +293,14 @@ def check_composition(step: ProofStep, context: Context, checker: Checker) -> No
         words = {"increasing": "nondecreasing", "decreasing": "nonincreasing"}
         require(
             fact is not None and fact.property == kind,
-            f"{what}: argument {index + 1} ({_show(arg)}) is {c}, so {key} must be {words[kind]} "
-            f"in it"
-            + (
-                "" if fact is None else f"; the step says {words.get(fact.property, fact.property)}"
+            lambda: (
+                f"{what}: argument {index + 1} ({_show(arg)}) is {c}, so {key} must be "
+                f"{words[kind]} in it"
+                + (
+                    ""
+                    if fact is None
+                    else f"; the step says {words.get(fact.property, fact.property)}"
+                )
             ),
         )
         assert fact is not None
@@ -322,7 +337,7 @@ def check_perspective(step: ProofStep, context: Context, checker: Checker) -> No
     frame = frames[0]
     require(len(step.children) == 1, f"{what}: needs one child, about F(u)")
     subject = step.subject
-    require(subject.is_Mul, f"{what}: {_show(subject)} is not a product y·F(x/y)")
+    require(subject.is_Mul, lambda: f"{what}: {_show(subject)} is not a product y·F(x/y)")
     signs = step.facts_of(SignFact)
     y = signs[0].subject if signs else None
     require(
@@ -335,8 +350,10 @@ def check_perspective(step: ProofStep, context: Context, checker: Checker) -> No
     fresh = frame.variables
     require(
         len(fresh) == len(others) > 0,
-        f"{what}: {len(fresh)} fresh variables for the {len(others)} other variables of "
-        f"{_show(rest)}",
+        lambda: (
+            f"{what}: {len(fresh)} fresh variables for the {len(others)} other variables of "
+            f"{_show(rest)}"
+        ),
     )
     require(
         len(set(fresh)) == len(fresh)
@@ -348,7 +365,7 @@ def check_perspective(step: ProofStep, context: Context, checker: Checker) -> No
     f_of_u = rest.xreplace({x: u * y for x, u in zip(others, fresh, strict=True)})
     require(
         not context.depends(f_of_u),
-        f"{what}: {_show(rest)} is not a function of x/{y} alone",
+        lambda: f"{what}: {_show(rest)} is not a function of x/{y} alone",
     )
     needed = [(y, "positive", f"{y} > 0")]
     for x, u in zip(others, fresh, strict=True):
@@ -366,7 +383,7 @@ def check_perspective(step: ProofStep, context: Context, checker: Checker) -> No
     (child,) = step.children
     require(
         child.subject == f_of_u,
-        f"{what}: the child is about {_show(child.subject)}, not F(u) = {_show(f_of_u)}",
+        lambda: f"{what}: the child is about {_show(child.subject)}, not F(u) = {_show(f_of_u)}",
     )
     inner = curvature_of(checker.check(child, context.with_variables(fresh, domains)), what)
     require(implies(inner, conclusion), f"{what}: F is {inner}, so y·F(x/y) is not {conclusion}")

@@ -121,7 +121,7 @@ def hessian_of(
             continue
         require(
             bool(coeff.is_Rational),
-            f"{what}: the second-order coefficient {_show(coeff)} is not a rational number",
+            lambda: f"{what}: the second-order coefficient {_show(coeff)} is not a rational number",
         )
         c = Fraction(int(coeff.p), int(coeff.q))
         i, j = [k for k, e in enumerate(monom) for _ in range(e)]
@@ -214,7 +214,9 @@ def check_second_derivative_intervals(step: ProofStep, context: Context, checker
     x = _the_variable(step, context, None, what)
     replay_defined(step, context, what)
     second = _second_derivative(step, x, what)
-    require(fact.subject == second, f"{what}: the sign fact is not about f'' = {_show(second)}")
+    require(
+        fact.subject == second, lambda: f"{what}: the sign fact is not about f'' = {_show(second)}"
+    )
     require(
         fact.sign in ("nonnegative", "positive"),
         f"{what}: f'' {fact.sign} does not make f convex",
@@ -296,7 +298,9 @@ def check_second_derivative_exact(step: ProofStep, context: Context, checker: Ch
     second = _second_derivative(step, x, what)
     require(
         fact.expression == second,
-        f"{what}: the sign fact is about {_show(fact.expression)}, not f'' = {_show(second)}",
+        lambda: (
+            f"{what}: the sign fact is about {_show(fact.expression)}, not f'' = {_show(second)}"
+        ),
     )
     require(fact.sign == "nonnegative", f"{what}: unknown sign {fact.sign!r}")
     require(
@@ -319,7 +323,7 @@ def check_second_derivative_exact(step: ProofStep, context: Context, checker: Ch
         require(not poly.is_zero, f"{what}: a denominator is identically 0")
         require(
             _roots(poly.sqf_part(), domain, closed_ends=True) == 0,
-            f"{what}: the denominator {_show(base)} vanishes in the domain",
+            lambda: f"{what}: the denominator {_show(base)} vanishes in the domain",
         )
     num, den = sympy.fraction(sympy.cancel(sympy.together(second)))
     p, q = _qq(num, x, what), _qq(den, x, what)
