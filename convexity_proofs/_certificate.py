@@ -41,6 +41,23 @@ class CertificateError(ValueError):
     """A certificate that cannot be read: not JSON, not this format, or malformed."""
 
 
+#: The top-level keys a certificate may have.
+_KEYS = frozenset(
+    {
+        "format",
+        "version",
+        "claim",
+        "judged",
+        "verdict",
+        "definedness",
+        "proof",
+        "refuting_proof",
+        "witness",
+        "expressions",
+    }
+)
+
+
 def certificate_of(verdict: Verdict) -> dict[str, Any]:
     """The certificate of a ``proved`` or ``refuted`` verdict, as JSON-ready data."""
     if verdict.status is Status.UNKNOWN:
@@ -125,6 +142,9 @@ def read_certificate(data: object) -> ReadCertificate:
         raise CertificateError("a certificate is a JSON object")
     if data.get("format") != FORMAT:
         raise CertificateError(f"not a {FORMAT} (format is {data.get('format')!r:.40})")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise CertificateError(f"unknown top-level key {unknown[0]!r:.40}")
     if data.get("version") != VERSION:
         raise CertificateError(
             f"certificate version {data.get('version')!r:.20} is not supported (this "
@@ -159,6 +179,8 @@ def read_certificate(data: object) -> ReadCertificate:
         )
     except ExpressionDataError as exc:
         raise CertificateError(str(exc)) from None
+    except RecursionError:
+        raise CertificateError("an expression is nested too deeply to read") from None
     except KeyError as exc:
         raise CertificateError(f"missing field {exc}") from None
     except (TypeError, ValueError) as exc:

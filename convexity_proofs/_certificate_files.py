@@ -31,6 +31,7 @@ import json
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,13 +205,23 @@ def read_certificate_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     """A certificate file's data; CertificateError (naming the file) when unreadable."""
     where = os.fspath(path)
     try:
-        size = os.stat(where).st_size
+        info = os.stat(where)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(where)
+        if not stat.S_ISREG(info.st_mode):
+            # A device or a FIFO could block or never end: only regular files are read.
+            raise CertificateError(f"{where}: not a regular file")
+        size = info.st_size
         if size > MAX_CERTIFICATE_BYTES:
             raise CertificateError(
                 f"{where}: file is too large: {size} bytes (the limit is {MAX_CERTIFICATE_BYTES})"
             )
         with open(where, "rb") as file:
-            raw = file.read()
+            raw = file.read(MAX_CERTIFICATE_BYTES + 1)  # bounded, even if the file grows
+        if len(raw) > MAX_CERTIFICATE_BYTES:
+            raise CertificateError(
+                f"{where}: file is too large (the limit is {MAX_CERTIFICATE_BYTES})"
+            )
     except IsADirectoryError:
         raise CertificateError(f"{where}: is a directory, not a certificate file") from None
     except OSError as exc:

@@ -42,6 +42,14 @@ from convexity_proofs.kernel.intervals import Interval
 # --- small codecs ---------------------------------------------------------------------
 
 
+def _symbol(reader: ExpressionReader, index: object) -> sympy.Symbol:
+    """A node that must be a symbol (a variable, a parameter, a fresh u)."""
+    value = reader.get(index)
+    if type(value) is not sympy.Symbol:
+        raise ExpressionDataError(f"node {index!r:.20} is not a symbol")
+    return value
+
+
 def _end(q: Fraction | None) -> int | str | None:
     return None if q is None else format_number(q)
 
@@ -82,9 +90,10 @@ def domain_from_json(data: object, where: str = "domain") -> Domain:
     lo_open, hi_open, name = data.get("lo_open"), data.get("hi_open"), data.get("name")
     if not (isinstance(lo_open, bool) and isinstance(hi_open, bool) and isinstance(name, str)):
         raise ExpressionDataError(f"{where}: lo_open, hi_open and name are required")
-    return Domain(
-        _read_end(data.get("lo"), where), _read_end(data.get("hi"), where), lo_open, hi_open, name
-    )
+    lo, hi = _read_end(data.get("lo"), where), _read_end(data.get("hi"), where)
+    if lo is not None and hi is not None and (lo > hi or (lo == hi and (lo_open or hi_open))):
+        raise ExpressionDataError(f"{where}: the domain is empty")
+    return Domain(lo, hi, lo_open, hi_open, name)
 
 
 def _brief(expr: sympy.Basic) -> str:
@@ -214,7 +223,7 @@ class HessianFact:
             return tuple(tuple(read_number(v, "hessian") for v in row) for row in m)
 
         return cls(
-            tuple(reader.get(v) for v in data["variables"]),  # type: ignore[misc]
+            tuple(_symbol(reader, v) for v in data["variables"]),
             rows(data["matrix"]),
             tuple(int(i) for i in data["order"]),
             rows(data["lower"]),
@@ -267,8 +276,8 @@ class UnivariateSignFact:
             "numerator": [format_number(c) for c in self.numerator],
             "denominator": [format_number(c) for c in self.denominator],
             "interval": enclosure_to_json(self.interval),
-            "poles": list(self.poles),
-            "roots": list(self.roots),
+            "poles": [int(p) for p in self.poles],
+            "roots": [int(r) for r in self.roots],
             "sample": None if self.sample is None else format_number(self.sample),
             "sign": self.sign,
         }
@@ -277,7 +286,7 @@ class UnivariateSignFact:
     def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> UnivariateSignFact:
         sample = data["sample"]
         return cls(
-            reader.get(data["variable"]),  # type: ignore[arg-type]
+            _symbol(reader, data["variable"]),
             reader.expr(data["expression"]),
             tuple(read_number(c) for c in data["numerator"]),
             tuple(read_number(c) for c in data["denominator"]),
@@ -347,8 +356,8 @@ class PolynomialFact:
             raise ExpressionDataError("polynomial fact: smtlib must be a list of strings")
         return cls(
             reader.expr(data["form"]),
-            tuple(reader.get(s) for s in data["symbols"]),  # type: ignore[misc]
-            tuple(reader.get(s) for s in data["direction"]),  # type: ignore[misc]
+            tuple(_symbol(reader, s) for s in data["symbols"]),
+            tuple(_symbol(reader, s) for s in data["direction"]),
             str(data["method"]),
             tuple(queries),
             str(data["solver"]),
@@ -393,10 +402,7 @@ class IdentityFact:
             reader.expr(data["lhs"]),
             reader.expr(data["rhs"]),
             str(data["method"]),
-            tuple(
-                (reader.get(s), reader.expr(v))  # type: ignore[misc]
-                for s, v in data.get("substitution", [])
-            ),
+            tuple((_symbol(reader, s), reader.expr(v)) for s, v in data.get("substitution", [])),
         )
 
 
@@ -499,9 +505,9 @@ class ContextFact:
     @classmethod
     def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> ContextFact:
         return cls(
-            tuple(reader.get(v) for v in data["variables"]),  # type: ignore[misc]
-            tuple((reader.get(s), domain_from_json(d)) for s, d in data["domains"]),  # type: ignore[misc]
-            tuple((reader.get(s), read_number(q)) for s, q in data["pinned"]),  # type: ignore[misc]
+            tuple(_symbol(reader, v) for v in data["variables"]),
+            tuple((_symbol(reader, s), domain_from_json(d)) for s, d in data["domains"]),
+            tuple((_symbol(reader, s), read_number(q)) for s, q in data["pinned"]),
         )
 
 

@@ -610,7 +610,13 @@ def _verify_text(checked: Sequence[CheckedFile]) -> str:
         if report is None:
             continue
         claim = f"{safe(report.claim)}: " if report.claim else ""
-        answer = "valid" if report.valid else f"invalid: {safe(report.failure or '')}"
+        answer = (
+            f"valid ({safe(report.shows)})"
+            if report.valid and report.shows
+            else "valid"
+            if report.valid
+            else f"invalid: {safe(report.failure or '')}"
+        )
         lines.append(f"{safe(item.file)}: {claim}{answer}")
     counts = _verify_counts(checked)
     total = counts["total"]
@@ -645,6 +651,7 @@ def _verify_json(checked: Sequence[CheckedFile]) -> str:
                 "file": item.file,
                 "claim": report.claim,
                 "valid": report.valid,
+                "shows": report.shows if report.valid else None,
                 "failure": report.failure,
                 "trust": list(report.trust) if report.valid else [],
             }

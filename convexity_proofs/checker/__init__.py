@@ -43,6 +43,9 @@ class CheckReport:
     claim: str = ""
     failure: str | None = None
     trust: tuple[str, ...] = TRUST_BASE
+    #: What a valid certificate shows, said from the claim as the checker read it
+    #: (never from the claim's name or statement): "proved: exp(x) is convex in x ...".
+    shows: str = ""
 
     def describe(self) -> str:
         if self.valid:
@@ -50,7 +53,25 @@ class CheckReport:
         return f"{self.claim}: invalid: {self.failure}"
 
 
-def _trust(steps: Iterable[ProofStep]) -> tuple[str, ...]:
+def shows(claim: Any, status: Status) -> str:
+    """The verdict in words, from the claim's data."""
+    from convexity_proofs._brief import brief
+
+    variables = ", ".join(v.name for v in claim.variables)
+    domains = ", ".join(f"{s.name} {d.describe()}" for s, d in claim.domains if d.name != "real")
+    parameters = claim.parameters
+    quantified = ""
+    if parameters:
+        which = "every" if str(claim.quantifier) == "all" else "some"
+        quantified = f", for {which} value of {', '.join(p.name for p in parameters)}"
+    where = f" on {domains}" if domains else ""
+    return (
+        f"{status}: {brief(claim.function, 80)} is {claim.property} in ({variables})"
+        f"{where}{quantified}"
+    )
+
+
+def _trust(steps: Iterable[ProofStep], rechecked: bool = False) -> tuple[str, ...]:
     versions: dict[str, int] = {}
     stack = list(steps)
     while stack:
@@ -60,8 +81,13 @@ def _trust(steps: Iterable[ProofStep]) -> tuple[str, ...]:
             if isinstance(fact, PolynomialFact):
                 key = f"{fact.solver} {fact.version}"
                 versions[key] = versions.get(key, 0) + 1
+    how = (
+        "its answers re-run here (--recheck-z3)"
+        if rechecked
+        else "its recorded answer 'unsat', not re-run (--recheck-z3 re-runs it)"
+    )
     extra = tuple(
-        f"{solver} for {n} polynomial-decision step{'s' if n != 1 else ''}"
+        f"{solver} for {n} polynomial-decision step{'s' if n != 1 else ''}: {how}"
         for solver, n in sorted(versions.items())
     )
     return TRUST_BASE + extra
@@ -90,7 +116,9 @@ def _replay(
         return CheckReport(False, claim.name, str(failure))
     except RecursionError:
         return CheckReport(False, claim.name, "the proof is nested too deeply to replay")
-    return CheckReport(True, claim.name, None, _trust((*proof, *refuting)))
+    return CheckReport(
+        True, claim.name, None, _trust((*proof, *refuting), recheck_z3), shows(claim, status)
+    )
 
 
 def replay(verdict: Verdict, *, recheck_z3: bool = False) -> CheckReport:
@@ -119,6 +147,8 @@ def verify_certificate(data: object, *, recheck_z3: bool = False) -> CheckReport
             False, claim.name, "the judged expression is not the function the claim's text gives"
         )
     recorded = data["verdict"]  # type: ignore[index]
+    if recorded.get("passed") != ((read.status is Status.PROVED) == (str(claim.expect) == "holds")):
+        return CheckReport(False, claim.name, "verdict.passed does not follow from the status")
     for key, value in (
         ("property", claim.property),
         ("quantifier", claim.quantifier),

@@ -157,5 +157,10 @@ class Checker:
         finally:
             self._path.pop()
 
+    @property
+    def at_root(self) -> bool:
+        """Is the step being replayed a root of the proof (not a step inside one)?"""
+        return len(self._path) == 1
+
     def children(self, step: ProofStep, context: Context) -> list[str]:
         return [self.check(child, context) for child in step.children]

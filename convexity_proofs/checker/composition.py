@@ -74,9 +74,8 @@ def enclosure(expr: sympy.Expr, context: Context, what: str) -> Interval:
     try:
         return range_of(expr, context.domains)
     except Undefined as exc:
-        raise CheckFailure(
-            f"{what}: {_show(expr)} is not shown defined on the box ({exc})"
-        ) from None
+        message = f"{what}: {_show(expr)} is not shown defined on the box ({exc})"
+        raise CheckFailure(message) from None
 
 
 def replay_sign(fact: SignFact, context: Context, what: str) -> None:
@@ -105,8 +104,6 @@ def replay_signs(
     """Every recorded sign fact replays; each needed (expression, sign, why) is shown by
     one of them; and each of them is needed by the rule."""
     facts = step.facts_of(SignFact)
-    for fact in facts:
-        replay_sign(fact, context, f"{what}: sign fact '{_show(fact.subject)} is {fact.sign}'")
     used: set[int] = set()
     for expr, sign, why in needed:
         match = next(
@@ -128,6 +125,10 @@ def replay_signs(
                 "of the rule"
             ),
         )
+    # Enclosed only once every fact is known to be needed: an unneeded fact about a
+    # huge expression is rejected without the cost of enclosing it.
+    for fact in facts:
+        replay_sign(fact, context, what)
 
 
 def only_facts(step: ProofStep, allowed: tuple[type, ...], what: str) -> None:
@@ -356,9 +357,10 @@ def check_perspective(step: ProofStep, context: Context, checker: Checker) -> No
         ),
     )
     require(
-        len(set(fresh)) == len(fresh)
+        all(type(u) is sympy.Symbol for u in fresh)
+        and len(set(fresh)) == len(fresh)
         and not set(fresh) & (set(context.domains) | subject.free_symbols),
-        f"{what}: the variables u must be fresh",
+        f"{what}: the variables u must be fresh symbols",
     )
     domains = dict(frame.domains)
     require(set(domains) == set(fresh), f"{what}: every u needs a domain, and only the u")

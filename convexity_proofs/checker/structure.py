@@ -32,6 +32,13 @@ def _negation(step: ProofStep, context: Context, checker: Checker) -> None:
 
 @rule("at-parameters")
 def _at_parameters(step: ProofStep, context: Context, checker: Checker) -> None:
+    # Its conclusion holds at the fixed values only: inside another step it would be
+    # used as if it held for every value.
+    require(
+        checker.at_root,
+        "at-parameters: a proof at fixed parameter values can only be the whole proof, "
+        "not a step inside one",
+    )
     pinned = pinned_context(step, context)
     check_defined(step.subject, pinned, step.facts, checker)
     require(bool(step.children), "at-parameters: no step rests on the fixed values")

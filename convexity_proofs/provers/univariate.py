@@ -190,7 +190,7 @@ def _interior_roots(poly: Poly, domain: Domain) -> int:
     """Number of distinct real roots of poly in the open interval (lo, hi), by Sturm."""
     if poly.is_zero:
         raise ValueError("the zero polynomial has roots everywhere")
-    count = poly.count_roots(_bound(domain.lo), _bound(domain.hi))  # closed [lo, hi]
+    count = int(poly.count_roots(_bound(domain.lo), _bound(domain.hi)))  # closed [lo, hi]
     for end in (domain.lo, domain.hi):
         if end is not None and _value(poly, end) == 0:
             count -= 1
