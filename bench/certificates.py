@@ -11,6 +11,10 @@ For every claim in ``claims/`` (in this process, CPU time by ``time.process_time
    (the claim re-read from its table, the judged expression compared, every step
    replayed), as ``convexity-check verify`` does.
 
+Then the same through the command line (worker processes included, CPU of every
+child process): ``convexity-check claims/ --certificates DIR`` against
+``convexity-check verify DIR``.
+
 Medians over the repetitions of the per-suite totals are reported, with the
 checker's size in lines (the checker package, and the kernel it rests on).
 """
@@ -120,6 +124,11 @@ def main() -> None:
         ("verify", "verify from the certificate JSON"),
     ):
         print(f"| {label} | {med[key]:.2f} | {med[key] / med['search']:.0%} |")
+    cli = [cli_round() for _ in range(args.repeat)]
+    check, verify = (statistics.median(r[k] for r in cli) for k in ("check", "verify"))
+    print(f"| `convexity-check claims/ --certificates DIR` (processes) | {check:.2f} | - |")
+    share = f"{verify / check:.0%} of the line above"
+    print(f"| `convexity-check verify DIR` (processes) | {verify:.2f} | {share} |")
     print()
     print(
         f"checker: {_lines(checker_dir)} lines of code ({_raw_lines(checker_dir)} with blanks "
