@@ -214,6 +214,13 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
     by_name = {s.name: s for s in symbols}
 
     variables = _variables(reader, prop, by_name, groups)
+    if quantifier is Quantifier.SOME and set(variables) == set(symbols):
+        # "some" quantifies the parameters; with none it would silently mean "all".
+        raise reader.error(
+            "parameters",
+            '"some" needs parameters, but every symbol is a variable here; list the '
+            "variables with variables = [...] so that the others are parameters",
+        )
     domains = _domains(reader, by_name)
     substitution = built.substitution if "model" in reader.table else ()
     conditions: tuple[Obligation, ...] = ()

@@ -353,6 +353,18 @@ def test_parameters_key_sets_the_quantifier() -> None:
     assert [s.name for s in some.parameters] == ["a"]
 
 
+def test_some_without_parameters_is_a_located_error() -> None:
+    # With every symbol a variable, "some" would quantify nothing and mean "all".
+    text = (
+        'name = "c"\nfunction = "p*x + y"\nproperty = "invariant"\nparameters = "some"\n'
+        'substitution = { x = "y", y = "x" }\n'
+    )
+    with pytest.raises(ClaimError, match="needs parameters") as info:
+        parse_claims("[[claim]]\n" + text, file="bad.toml")
+    assert info.value.field == "parameters"
+    assert "variables = [...]" in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("value", "words"), [('"any"', "'all', 'some'"), ("1", "expected a string")]
 )

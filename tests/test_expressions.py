@@ -120,3 +120,13 @@ def test_deep_expressions_need_no_recursion() -> None:
         expr = sympy.exp(expr, evaluate=False)
     # SymPy's own == recurses; the tree walk here does not.
     assert _same_tree(_round_trip(expr), expr)
+
+
+def test_conditions_built_from_piecewise_and_unused_complex_branches_round_trip() -> None:
+    # SymPy turns a Piecewise inside a condition into ITE; an unused branch can hold I.
+    x, y = sympy.symbols("x y", real=True)
+    for expr in (
+        sympy.Piecewise((x, sympy.ITE(x < 1, y > 2, x > y)), (y, True)),
+        sympy.Piecewise((sympy.exp(sympy.I) + x, x > 5), (x, True), evaluate=False),
+    ):
+        assert _same_tree(_round_trip(expr), expr)

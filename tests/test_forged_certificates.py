@@ -138,3 +138,18 @@ def test_exact_sign_decisions_write_plain_json(table: dict) -> None:
     report = verify_certificate(json.loads(text))
     assert report.valid, report.failure
     assert report.shows.startswith("proved: ")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("hang_hessian.json", "would expand to more than"),
+        ("hang_identity.json", "too large to re-check"),
+    ],
+)
+def test_a_small_file_that_would_expand_to_billions_of_terms_is_rejected(
+    name: str, message: str
+) -> None:
+    report = _verify(name)
+    assert not report.valid
+    assert message in report.failure

@@ -11,6 +11,7 @@ import pytest
 from convexity_proofs._claimfile import build_claim
 from convexity_proofs._engine import PROPERTIES, Settings, check_claim
 from convexity_proofs._values import Property, Quantifier, Status
+from convexity_proofs.errors import ClaimError
 from tests._independent import recheck
 
 
@@ -92,9 +93,10 @@ def test_some_reading_of_convex_is_proved_at_one_value_and_refuted_for_every_val
     assert refuted.status is Status.REFUTED
 
 
-def test_without_parameters_the_readings_agree() -> None:
-    for parameters in ("all", "some"):
-        assert verdict("x**3", ["x"], "neither", parameters=parameters).status is Status.PROVED
+def test_without_parameters_some_is_refused_rather_than_read_as_all() -> None:
+    assert verdict("x**3", ["x"], "neither", parameters="all").status is Status.PROVED
+    with pytest.raises(ClaimError, match="needs parameters"):
+        verdict("x**3", ["x"], "neither", parameters="some")
 
 
 def test_extra_linear_layers_claim_at_x_zero_is_constant() -> None:

@@ -14,6 +14,7 @@ import sympy
 
 from convexity_proofs._proof import IdentityFact, ProofStep
 from convexity_proofs.checker._core import Checker, CheckFailure, Context, require, rule
+from convexity_proofs.checker._size import MAX_TERMS, small_enough
 
 #: A difference bigger than this (in operations) is not expanded by the checker.
 MAX_OPS = 20_000
@@ -59,8 +60,9 @@ def check_identity(step: ProofStep, context: Context, checker: Checker) -> None:
     require(fact.method in reducers, f"{what}: unknown method {fact.method!r}")
     difference = _relu_scaling(fact.lhs) - _relu_scaling(image)
     require(
-        sympy.count_ops(difference, visual=False) <= MAX_OPS,
-        f"{what}: the difference is too large to re-check",
+        small_enough(difference) and sympy.count_ops(difference, visual=False) <= MAX_OPS,
+        f"{what}: the difference is too large to re-check (more than {MAX_TERMS} terms "
+        "once expanded)",
     )
     try:
         zero = reducers[fact.method](difference) == 0

@@ -41,6 +41,7 @@ from convexity_proofs._brief import brief
 from convexity_proofs._proof import PolynomialFact, ProofStep
 from convexity_proofs._values import REAL, Domain
 from convexity_proofs.checker._core import Checker, CheckFailure, Context, require, rule
+from convexity_proofs.checker._size import MAX_TERMS, small_enough
 
 #: Principal minors are regenerated for at most this many variables (2**n - 1 of them).
 MAX_MINOR_VARIABLES = 5
@@ -192,6 +193,10 @@ def _polynomial(subject: sympy.Expr, symbols: tuple[sympy.Symbol, ...], what: st
                 f"{what}: the subject is not a polynomial with rational coefficients "
                 f"(it contains {brief(node, 40)})"
             )
+    require(
+        small_enough(subject),
+        f"{what}: the subject would expand to more than {MAX_TERMS} terms",
+    )
     try:
         return Poly(subject, *symbols, domain=QQ)
     except (BasePolynomialError, ValueError) as exc:
@@ -283,6 +288,10 @@ def check_polynomial_hessian(step: ProofStep, context: Context, checker: Checker
             (1 if i == j else 2) * direction[i] * direction[j] * h.as_expr()
             for (i, j), h in hessian.items()
         )
+    )
+    require(
+        small_enough(fact.form),
+        f"{what}: the recorded form would expand to more than {MAX_TERMS} terms",
     )
     require(
         sympy.expand(fact.form - form) == 0,

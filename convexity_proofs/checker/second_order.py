@@ -37,6 +37,7 @@ from convexity_proofs._proof import (
 )
 from convexity_proofs._values import REAL, Domain
 from convexity_proofs.checker._core import Checker, CheckFailure, Context, require, rule
+from convexity_proofs.checker._size import MAX_TERMS, small_enough
 from convexity_proofs.checker.composition import encloses, replay_sign
 from convexity_proofs.kernel.intervals import Undefined, from_domain, range_of
 from convexity_proofs.kernel.psd import check_ldl
@@ -107,6 +108,10 @@ def hessian_of(
     subject: sympy.Expr, variables: tuple[sympy.Symbol, ...], what: str
 ) -> list[list[Fraction]]:
     """The constant Hessian of a polynomial of degree <= 2 in ``variables``."""
+    require(
+        small_enough(subject),
+        f"{what}: the subject would expand to more than {MAX_TERMS} terms",
+    )
     try:
         poly = Poly(subject, *variables)
     except (BasePolynomialError, ValueError) as exc:
@@ -325,6 +330,10 @@ def check_second_derivative_exact(step: ProofStep, context: Context, checker: Ch
             _roots(poly.sqf_part(), domain, closed_ends=True) == 0,
             lambda: f"{what}: the denominator {_show(base)} vanishes in the domain",
         )
+    require(
+        small_enough(second),
+        f"{what}: f'' would expand to more than {MAX_TERMS} terms",
+    )
     num, den = sympy.fraction(sympy.cancel(sympy.together(second)))
     p, q = _qq(num, x, what), _qq(den, x, what)
     require(not q.is_zero, f"{what}: the denominator of f'' is 0")

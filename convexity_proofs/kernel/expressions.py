@@ -65,11 +65,13 @@ _BUILDERS: Final[dict[str, Callable[[list[Any]], sympy.Basic]]] = {
     "And": lambda a: sympy.And(*a, evaluate=False),
     "Or": lambda a: sympy.Or(*a, evaluate=False),
     "Not": lambda a: sympy.Not(*a, evaluate=False),
+    "ITE": lambda a: sympy.ITE(*a, evaluate=False),
 }
 
 _CONSTANTS: Final[dict[str, sympy.Basic]] = {
     "pi": sympy.pi,
     "E": sympy.E,
+    "I": sympy.I,  # only in a branch the domain never takes (evaluators refuse it)
     "true": sympy.true,
     "false": sympy.false,
 }
