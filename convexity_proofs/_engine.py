@@ -62,7 +62,6 @@ from convexity_proofs._values import (
     format_number,
 )
 from convexity_proofs.errors import ArgumentError
-from convexity_proofs.kernel.intervals import Undefined
 from convexity_proofs.provers import composition, identity, polynomial, second_order
 from convexity_proofs.refuters import flat, invariance, segment, uniform
 from convexity_proofs.refuters._space import Deadline, simple_values
@@ -441,7 +440,7 @@ def _at_parameters(
 ) -> ProofStep:
     """The proof at fixed parameter values, with how f is defined at those values."""
     context = ContextFact(pinned.variables, pinned=pinned.pinned)
-    facts = (context, *definedness_facts(pinned.function, pinned.obligations, pinned.domains))
+    facts = (context, *(pinned.definedness or ()))
     return ProofStep("at-parameters", pinned.function, conclusion, facts, tuple(proof))
 
 
@@ -679,11 +678,9 @@ def _claim_definedness(run: _Run, decision: _Decision) -> tuple[Any, ...]:
         return ()
     if all(s.rule in ("at-parameters", "witness") for s in roots):
         return ()
-    problem = run.problem
-    try:
-        return definedness_facts(problem.function, problem.obligations, problem.domains)
-    except Undefined:  # then no proof over the whole domain counts; the checker says so
-        return ()
+    # None (not defined on the whole box): no proof over the whole domain counts, and
+    # the checker says so.
+    return run.problem.definedness or ()
 
 
 def _through_checker(verdict: Verdict, run: _Run, started: float) -> Verdict:

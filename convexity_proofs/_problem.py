@@ -37,7 +37,8 @@ class _Shared:
 
     def __init__(self) -> None:
         self.program: Any = False  # False: not compiled yet; None: cannot be compiled
-        self.total: bool | None = None
+        # False: not computed yet; None: not established on the whole box.
+        self.definedness: Any = False
         self.smooth: bool | None = None
         self.analysis: Any = None
 
@@ -126,15 +127,25 @@ class Problem:
         return self.shared.program  # type: ignore[no-any-return]
 
     @property
+    def definedness(self) -> tuple[Any, ...] | None:
+        """How f and every obligation of the written text are defined on the whole box
+        (the facts a certificate records), or None when that is not established.
+        Computed once: the proofs' ``total`` and the certificate share the enclosures."""
+        if self.shared.definedness is False:
+            from convexity_proofs._definedness import definedness_facts
+
+            try:
+                self.shared.definedness = definedness_facts(
+                    self.function, self.obligations, self.domains
+                )
+            except _intervals.Undefined:
+                self.shared.definedness = None
+        return self.shared.definedness  # type: ignore[no-any-return]
+
+    @property
     def total(self) -> bool:
         """f and every obligation of the written text are proved defined on the whole box."""
-        if self.shared.total is None:
-            from convexity_proofs._obligations import decisive
-
-            self.shared.total = _intervals.defined(self.function, self.domains) is True and all(
-                _intervals.defined(decisive(ob), self.domains) is True for ob in self.obligations
-            )
-        return self.shared.total
+        return self.definedness is not None
 
     @property
     def undefined_obligations(self) -> tuple[Obligation, ...]:

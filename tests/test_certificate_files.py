@@ -32,37 +32,12 @@ from convexity_proofs._certificate_files import (
 from convexity_proofs._values import Claim, Property
 from convexity_proofs.cli import main
 
+from ._certificate_claims import CLAIMS
+
 pytest_plugins = ["pytester"]
 
 X = sympy.Symbol("x", real=True)
 
-CLAIMS = """
-[[claim]]
-name = "square"
-function = "x**2"
-variables = ["x"]
-property = "convex"
-
-[[claim]]
-name = "saddle"
-function = "x*y"
-variables = ["x", "y"]
-property = "convex"
-expect = "fails"
-
-[[claim]]
-name = "sine-is-neither"
-function = "sin(x)"
-variables = ["x"]
-property = "neither"
-
-[[claim]]
-name = "half-swap"
-function = "v1*tanh(w1) + v2*tanh(w2)"
-property = "invariant"
-substitution = { w1 = "w2", w2 = "w1" }
-expect = "fails"
-"""
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.~-]*\.json$")
 
 

@@ -19,33 +19,8 @@ import convexity_proofs
 from convexity_proofs import CertificateError, CheckReport, verify, verify_directory
 from convexity_proofs.cli import main
 
-CLAIMS = """
-[[claim]]
-name = "square"
-function = "x**2"
-variables = ["x"]
-property = "convex"
+from ._certificate_claims import CLAIMS
 
-[[claim]]
-name = "saddle"
-function = "x*y"
-variables = ["x", "y"]
-property = "convex"
-expect = "fails"
-
-[[claim]]
-name = "sine-is-neither"
-function = "sin(x)"
-variables = ["x"]
-property = "neither"
-
-[[claim]]
-name = "half-swap"
-function = "v1*tanh(w1) + v2*tanh(w2)"
-property = "invariant"
-substitution = { w1 = "w2", w2 = "w1" }
-expect = "fails"
-"""
 NAMES = ["half-swap", "saddle", "sine-is-neither", "square"]
 
 
