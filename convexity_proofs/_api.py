@@ -22,6 +22,7 @@ import reprlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from convexity_proofs._values import Claim, Verdict
@@ -182,6 +183,8 @@ def claim_table(
     expect: object = "holds",
     name: object = "check",
     parameters: object = None,
+    modulus: object = None,
+    along: object = None,
     caller: str = "check()",
 ) -> dict[str, Any]:
     """The claim table for ``check``'s arguments, every type validated (ArgumentError)."""
@@ -203,7 +206,23 @@ def claim_table(
         table["substitution"] = _substitution(arg("substitution"), substitution)
     if parameters is not None:
         table["parameters"] = _choice(arg("parameters"), parameters, "all")
+    if modulus is not None:
+        table["modulus"] = _modulus(arg("modulus"), modulus)
+    if along is not None:
+        table["along"] = _substitution(arg("along"), along)
     return table
+
+
+def _modulus(where: str, value: object) -> int | str:
+    """A modulus: an int, a Fraction, or an exact number string ("1/10", "0.1")."""
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ArgumentError(
+            f'{where}: expected an int, a Fraction or a string such as "1/10", '
+            f"found {type(value).__name__} {value!r:.40}"
+        )
+    return value
 
 
 def check(
@@ -217,11 +236,15 @@ def check(
     name: str = "check",
     timeout: float | None = 60.0,
     parameters: str | None = None,
+    modulus: int | str | Fraction | None = None,
+    along: Mapping[str, str] | None = None,
 ) -> Verdict:
     """Settle one claim given as Python values; the same validation as a claim file.
 
     ``function`` is parsed by the same safe parser as claim files (never ``eval``).
-    ``parameters`` is the claim file's quantifier ("all", the default, or "some").
+    ``parameters`` is the claim file's quantifier ("all", the default, or "some");
+    ``modulus`` the strong-convexity modulus; ``along`` the claim file's ``along``
+    substitution (judge f on a line or slice).
     Arguments of the wrong type raise :class:`~convexity_proofs.errors.ArgumentError`;
     invalid claim content raises :class:`~convexity_proofs.errors.ClaimError`.
     """
@@ -234,6 +257,8 @@ def check(
         expect=expect,
         name=name,
         parameters=parameters,
+        modulus=modulus,
+        along=along,
     )
     seconds = validate_timeout(timeout, where="check() argument 'timeout'")
     return _settle(table, seconds)

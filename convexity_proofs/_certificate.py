@@ -21,9 +21,12 @@ from convexity_proofs._proof import ProofStep, fact_from_json, step_from_json
 from convexity_proofs._values import (
     Claim,
     CurvatureWitness,
+    LevelWitness,
+    OrderedWitness,
     PointWitness,
     SegmentWitness,
     Status,
+    ValueWitness,
     Verdict,
     Witness,
 )
@@ -104,6 +107,9 @@ _WITNESSES: dict[str, Any] = {
     "segment": SegmentWitness,
     "curvature": CurvatureWitness,
     "point": PointWitness,
+    "ordered": OrderedWitness,
+    "level": LevelWitness,
+    "value": ValueWitness,
 }
 
 

@@ -61,6 +61,8 @@ _CLAIM_KEYS = {
     "domain": "optional",
     "parameters": 'optional: "all" (default: for every parameter value) or "some"',
     "substitution": "for invariant",
+    "modulus": "for strongly-convex: m > 0 (f - m/2*|x|**2 convex)",
+    "along": 'optional: judge f on a line or slice, { x = "t", y = "-t" }',
 }
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")
 _CLAIM_HEADER = re.compile(r"^\s*\[\[\s*claim\s*\]\]")
@@ -211,9 +213,22 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         raise reader.error(
             "function", f"too many symbols: {len(symbols)} (the limit is {MAX_SYMBOLS})"
         )
+    along: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
+    if "along" in reader.table:
+        function, obligations, symbols, along = _along(reader, prop, function, obligations, symbols)
     by_name = {s.name: s for s in symbols}
 
-    variables = _variables(reader, prop, by_name, groups)
+    if along and "variables" not in reader.table:
+        fresh = {s for _, image in along for s in image.free_symbols}
+        variables = tuple(s for s in symbols if s in fresh)
+        if not variables:
+            raise reader.error(
+                "variables",
+                "along introduces no new symbol to be the variables: list them with "
+                "variables = [...]",
+            )
+    else:
+        variables = _variables(reader, prop, by_name, groups)
     if quantifier is Quantifier.SOME and set(variables) == set(symbols):
         # "some" quantifies the parameters; with none it would silently mean "all".
         raise reader.error(
@@ -245,7 +260,108 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         quantifier=quantifier,
         rewritten=rewritten,
         table=_canonical_table(table),
+        modulus=_modulus(reader, prop),
+        along=along,
     )
+
+
+def _modulus(reader: _Reader, prop: Property) -> Fraction | None:
+    """The modulus m > 0 of a strongly-convex claim (exact: "1/10", 0.1 or 2)."""
+    if "modulus" not in reader.table:
+        if prop is Property.STRONGLY_CONVEX:
+            raise reader.error(
+                "modulus",
+                'missing: a strongly-convex claim needs modulus = "1/10" '
+                "(f - m/2*|x|**2 is convex)",
+            )
+        return None
+    if prop is not Property.STRONGLY_CONVEX:
+        raise reader.error(
+            "modulus", f"only a strongly-convex claim takes a modulus (property is {prop})"
+        )
+    raw = reader.table["modulus"]
+    if isinstance(raw, bool):
+        raise reader.error("modulus", f"expected a number > 0, found {_describe(raw)}")
+    try:
+        value = parse_number(raw)
+    except ExpressionError as exc:
+        raise reader.error("modulus", str(exc)) from None
+    if value <= 0:
+        raise reader.error(
+            "modulus", f"expected a number > 0, found {raw!r} (a modulus of 0 is plain convexity)"
+        )
+    return value
+
+
+def _along(
+    reader: _Reader,
+    prop: Property,
+    function: sympy.Expr,
+    obligations: tuple[Obligation, ...],
+    symbols: list[sympy.Symbol],
+) -> tuple[
+    sympy.Expr,
+    tuple[Obligation, ...],
+    list[sympy.Symbol],
+    tuple[tuple[sympy.Symbol, sympy.Expr], ...],
+]:
+    """f on a line or slice: each listed symbol replaced (simultaneously) by an
+    expression in new symbols.  The obligations of f are substituted head by head and
+    those of the expressions' own texts added, so the judged function is still the
+    function written, on the slice."""
+    if prop is Property.INVARIANT:
+        raise reader.error("along", "an invariant claim states its substitution instead")
+    raw = reader.table["along"]
+    if not isinstance(raw, dict) or not raw:
+        raise reader.error(
+            "along", f'expected a table such as {{ x = "t", y = "-t" }}, found {_describe(raw)}'
+        )
+    by_name = {s.name: s for s in symbols}
+    domains = reader.table.get("domain", {})
+    pairs: list[tuple[sympy.Symbol, sympy.Expr]] = []
+    conditions = []
+    for name in sorted(raw):
+        field = f"along.{name}"
+        if name not in by_name:
+            known = ", ".join(by_name) or "none"
+            raise reader.error(
+                field, f"{name!r} does not occur in the function (its symbols: {known})"
+            )
+        if isinstance(domains, dict) and name in domains:
+            raise reader.error(
+                f"domain.{name}",
+                f"{name!r} is replaced by along.{name}: give the domain of the new variables "
+                "instead",
+            )
+        text = raw[name]
+        if not isinstance(text, str):
+            raise reader.error(field, f"expected an expression string, found {_describe(text)}")
+        parsed = _parse(reader, field, text)
+        replaced = sorted(s.name for s in parsed.symbols if s.name in raw)
+        if replaced:
+            raise reader.error(
+                field,
+                f"uses {replaced[0]!r}, which along replaces; name the new variable otherwise",
+            )
+        pairs.append((by_name[name], parsed.expression))
+        conditions.append(parsed.obligations)
+    mapping = dict(pairs)
+    substituted = []
+    for ob in obligations:
+        head = ob.subject
+        subject = head.func(*[a.xreplace(mapping) for a in head.args], evaluate=False)
+        substituted.append(Obligation(ob.kind, ob.argument.xreplace(mapping), subject, ob.text))
+    judged = function.xreplace(mapping)
+    kept = [s for s in symbols if s not in mapping]
+    fresh = sorted(
+        {s for _, image in pairs for s in image.free_symbols} - set(kept), key=lambda s: s.name
+    )
+    for ob_set in conditions:
+        for ob in ob_set:
+            for s in ob.argument.free_symbols:
+                if s not in kept and s not in fresh:
+                    fresh.append(s)
+    return judged, merge([tuple(substituted), *conditions]), kept + fresh, tuple(pairs)
 
 
 def _canonical_table(table: Mapping[str, Any]) -> str:

@@ -39,6 +39,7 @@ import sympy
 from convexity_proofs._definedness import definedness_facts
 from convexity_proofs._problem import Problem
 from convexity_proofs._proof import ContextFact, ProofStep
+from convexity_proofs._reductions import LOG_PROPERTIES, reduced_claim
 from convexity_proofs._strategies import CURVATURE, PROVERS, not_defined_note, signed_step
 from convexity_proofs._strategy import (
     Inconclusive,
@@ -57,6 +58,7 @@ from convexity_proofs._values import (
     Quantifier,
     SegmentWitness,
     Status,
+    ValueWitness,
     Verdict,
     Witness,
     format_number,
@@ -258,6 +260,11 @@ def _decide(run: _Run) -> _Decision:
     claim = run.problem.claim
     if claim.property is Property.INVARIANT:
         return _invariant(run)
+    if claim.property not in PROPERTIES:
+        # Monotonicity and quasiconvexity: their own deciders (convexity_proofs.properties).
+        from convexity_proofs.properties import decider
+
+        return decider(claim.property)(run)
     rule = PROPERTIES[claim.property]
     some = claim.quantifier is Quantifier.SOME and bool(run.problem.free_parameters)
     if rule.combine == "holds":
@@ -636,10 +643,14 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
     started = time.perf_counter()
     timeout = settings.timeout
     deadline = Deadline.after(timeout)
-    problem = Problem.for_claim(claim, settings, deadline)
+    reduced = reduced_claim(claim)
+    problem = Problem.for_claim(reduced or claim, settings, deadline)
     run = _Run(problem)
     try:
-        decision = _decide(run)
+        if reduced is not None:
+            decision = _decide_reduced(run, claim, settings, deadline)
+        else:
+            decision = _decide(run)
     except RecursionError:
         if raise_internal_errors():
             raise
@@ -666,6 +677,31 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
         definedness=_claim_definedness(run, decision),
     )
     return _through_checker(verdict, run, started)
+
+
+def _decide_reduced(run: _Run, claim: Claim, settings: Settings, deadline: Deadline) -> _Decision:
+    """strongly-convex, log-concave, log-convex: the curvature claim they mean
+    (:mod:`convexity_proofs._reductions`); for the log properties, a point where f <= 0
+    refutes first (both need f > 0 everywhere)."""
+    if claim.property in LOG_PROPERTIES:
+        from convexity_proofs.properties.log_concave import nonpositive_point
+
+        original = Problem.for_claim(claim, settings, deadline)
+        witness = run.guard("a point where f <= 0", lambda: nonpositive_point(original))
+        if isinstance(witness, ValueWitness):
+            some = claim.quantifier is Quantifier.SOME and bool(original.free_parameters)
+            if not some or witness.box is not None:
+                return _Decision(Status.REFUTED, witness=witness)
+            run.note(
+                "a point where f <= 0",
+                "f <= 0 at a point for one parameter value, which does not refute the claim "
+                "for some value",
+            )
+    g = run.problem.function
+    if g.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        run.note("log f", "log f is not a real function here (f is not positive)")
+        return _UNKNOWN
+    return _decide(run)
 
 
 def _claim_definedness(run: _Run, decision: _Decision) -> tuple[Any, ...]:

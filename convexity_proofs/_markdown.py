@@ -17,6 +17,7 @@ from convexity_proofs._wording import (
     outcome,
     safe,
     safe_block,
+    subject_note,
     symbol_rows,
     witness_columns,
     witness_sentence,
@@ -37,7 +38,7 @@ def _code(text: str, *, in_table: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def witness_markdown(witness: Witness) -> list[str]:
+def witness_markdown(witness: Witness, prop: object = None) -> list[str]:
     columns = witness_columns(witness)
     lines = [
         f"**{witness_title(witness)}**",
@@ -49,7 +50,8 @@ def witness_markdown(witness: Witness) -> list[str]:
         lines.append(
             f"| {_code(name, in_table=True)} | " + " | ".join(_cell(c) for c in cells) + " |"
         )
-    lines += ["", safe(witness_sentence(witness))]
+    note = "" if witness.kind == "value" else subject_note(prop)
+    lines += ["", safe(note + witness_sentence(witness))]
     return lines
 
 
@@ -90,7 +92,7 @@ def verdict_markdown(verdict: Verdict) -> str:
     if verdict.status is Status.PROVED:
         lines += ["**Proof**", "", *_steps(verdict.proof)]
     elif verdict.status is Status.REFUTED and verdict.witness is not None:
-        lines += witness_markdown(verdict.witness)
+        lines += witness_markdown(verdict.witness, verdict.claim.property)
     elif verdict.status is Status.REFUTED:
         lines += ["**Refuted by a proof of the opposite**", "", *_steps(verdict.refuting_proof)]
     else:

@@ -12,43 +12,24 @@ which gives vᵀ∇²f(x)v without ever building a Hessian.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import sympy
 
+from convexity_proofs import functions as _registry
+
 Array = np.ndarray
 Jet = tuple[Array, Array, Array]
 
-_erf = np.vectorize(math.erf, otypes=[float])
-
-
-def _d_erf(u: Array) -> Array:
-    return 2.0 / math.sqrt(math.pi) * np.exp(-u * u)
-
-
-# f, f', f'' for each smooth unary function: the whole table of calculus used here.
+# f, f', f'' for each smooth unary function, and the heads with their own instruction
+# (abs, max, min): generated from the function registry (convexity_proofs/functions/).
 _UNARY: dict[type, tuple[Callable[[Array], Array], ...]] = {
-    sympy.exp: (np.exp, np.exp, np.exp),
-    sympy.log: (np.log, lambda u: 1.0 / u, lambda u: -1.0 / (u * u)),
-    sympy.sin: (np.sin, np.cos, lambda u: -np.sin(u)),
-    sympy.cos: (np.cos, lambda u: -np.sin(u), lambda u: -np.cos(u)),
-    sympy.tan: (
-        np.tan,
-        lambda u: 1 + np.tan(u) ** 2,
-        lambda u: 2 * np.tan(u) * (1 + np.tan(u) ** 2),
-    ),
-    sympy.sinh: (np.sinh, np.cosh, np.sinh),
-    sympy.cosh: (np.cosh, np.sinh, np.cosh),
-    sympy.tanh: (
-        np.tanh,
-        lambda u: 1 - np.tanh(u) ** 2,
-        lambda u: -2 * np.tanh(u) * (1 - np.tanh(u) ** 2),
-    ),
-    sympy.atan: (np.arctan, lambda u: 1 / (1 + u * u), lambda u: -2 * u / (1 + u * u) ** 2),
-    sympy.erf: (_erf, _d_erf, lambda u: -2 * u * _d_erf(u)),
+    head: entry.numeric(np) for head, entry in _registry.HEADS.items() if entry.numeric is not None
+}
+_LATTICE: dict[type, str] = {
+    head: entry.lattice for head, entry in _registry.HEADS.items() if entry.lattice is not None
 }
 
 
@@ -121,11 +102,9 @@ class Program:
                 instr = _Instr("pow", (s[base], s[exponent]))
         elif type(node) in _UNARY:
             instr = _Instr("unary", (s[node.args[0]],), _UNARY[type(node)])
-        elif isinstance(node, sympy.Abs):
-            instr = _Instr("abs", (s[node.args[0]],))
-        elif isinstance(node, sympy.Max | sympy.Min):
-            op = "max" if isinstance(node, sympy.Max) else "min"
-            instr = _Instr(op, tuple(s[a] for a in node.args))
+        elif type(node) in _LATTICE:
+            op = _LATTICE[type(node)]
+            instr = _Instr(op, tuple(s[a] for a in (node.args[:1] if op == "abs" else node.args)))
         elif isinstance(node, sympy.Piecewise):
             branches = [(s[e], self._condition(c)) for e, c in node.args]
             instr = _Instr("piecewise", tuple(b for b, _ in branches), [c for _, c in branches])

@@ -53,6 +53,7 @@ from typing import Final, NamedTuple
 
 import sympy
 
+from convexity_proofs import functions as _registry
 from convexity_proofs._obligations import (
     IMPLIES,
     constant_truth,
@@ -129,23 +130,8 @@ _UNDEFINED: Final = (
 
 # ------------------------------------------------------------------------ functions
 
-#: Above this many nodes in its argument, a function is built unevaluated.  SymPy's
-#: automatic evaluation of exp, log, tanh, ... asks the assumption system about the
-#: whole sum (measured: 10 ms for one tanh of a 29-term sum, 7 s of parsing for a
-#: 100-point logistic loss) and almost never changes anything for such arguments.
-_EVALUATE_UP_TO: Final = 24
-#: The one normalisation later stages rely on (invariance proofs compare expressions
-#: structurally): odd functions take a minus sign out, even functions drop it.
-_ODD: Final = frozenset({sympy.sin, sympy.tan, sympy.sinh, sympy.tanh, sympy.atan, sympy.erf})
-_EVEN: Final = frozenset({sympy.cos, sympy.cosh})
-
-
-def _large(u: sympy.Expr) -> bool:
-    """More than _EVALUATE_UP_TO nodes; stops counting there, so it costs O(1)."""
-    for count, _ in enumerate(sympy.preorder_traversal(u)):
-        if count >= _EVALUATE_UP_TO:
-            return True
-    return False
+#: Long arguments are built unevaluated (see :mod:`convexity_proofs.functions._construct`).
+_large: Final = _registry.large
 
 
 def _is_constant(u: sympy.Basic) -> bool:
@@ -158,58 +144,6 @@ def _is_constant(u: sympy.Basic) -> bool:
             return False
         stack.extend(node.args)
     return True
-
-
-def _light(func: type[sympy.Function]) -> Callable[[sympy.Expr], sympy.Expr]:
-    """``func(u)``, skipping SymPy's costly automatic evaluation on long sums."""
-
-    def build(u: sympy.Expr) -> sympy.Expr:
-        if not _large(u):
-            return func(u)
-        if func in (_ODD | _EVEN) and u.could_extract_minus_sign():
-            inner = func(-u, evaluate=False)
-            return -inner if func in _ODD else inner
-        return func(u, evaluate=False)
-
-    return build
-
-
-def _light_lattice(func: type[sympy.Function]) -> Callable[..., sympy.Expr]:
-    """Max/Min: SymPy compares every pair of arguments, which on long sums takes
-    seconds to minutes; with a large argument they are built unevaluated."""
-
-    def build(*args: sympy.Expr) -> sympy.Expr:
-        if len(args) > 1 and any(_large(a) for a in args):
-            return func(*args, evaluate=False)
-        return func(*args)
-
-    return build
-
-
-_exp = _light(sympy.exp)
-_log = _light(sympy.log)
-
-
-def _sigmoid(u: sympy.Expr) -> sympy.Expr:
-    """The logistic function, written out so provers see only exp and powers."""
-    return sympy.Pow(
-        sympy.Add(sympy.S.One, _exp(sympy.Mul(sympy.S.NegativeOne, u))), sympy.S.NegativeOne
-    )
-
-
-def _softplus(u: sympy.Expr) -> sympy.Expr:
-    """``log(1 + exp(u))``, the smooth ReLU."""
-    return _log(sympy.Add(sympy.S.One, _exp(u)))
-
-
-def _relu(u: sympy.Expr) -> sympy.Expr:
-    """``Max(0, u)``."""
-    return sympy.Max(sympy.S.Zero, u)
-
-
-def _logsumexp(*args: sympy.Expr) -> sympy.Expr:
-    """``log(exp(a) + exp(b) + ...)``, written out (no stabilising shift: it is exact)."""
-    return _log(sympy.Add(*[_exp(a) for a in args]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,58 +173,19 @@ class _Function:
         return f"{self.min_args} to {plural(self.max_args)}"
 
 
-def _unary(
-    build: Callable[..., sympy.Expr],
-    head: Callable[[sympy.Expr], tuple[type, tuple[sympy.Expr, ...]]] | None = None,
-) -> _Function:
-    return _Function(1, 1, build, head)
-
-
-def _log_head(u: sympy.Expr) -> tuple[type, tuple[sympy.Expr, ...]]:
-    return sympy.log, (u,)
-
-
-def _tan_head(u: sympy.Expr) -> tuple[type, tuple[sympy.Expr, ...]]:
-    return sympy.tan, (u,)
-
-
-def _sqrt_head(u: sympy.Expr) -> tuple[type, tuple[sympy.Expr, ...]]:
-    return sympy.Pow, (u, sympy.S.Half)
-
-
-def _variadic(build: Callable[..., sympy.Expr]) -> _Function:
-    return _Function(1, None, build)
-
-
 _PIECEWISE: Final = "Piecewise"
 
-# Adding a function is one line here.  Piecewise is handled apart: its arguments are
-# (expression, condition) pairs, not expressions.
+# Generated from the function registry (convexity_proofs/functions/: adding a function
+# is a file there).  Piecewise is handled apart: its arguments are (expression,
+# condition) pairs, not expressions.
 _FUNCTIONS: Final[dict[str, _Function]] = {
-    "exp": _unary(_light(sympy.exp)),
-    "log": _unary(_light(sympy.log), _log_head),
-    "sqrt": _unary(sympy.sqrt, _sqrt_head),
-    "sin": _unary(_light(sympy.sin)),
-    "cos": _unary(_light(sympy.cos)),
-    "tan": _unary(_light(sympy.tan), _tan_head),
-    "sinh": _unary(_light(sympy.sinh)),
-    "cosh": _unary(_light(sympy.cosh)),
-    "tanh": _unary(_light(sympy.tanh)),
-    "atan": _unary(_light(sympy.atan)),
-    "erf": _unary(_light(sympy.erf)),
-    "abs": _unary(_light(sympy.Abs)),
-    "Abs": _unary(_light(sympy.Abs)),
-    "max": _variadic(_light_lattice(sympy.Max)),
-    "Max": _variadic(_light_lattice(sympy.Max)),
-    "min": _variadic(_light_lattice(sympy.Min)),
-    "Min": _variadic(_light_lattice(sympy.Min)),
-    "sigmoid": _unary(_sigmoid),
-    "softplus": _unary(_softplus),
-    "relu": _unary(_relu),
-    "logsumexp": _variadic(_logsumexp),
+    name: _Function(entry.min_args, entry.max_args, entry.build, entry.obligation)
+    for entry in _registry.ENTRIES
+    if not entry.syntax
+    for name in entry.names
 }
 
-FUNCTION_NAMES: Final[frozenset[str]] = frozenset({*_FUNCTIONS, _PIECEWISE})
+FUNCTION_NAMES: Final[frozenset[str]] = _registry.NAMES
 """Every name that may be called in an expression."""
 
 _CONSTANTS: Final[dict[str, sympy.Expr]] = {"pi": sympy.pi, "E": sympy.E}

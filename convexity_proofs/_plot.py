@@ -46,6 +46,7 @@ import numpy as np
 from convexity_proofs._numeric import Program, compile_program
 from convexity_proofs._parser import make_symbol
 from convexity_proofs._proof import ProofStep
+from convexity_proofs._reductions import is_reduced
 from convexity_proofs._values import (
     Claim,
     CurvatureWitness,
@@ -163,6 +164,10 @@ def _unique_stem(name: str, used: set[str]) -> str:
 def draw_verdict(fig: Figure, verdict: Verdict) -> bool:
     """Draw ``verdict`` on ``fig``; False when there is nothing worth drawing."""
     claim = verdict.claim
+    if is_reduced(claim.property):
+        # Its witnesses and proofs are about log f or f − m/2·|x|², which the panels
+        # (titled "f") would mislabel: nothing is drawn rather than a wrong picture.
+        return False
     witness = _witness_to_draw(verdict)
     if isinstance(witness, SegmentWitness):
         return _draw_segment(fig, verdict, witness)

@@ -567,6 +567,21 @@ CONCLUSIONS = (
     "not-affine",
     "invariant",
     "not-invariant",
+    "constant",
+    "nondecreasing",
+    "nonincreasing",
+    "increasing",
+    "decreasing",
+    "not-nondecreasing",
+    "not-nonincreasing",
+    "not-increasing",
+    "not-decreasing",
+    "quasiconvex",
+    "quasiconcave",
+    "quasilinear",
+    "not-quasiconvex",
+    "not-quasiconcave",
+    "not-positive",
 )
 
 
@@ -747,6 +762,58 @@ RULES: dict[str, Callable[[ProofStep], str]] = {
     "witness": lambda step: (
         _words("a certified witness shows f is {conclusion}")(step)
         + (" for every parameter value" if getattr(step.witness, "box", None) else "")
+    ),
+    # --- monotonicity (in one variable: the context's only variable) -------------------
+    "constant": _words("the subject does not depend on the variable"),
+    "monotone-variable": _words("the variable itself is increasing"),
+    "monotone-sum": _words("a sum of terms that are each {conclusion} is {conclusion}"),
+    "monotone-scaling": _words(
+        "a constant multiple keeps (factor > 0) or reverses (factor < 0) the direction "
+        "of monotonicity; here the product is {conclusion}"
+    ),
+    "monotone-composition": _words(
+        "{atom} is monotone in each argument and each argument is monotone in the "
+        "matching direction, so the composition is {conclusion}"
+    ),
+    "monotone-product": _words(
+        "a product of nonnegative factors that are each nondecreasing (nonincreasing) "
+        "is {conclusion}"
+    ),
+    "gradient-sign": _words(
+        "the partial derivative in the variable has a fixed sign on the whole domain "
+        "(interval enclosure), so f is {conclusion}"
+    ),
+    "first-derivative-exact": _words(
+        "f' has a fixed sign on the domain (exact sign decision), so f is {conclusion}"
+    ),
+    "in-variable": _words("in each variable with the others held fixed, f is {conclusion}"),
+    # --- quasiconvexity (the DQCP rules) ----------------------------------------------
+    "quasi-composition": _words(
+        "a monotone function of one argument keeps (nondecreasing) or swaps "
+        "(nonincreasing) quasiconvexity and quasiconcavity; here it is {conclusion}"
+    ),
+    "quasi-max": _words(
+        "a maximum of quasiconvex functions is quasiconvex, a minimum of quasiconcave "
+        "ones quasiconcave; here it is {conclusion}"
+    ),
+    "quasi-ratio": _words(
+        "p/q with q > 0 (or −p/−q): {{p/q <= c}} and {{p/q >= c}} are {{p − c·q <= 0}} "
+        "and {{p − c·q >= 0}}, which the curvatures of p and q and the sign of p make "
+        "convex at every level c that cuts; here it is {conclusion}"
+    ),
+    "quasi-scaling": _words(
+        "a nonnegative multiple keeps, a nonpositive one swaps, quasiconvexity and "
+        "quasiconcavity (any multiple of a quasilinear function is quasilinear), and "
+        "adding a constant changes neither; here it is {conclusion}"
+    ),
+    "quasi-univariate": _words(
+        "a monotone function of one variable has intervals as sublevel and superlevel "
+        "sets, so it is {conclusion}"
+    ),
+    # --- log-concavity (a proof about log f) ------------------------------------------
+    "log-product": _words(
+        "the logarithm of a product of positive factors is the sum of their logarithms "
+        "(and log(u**p) = p·log(u) for u > 0), which is {conclusion}"
     ),
     "identity": lambda step: (
         "substituting leaves the function unchanged"

@@ -25,6 +25,7 @@ from convexity_proofs._proof import ProofStep
 from convexity_proofs._values import (
     Property,
     Status,
+    ValueWitness,
     Verdict,
     Witness,
 )
@@ -34,6 +35,7 @@ from convexity_proofs._wording import (
     location,
     plural,
     safe,
+    subject_note,
     symbol_rows,
     witness_columns,
     witness_sentence,
@@ -155,9 +157,10 @@ def _values_table(title: str, columns: Sequence[Column]) -> Table:
 
 def render_witness(witness: Witness, prop: Property | None = None) -> RenderableType:
     """A witness as a table of exact values plus one sentence saying what it shows."""
+    note = subject_note(prop) if not isinstance(witness, ValueWitness) else ""
     return Group(
         _values_table(witness_title(witness), witness_columns(witness)),
-        Text(witness_sentence(witness)),
+        Text(note + witness_sentence(witness)),
     )
 
 

@@ -30,6 +30,23 @@ class Property(StrEnum):
     NONCONCAVE = "nonconcave"
     NEITHER = "neither"
     INVARIANT = "invariant"
+    # Monotonicity in each listed variable (componentwise order on the box); the strict
+    # forms are "increasing"/"decreasing".  "nonmonotone": neither nondecreasing nor
+    # nonincreasing.
+    NONDECREASING = "nondecreasing"
+    NONINCREASING = "nonincreasing"
+    INCREASING = "increasing"
+    DECREASING = "decreasing"
+    NONMONOTONE = "nonmonotone"
+    # Convex (concave) sublevel (superlevel) sets; quasilinear: both.
+    QUASICONVEX = "quasiconvex"
+    QUASICONCAVE = "quasiconcave"
+    QUASILINEAR = "quasilinear"
+    # f > 0 on the whole domain and log f concave (convex).
+    LOG_CONCAVE = "log-concave"
+    LOG_CONVEX = "log-convex"
+    # f - m/2·|x|² convex, with the claim's ``modulus`` m > 0.
+    STRONGLY_CONVEX = "strongly-convex"
 
 
 class Status(StrEnum):
@@ -194,6 +211,12 @@ class Claim:
     #: The claim's table as written (canonical JSON), so that a certificate can carry
     #: the claim and a checker can read it again with the same safe reader.
     table: str = ""
+    #: ``strongly-convex``: the modulus m > 0 (f − m/2·|x|² convex), else None.
+    modulus: Fraction | None = None
+    #: ``along``: the substitution (symbol of the written function -> expression in
+    #: the new variables) that ``function`` and ``obligations`` already have applied;
+    #: kept for reports.
+    along: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
 
     @property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
@@ -227,6 +250,9 @@ Assignment = tuple[tuple[str, Fraction], ...]
 SEGMENT_VALUES = ("f_a", "f_b", "f_m", "chord")
 CURVATURE_VALUES = ("second_derivative",)
 POINT_VALUES = ("value", "substituted_value")
+ORDERED_VALUES = ("f_a", "f_b")
+LEVEL_VALUES = ("f_a", "f_b", "f_m")
+VALUE_VALUES = ("value",)
 
 
 def _data_error(message: str) -> ValueError:
@@ -550,12 +576,170 @@ class PointWitness:
             raise _data_error(f"point witness: missing {exc}") from None
 
 
-Witness = SegmentWitness | CurvatureWitness | PointWitness
+@dataclass(frozen=True, slots=True)
+class OrderedWitness:
+    """Two ordered points whose values are in the wrong order, parameters fixed.
+
+    ``a <= b`` in every variable (componentwise) and ``a != b``; ``relation`` is the
+    certified relation of f(a) to f(b): ``">"`` (f is not nondecreasing), ``"<"`` (not
+    nonincreasing), ``">="`` (not increasing), ``"<="`` (not decreasing).  ``values``
+    holds f(a) and f(b) (keys :data:`ORDERED_VALUES`), exact or enclosed by Arb balls
+    at ``precision`` bits; ``box``, when set, is the parameter box over which the
+    relation was certified for every parameter value at once.
+    """
+
+    a: Assignment
+    b: Assignment
+    parameters: Assignment
+    relation: str
+    values: tuple[tuple[str, Enclosure], ...] = ()
+    precision: int | None = None
+    box: ParameterBox | None = None
+
+    kind = "ordered"
+
+    def recorded(self, key: str) -> Enclosure | None:
+        return _value(self.values, key)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "ordered",
+            "a": _assignment_json(self.a),
+            "b": _assignment_json(self.b),
+            "parameters": _assignment_json(self.parameters),
+            "relation": self.relation,
+            "values": _values_json(self.values) if self.values else None,
+            "precision": self.precision,
+            "box": _box_json(self.box),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> OrderedWitness:
+        d = _kind(data, "ordered")
+        try:
+            return cls(
+                a=_assignment_from_json(d["a"], "a"),
+                b=_assignment_from_json(d["b"], "b"),
+                parameters=_assignment_from_json(d.get("parameters", {}), "parameters"),
+                relation=_string(d, "relation"),
+                values=_values_from_json(d.get("values"), ORDERED_VALUES),
+                precision=_precision_from_json(d.get("precision")),
+                box=_box_from_json(d.get("box")),
+            )
+        except KeyError as exc:
+            raise _data_error(f"ordered witness: missing {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class LevelWitness:
+    """A segment on which f leaves a sublevel (superlevel) set, parameters fixed.
+
+    m = t·a + (1−t)·b; ``relation`` is ``">max"`` when f(m) > max(f(a), f(b)) is
+    certified (f is not quasiconvex) or ``"<min"`` when f(m) < min(f(a), f(b)) (not
+    quasiconcave).  ``values`` holds f(a), f(b) and f(m) (keys :data:`LEVEL_VALUES`).
+    """
+
+    a: Assignment
+    b: Assignment
+    t: Fraction
+    parameters: Assignment
+    relation: str
+    values: tuple[tuple[str, Enclosure], ...] = ()
+    precision: int | None = None
+    box: ParameterBox | None = None
+
+    kind = "level"
+
+    def recorded(self, key: str) -> Enclosure | None:
+        return _value(self.values, key)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "level",
+            "a": _assignment_json(self.a),
+            "b": _assignment_json(self.b),
+            "t": format_number(self.t),
+            "parameters": _assignment_json(self.parameters),
+            "relation": self.relation,
+            "values": _values_json(self.values) if self.values else None,
+            "precision": self.precision,
+            "box": _box_json(self.box),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> LevelWitness:
+        d = _kind(data, "level")
+        try:
+            return cls(
+                a=_assignment_from_json(d["a"], "a"),
+                b=_assignment_from_json(d["b"], "b"),
+                t=_read(d["t"], "t"),
+                parameters=_assignment_from_json(d.get("parameters", {}), "parameters"),
+                relation=_string(d, "relation"),
+                values=_values_from_json(d.get("values"), LEVEL_VALUES),
+                precision=_precision_from_json(d.get("precision")),
+                box=_box_from_json(d.get("box")),
+            )
+        except KeyError as exc:
+            raise _data_error(f"level witness: missing {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class ValueWitness:
+    """A point where f is certifiably not positive (``relation`` ``"<=0"``), parameters
+    fixed: f is then neither log-concave nor log-convex (both need f > 0 everywhere).
+    ``values`` holds f there (key ``value``)."""
+
+    point: Assignment
+    parameters: Assignment
+    relation: str
+    values: tuple[tuple[str, Enclosure], ...] = ()
+    precision: int | None = None
+    box: ParameterBox | None = None
+
+    kind = "value"
+
+    def recorded(self, key: str) -> Enclosure | None:
+        return _value(self.values, key)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "value",
+            "point": _assignment_json(self.point),
+            "parameters": _assignment_json(self.parameters),
+            "relation": self.relation,
+            "values": _values_json(self.values) if self.values else None,
+            "precision": self.precision,
+            "box": _box_json(self.box),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ValueWitness:
+        d = _kind(data, "value")
+        try:
+            return cls(
+                point=_assignment_from_json(d["point"], "point"),
+                parameters=_assignment_from_json(d.get("parameters", {}), "parameters"),
+                relation=_string(d, "relation"),
+                values=_values_from_json(d.get("values"), VALUE_VALUES),
+                precision=_precision_from_json(d.get("precision")),
+                box=_box_from_json(d.get("box")),
+            )
+        except KeyError as exc:
+            raise _data_error(f"value witness: missing {exc}") from None
+
+
+Witness = (
+    SegmentWitness | CurvatureWitness | PointWitness | OrderedWitness | LevelWitness | ValueWitness
+)
 
 _WITNESS_KINDS: dict[str, Any] = {
     "segment": SegmentWitness,
     "curvature": CurvatureWitness,
     "point": PointWitness,
+    "ordered": OrderedWitness,
+    "level": LevelWitness,
+    "value": ValueWitness,
 }
 
 

@@ -19,9 +19,12 @@ from convexity_proofs._safe_text import escape_control
 from convexity_proofs._values import (
     Claim,
     CurvatureWitness,
+    LevelWitness,
+    OrderedWitness,
     PointWitness,
     Quantifier,
     SegmentWitness,
+    ValueWitness,
     Verdict,
     Witness,
     format_number,
@@ -64,6 +67,11 @@ def claim_facts(claim: Claim) -> list[tuple[str, str]]:
     if claim.statement:
         rows.append(("statement", safe_block(claim.statement)))
     rows.append(("function", safe_block(claim.source or str(claim.function))))
+    if claim.along:
+        import sympy
+
+        line = ", ".join(f"{s.name} = {sympy.sstr(e, order='none')}" for s, e in claim.along)
+        rows.append(("along", safe(f"{line}: judged {sympy.sstr(claim.function, order='none')}")))
     if claim.rewritten:
         rows.append(("judged as", safe_block(_judged_as(claim))))
     rows.append(("variables", safe(", ".join(s.name for s in claim.variables))))
@@ -77,6 +85,11 @@ def claim_facts(claim: Claim) -> list[tuple[str, str]]:
             ("domain", safe(", ".join(f"{s.name} ∈ {d.describe()}" for s, d in restricted)))
         )
     rows.append(("property", safe(f"{claim.property} (expected to {claim.expect.value[:-1]})")))
+    from convexity_proofs._reductions import describe_reduction
+
+    reading = describe_reduction(claim)
+    if reading:
+        rows.append(("meaning", safe(reading)))
     return rows
 
 
@@ -103,16 +116,34 @@ def location(claim: Claim) -> str:
     return safe(claim.file or "")
 
 
+def _approx(witness: Witness, key: str) -> float:
+    value = witness.recorded(key)
+    return value.approximate() if value is not None else float("nan")
+
+
+def subject_note(prop: object) -> str:
+    """For the reduced properties, what a witness or proof is about (it is not f)."""
+    from convexity_proofs._values import Property
+
+    if prop is Property.STRONGLY_CONVEX:
+        return "The witness is about g = f − m/2·|x|² (m the modulus): "
+    if prop in (Property.LOG_CONCAVE, Property.LOG_CONVEX):
+        return "The witness is about log f: "
+    return ""
+
+
 def witness_title(witness: Witness) -> str:
     return f"{witness.kind} witness"
 
 
 def witness_columns(witness: Witness) -> list[Column]:
     """The exact numbers of a witness, column by column."""
-    if isinstance(witness, SegmentWitness):
+    if isinstance(witness, SegmentWitness | OrderedWitness | LevelWitness):
         columns: list[Column] = [("a", witness.a), ("b", witness.b)]
     elif isinstance(witness, CurvatureWitness):
         columns = [("point", witness.point), ("direction", witness.direction)]
+    elif isinstance(witness, ValueWitness):
+        columns = [("point", witness.point)]
     else:
         return [("point", witness.point)]
     if witness.parameters:
@@ -171,5 +202,40 @@ def witness_sentence(witness: Witness) -> str:
             f"At this point f = {witness.value:.6g} but the substituted function = "
             f"{witness.substituted_value:.6g} (certified different), so the substitution "
             "changes the function."
+        )
+    if isinstance(witness, OrderedWitness):
+        f_a, f_b = _approx(witness, "f_a"), _approx(witness, "f_b")
+        relation, meaning = {
+            ">": ("above", "a nondecreasing function never falls from a to b"),
+            "<": ("below", "a nonincreasing function never rises from a to b"),
+            ">=": ("not below", "an increasing function rises from a to b"),
+            "<=": ("not above", "a decreasing function falls from a to b"),
+        }.get(witness.relation, (witness.relation, ""))
+        return (
+            f"a <= b in every variable, yet f(a) = {f_a:.6g} is {relation} f(b) = {f_b:.6g} "
+            f"(certified): {meaning}."
+        )
+    if isinstance(witness, LevelWitness):
+        f_a, f_b, f_m = (_approx(witness, k) for k in ("f_a", "f_b", "f_m"))
+        if witness.relation == ">max":
+            tail = (
+                f"above both ends f(a) = {f_a:.6g} and f(b) = {f_b:.6g} (certified): the "
+                "sublevel set {f <= max(f(a), f(b))} holds a and b but not the point "
+                "between them, so it is not convex and f is not quasiconvex"
+            )
+        else:
+            tail = (
+                f"below both ends f(a) = {f_a:.6g} and f(b) = {f_b:.6g} (certified): the "
+                "superlevel set {f >= min(f(a), f(b))} is not convex, so f is not quasiconcave"
+            )
+        return (
+            f"On the segment from a to b, f at t = {format_number(witness.t)} (the point "
+            f"t·a + (1−t)·b) is {f_m:.6g}, {tail}."
+        )
+    if isinstance(witness, ValueWitness):
+        value = _approx(witness, "value")
+        return (
+            f"At this point f = {value:.6g} <= 0 (certified): a log-concave or log-convex "
+            "function is positive everywhere."
         )
     raise TypeError(f"not a witness: {witness!r}")

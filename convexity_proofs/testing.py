@@ -40,10 +40,23 @@ __all__ = [
     "assert_claim",
     "assert_concave",
     "assert_convex",
+    "assert_decreasing",
+    "assert_increasing",
     "assert_invariant",
+    "assert_log_concave",
+    "assert_log_convex",
+    "assert_nondecreasing",
+    "assert_nonincreasing",
     "assert_not_concave",
     "assert_not_convex",
+    "assert_not_log_concave",
+    "assert_not_monotone",
+    "assert_not_quasiconvex",
+    "assert_quasiconcave",
+    "assert_quasiconvex",
+    "assert_quasilinear",
     "assert_strictly_convex",
+    "assert_strongly_convex",
     "report_summary",
     "report_text",
 ]
@@ -124,12 +137,24 @@ def _assert(
     domain: Mapping[str, Any] | None,
     substitution: Mapping[str, str] | None = None,
     timeout: float | None,
+    expect: str = "holds",
+    modulus: object = None,
 ) -> Verdict:
     __tracebackhide__ = True
     # The claim is named after the helper: the name titles the report and seeds the
     # searches, so the same assertion finds the same witness on every run.
     caller = f"{helper}()"
-    table = claim_table(function, variables, prop, domain, substitution, name=helper, caller=caller)
+    table = claim_table(
+        function,
+        variables,
+        prop,
+        domain,
+        substitution,
+        name=helper,
+        caller=caller,
+        expect=expect,
+        modulus=modulus,
+    )
     seconds = validate_timeout(timeout, where=f"{caller} argument 'timeout'")
     return _require(_settle(table, seconds))
 
@@ -239,4 +264,124 @@ def assert_invariant(
         domain=domain,
         substitution=substitution,
         timeout=timeout,
+    )
+
+
+def _property_assertion(helper: str, prop: str, expect: str, doc: str) -> Any:
+    """An ``assert_*`` helper for one property and expectation (same signature as
+    :func:`assert_convex`)."""
+
+    def assertion(
+        function: str,
+        variables: Sequence[str],
+        *,
+        domain: Mapping[str, Any] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> Verdict:
+        __tracebackhide__ = True
+        return _assert(
+            helper, function, variables, prop, domain=domain, timeout=timeout, expect=expect
+        )
+
+    assertion.__name__ = assertion.__qualname__ = helper
+    assertion.__doc__ = doc
+    return assertion
+
+
+assert_nondecreasing = _property_assertion(
+    "assert_nondecreasing",
+    "nondecreasing",
+    "holds",
+    "Fail unless ``function`` is proved nondecreasing in each of ``variables``.",
+)
+assert_nonincreasing = _property_assertion(
+    "assert_nonincreasing",
+    "nonincreasing",
+    "holds",
+    "Fail unless ``function`` is proved nonincreasing in each of ``variables``.",
+)
+assert_increasing = _property_assertion(
+    "assert_increasing",
+    "increasing",
+    "holds",
+    "Fail unless ``function`` is proved strictly increasing in each of ``variables``.",
+)
+assert_decreasing = _property_assertion(
+    "assert_decreasing",
+    "decreasing",
+    "holds",
+    "Fail unless ``function`` is proved strictly decreasing in each of ``variables``.",
+)
+assert_not_monotone = _property_assertion(
+    "assert_not_monotone",
+    "nonmonotone",
+    "holds",
+    "Fail unless certified witnesses show ``function`` is neither nondecreasing nor "
+    "nonincreasing in ``variables``.",
+)
+assert_quasiconvex = _property_assertion(
+    "assert_quasiconvex",
+    "quasiconvex",
+    "holds",
+    "Fail unless ``function`` is proved quasiconvex (convex sublevel sets) in ``variables``.",
+)
+assert_quasiconcave = _property_assertion(
+    "assert_quasiconcave",
+    "quasiconcave",
+    "holds",
+    "Fail unless ``function`` is proved quasiconcave in ``variables``.",
+)
+assert_quasilinear = _property_assertion(
+    "assert_quasilinear",
+    "quasilinear",
+    "holds",
+    "Fail unless ``function`` is proved quasiconvex and quasiconcave in ``variables``.",
+)
+assert_not_quasiconvex = _property_assertion(
+    "assert_not_quasiconvex",
+    "quasiconvex",
+    "fails",
+    "Fail unless a certified witness (a segment leaving a sublevel set) or a proof shows "
+    "``function`` is not quasiconvex in ``variables``.",
+)
+assert_log_concave = _property_assertion(
+    "assert_log_concave",
+    "log-concave",
+    "holds",
+    "Fail unless ``function`` is proved positive with log ``function`` concave in ``variables``.",
+)
+assert_log_convex = _property_assertion(
+    "assert_log_convex",
+    "log-convex",
+    "holds",
+    "Fail unless ``function`` is proved positive with log ``function`` convex in ``variables``.",
+)
+assert_not_log_concave = _property_assertion(
+    "assert_not_log_concave",
+    "log-concave",
+    "fails",
+    "Fail unless a certified witness (f <= 0 at a point, or one against the concavity of "
+    "log f) shows ``function`` is not log-concave in ``variables``.",
+)
+
+
+def assert_strongly_convex(
+    function: str,
+    variables: Sequence[str],
+    modulus: int | str,
+    *,
+    domain: Mapping[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> Verdict:
+    """Fail unless ``function`` − ``modulus``/2·|x|² is proved convex in ``variables``
+    (``modulus`` exact: 2, ``"1/10"``)."""
+    __tracebackhide__ = True
+    return _assert(
+        "assert_strongly_convex",
+        function,
+        variables,
+        "strongly-convex",
+        domain=domain,
+        timeout=timeout,
+        modulus=modulus,
     )

@@ -55,10 +55,36 @@ def point_difference(claim: Claim, witness: dict) -> sympy.Float:
     return _number(_at(claim.function, witness["point"]) - _at(image, witness["point"]))
 
 
+def nonpositive_value(claim: Claim, witness: dict) -> sympy.Float:
+    """f at the point of a value witness (it should be <= 0)."""
+    return _number(_at(_at(claim.function, witness["point"]), witness["parameters"]))
+
+
 def recheck(claim: Claim, witness: dict, *, sign: int = 1) -> None:
-    """Assert the witness shows what it should; ``sign`` −1 for concavity claims."""
+    """Assert the witness shows what it should; ``sign`` −1 for concavity claims.
+
+    For the reduced properties (strongly-convex, log-concave, log-convex) a segment or
+    curvature witness is about the reduced function (f − m/2·|x|², log f), and its
+    direction is the reduced claim's."""
+    from convexity_proofs._reductions import reduced_claim
+    from convexity_proofs._values import Property
+
     kind = witness["kind"]
-    if kind == "segment":
+    reduced = reduced_claim(claim)
+    if reduced is not None and kind in ("segment", "curvature"):
+        claim = reduced
+        sign = -1 if reduced.property is Property.CONCAVE else 1
+    if kind == "ordered":
+        from ._independent_monotone import recheck_ordered
+
+        recheck_ordered(claim, witness)
+    elif kind == "level":
+        from ._independent_quasiconvex import recheck_level
+
+        recheck_level(claim, witness)
+    elif kind == "value":
+        assert nonpositive_value(claim, witness) <= 0
+    elif kind == "segment":
         assert sign * segment_gap(claim, witness) > 0
     elif kind == "curvature":
         assert sign * curvature(claim, witness) < 0

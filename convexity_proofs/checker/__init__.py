@@ -19,7 +19,10 @@ from convexity_proofs._values import Status, Verdict
 # The rule modules register their replays on import.
 from convexity_proofs.checker import composition as _composition  # noqa: F401
 from convexity_proofs.checker import identity as _identity  # noqa: F401
+from convexity_proofs.checker import log_concave as _log_concave  # noqa: F401
+from convexity_proofs.checker import monotone as _monotone  # noqa: F401
 from convexity_proofs.checker import polynomial as _polynomial  # noqa: F401
+from convexity_proofs.checker import quasiconvex as _quasiconvex  # noqa: F401
 from convexity_proofs.checker import second_order as _second_order  # noqa: F401
 from convexity_proofs.checker import structure as _structure  # noqa: F401
 from convexity_proofs.checker import witness as _witness  # noqa: F401
@@ -65,9 +68,13 @@ def shows(claim: Any, status: Status) -> str:
         which = "every" if str(claim.quantifier) == "all" else "some"
         quantified = f", for {which} value of {', '.join(p.name for p in parameters)}"
     where = f" on {domains}" if domains else ""
+    modulus = f" with modulus {claim.modulus}" if getattr(claim, "modulus", None) else ""
+    along = ""
+    if getattr(claim, "along", ()):
+        along = " (along " + ", ".join(f"{s.name} = {e}" for s, e in claim.along) + ")"
     return (
-        f"{status}: {brief(claim.function, 80)} is {claim.property} in ({variables})"
-        f"{where}{quantified}"
+        f"{status}: {brief(claim.function, 80)}{along} is {claim.property}{modulus} in "
+        f"({variables}){where}{quantified}"
     )
 
 

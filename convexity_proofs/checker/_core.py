@@ -74,11 +74,13 @@ class Context:
 #: What a conclusion implies: an affine subject is also convex and concave, a strictly
 #: convex one convex.
 IMPLIES: dict[str, frozenset[str]] = {
-    "affine": frozenset({"affine", "convex", "concave"}),
-    "convex": frozenset({"convex"}),
-    "concave": frozenset({"concave"}),
-    "strictly-convex": frozenset({"strictly-convex", "convex"}),
-    "strictly-concave": frozenset({"strictly-concave", "concave"}),
+    "affine": frozenset(
+        {"affine", "convex", "concave", "quasiconvex", "quasiconcave", "quasilinear"}
+    ),
+    "convex": frozenset({"convex", "quasiconvex"}),
+    "concave": frozenset({"concave", "quasiconcave"}),
+    "strictly-convex": frozenset({"strictly-convex", "convex", "quasiconvex"}),
+    "strictly-concave": frozenset({"strictly-concave", "concave", "quasiconcave"}),
     # Refuting facts: not convex implies not strictly convex and not affine.
     "not-convex": frozenset({"not-convex", "not-strictly-convex", "not-affine"}),
     "not-concave": frozenset({"not-concave", "not-strictly-concave", "not-affine"}),
@@ -87,6 +89,40 @@ IMPLIES: dict[str, frozenset[str]] = {
     "not-affine": frozenset({"not-affine"}),
     "invariant": frozenset({"invariant"}),
     "not-invariant": frozenset({"not-invariant"}),
+    # Monotonicity: strict implies weak; a constant is both ways (and affine).
+    "constant": frozenset(
+        {
+            "constant",
+            "nondecreasing",
+            "nonincreasing",
+            "affine",
+            "convex",
+            "concave",
+            "quasiconvex",
+            "quasiconcave",
+            "quasilinear",
+        }
+    ),
+    "increasing": frozenset({"increasing", "nondecreasing"}),
+    "decreasing": frozenset({"decreasing", "nonincreasing"}),
+    "nondecreasing": frozenset({"nondecreasing"}),
+    "nonincreasing": frozenset({"nonincreasing"}),
+    "not-nondecreasing": frozenset({"not-nondecreasing", "not-increasing"}),
+    "not-nonincreasing": frozenset({"not-nonincreasing", "not-decreasing"}),
+    "not-increasing": frozenset({"not-increasing"}),
+    "not-decreasing": frozenset({"not-decreasing"}),
+    # Quasiconvexity: convex functions are quasiconvex, so not quasiconvex is not convex.
+    "quasiconvex": frozenset({"quasiconvex"}),
+    "quasiconcave": frozenset({"quasiconcave"}),
+    "quasilinear": frozenset({"quasilinear", "quasiconvex", "quasiconcave"}),
+    "not-quasiconvex": frozenset(
+        {"not-quasiconvex", "not-convex", "not-strictly-convex", "not-affine"}
+    ),
+    "not-quasiconcave": frozenset(
+        {"not-quasiconcave", "not-concave", "not-strictly-concave", "not-affine"}
+    ),
+    # f <= 0 somewhere: f is neither log-concave nor log-convex.
+    "not-positive": frozenset({"not-positive"}),
 }
 
 
@@ -105,6 +141,18 @@ def negated(conclusion: str) -> str:
         "not-concave": "not-convex",
         "not-strictly-convex": "not-strictly-concave",
         "not-strictly-concave": "not-strictly-convex",
+        "nondecreasing": "nonincreasing",
+        "nonincreasing": "nondecreasing",
+        "increasing": "decreasing",
+        "decreasing": "increasing",
+        "not-nondecreasing": "not-nonincreasing",
+        "not-nonincreasing": "not-nondecreasing",
+        "not-increasing": "not-decreasing",
+        "not-decreasing": "not-increasing",
+        "quasiconvex": "quasiconcave",
+        "quasiconcave": "quasiconvex",
+        "not-quasiconvex": "not-quasiconcave",
+        "not-quasiconcave": "not-quasiconvex",
     }
     return swap.get(conclusion, conclusion)
 
@@ -161,6 +209,11 @@ class Checker:
     def at_root(self) -> bool:
         """Is the step being replayed a root of the proof (not a step inside one)?"""
         return len(self._path) == 1
+
+    @property
+    def parent_rule(self) -> str | None:
+        """The rule of the step whose replay is replaying this one (None at a root)."""
+        return self._path[-2][1].rule if len(self._path) >= 2 else None
 
     def children(self, step: ProofStep, context: Context) -> list[str]:
         return [self.check(child, context) for child in step.children]

@@ -17,16 +17,20 @@ from fractions import Fraction
 import sympy
 
 from convexity_proofs._obligations import attach
-from convexity_proofs._proof import IdentityFact, ProofStep
+from convexity_proofs._proof import ContextFact, IdentityFact, ProofStep
+from convexity_proofs._reductions import LOG_PROPERTIES, reduced_claim
 from convexity_proofs._values import (
     Claim,
     CurvatureWitness,
     Expect,
+    LevelWitness,
+    OrderedWitness,
     PointWitness,
     Property,
     Quantifier,
     SegmentWitness,
     Status,
+    ValueWitness,
     Witness,
 )
 from convexity_proofs.checker._core import Checker, CheckFailure, Context, implies, require
@@ -52,6 +56,36 @@ _TABLE: dict[Property, _Needs] = {
     Property.NONCONCAVE: _Needs(("not-concave",), ("concave",)),
     Property.NEITHER: _Needs(("not-convex", "not-concave"), ("convex", "concave")),
     Property.INVARIANT: _Needs(("invariant",), ("not-invariant",)),
+    Property.NONDECREASING: _Needs(("nondecreasing",), ("not-nondecreasing",)),
+    Property.NONINCREASING: _Needs(("nonincreasing",), ("not-nonincreasing",)),
+    Property.INCREASING: _Needs(("increasing",), ("not-increasing",)),
+    Property.DECREASING: _Needs(("decreasing",), ("not-decreasing",)),
+    Property.NONMONOTONE: _Needs(
+        ("not-nondecreasing", "not-nonincreasing"), ("nondecreasing", "nonincreasing")
+    ),
+    Property.QUASICONVEX: _Needs(("quasiconvex",), ("not-quasiconvex",)),
+    Property.QUASICONCAVE: _Needs(("quasiconcave",), ("not-quasiconcave",)),
+    Property.QUASILINEAR: _Needs(
+        ("quasiconvex", "quasiconcave"), ("not-quasiconvex", "not-quasiconcave")
+    ),
+}
+
+#: Conclusions about monotonicity: in several variables they are shown variable by
+#: variable (one ``in-variable`` root step per variable, the others held fixed).
+MONOTONE: frozenset[str] = frozenset({"nondecreasing", "nonincreasing", "increasing", "decreasing"})
+
+#: What each witness kind's recorded relation shows about f.
+_WITNESS_SHOWS: dict[type, dict[str, str]] = {
+    SegmentWitness: {">": "not-convex", "<": "not-concave", "=": "not-strictly-convex"},
+    CurvatureWitness: {"<0": "not-convex", ">0": "not-concave", "!=0": "not-affine"},
+    OrderedWitness: {
+        ">": "not-nondecreasing",
+        "<": "not-nonincreasing",
+        ">=": "not-increasing",
+        "<=": "not-decreasing",
+    },
+    LevelWitness: {">max": "not-quasiconvex", "<min": "not-quasiconcave"},
+    ValueWitness: {"<=0": "not-positive"},
 }
 
 
@@ -68,17 +102,10 @@ def _free_parameters(claim: Claim) -> bool:
 
 def witness_conclusion(witness: Witness) -> str:
     """What a witness shows about f by its recorded relation (re-checked by its replay)."""
-    if isinstance(witness, SegmentWitness):
-        return {">": "not-convex", "<": "not-concave", "=": "not-strictly-convex"}.get(
-            witness.relation, "unknown"
-        )
-    if isinstance(witness, CurvatureWitness):
-        return {"<0": "not-convex", ">0": "not-concave", "!=0": "not-affine"}.get(
-            witness.sign, "unknown"
-        )
     if isinstance(witness, PointWitness):
         return "not-invariant"
-    return "unknown"
+    relation = getattr(witness, "sign", None) or getattr(witness, "relation", "")
+    return _WITNESS_SHOWS.get(type(witness), {}).get(relation, "unknown")
 
 
 def witness_parameters(claim: Claim, witness: Witness) -> dict[sympy.Symbol, Fraction]:
@@ -119,6 +146,22 @@ def replay_verdict(
 ) -> None:
     """Raise :class:`CheckFailure` unless the data show ``status`` for ``claim``."""
     checker = checker or Checker()
+    reduced = reduced_claim(claim)
+    if reduced is not None:
+        if claim.property in LOG_PROPERTIES and isinstance(witness, ValueWitness):
+            _replay_not_positive(claim, status, proof, refuting, witness, checker)
+            return
+        # The claim means exactly the reduced one (see convexity_proofs._reductions).
+        replay_verdict(
+            reduced,
+            status,
+            proof=proof,
+            refuting=refuting,
+            witness=witness,
+            definedness=definedness,
+            checker=checker,
+        )
+        return
     context = claim_context(claim)
     needs = _TABLE[claim.property]
     some = claim.quantifier is Quantifier.SOME and _free_parameters(claim)
@@ -161,14 +204,54 @@ def replay_verdict(
     if not refuting:
         raise CheckFailure("a refuted verdict carries neither a witness nor a proof")
     # A proof of the opposite: "f is convex" refutes "f is nonconvex".
+    concluded = []
     for i, step in enumerate(refuting):
         require(step.subject == f, "the refuting proof is not about the function as judged")
-        concluded = _replay_root(
-            step, context, definedness, some, checker, f"refuting[{i}]", allow_pinned=not some
+        concluded.append(
+            _replay_root(
+                step, context, definedness, some, checker, f"refuting[{i}]", allow_pinned=not some
+            )
         )
-        if any(implies(concluded, need) for need in needs.fails):
-            return
+    if any(_shown(refuting, concluded, need, context) for need in needs.fails):
+        return
     raise CheckFailure(f"the refuting proof does not refute {claim.property}")
+
+
+def _shown(roots: tuple[ProofStep, ...], concluded: list[str], need: str, context: Context) -> bool:
+    """Do the replayed roots show ``need`` about f?  Monotonicity in several variables
+    needs one ``in-variable`` root per variable (the others held fixed); an
+    ``at-parameters`` root stands for the steps inside it."""
+    if need not in MONOTONE or len(context.variables) == 1:
+        return any(implies(c, need) for c in concluded)
+    inner = roots
+    if len(roots) == 1 and roots[0].rule == "at-parameters":
+        inner = roots[0].children
+    covered: set[sympy.Symbol] = set()
+    for step in inner:
+        if step.rule == "in-variable" and implies(step.conclusion, need):
+            facts = step.facts_of(ContextFact)
+            if facts and len(facts[0].variables) == 1:
+                covered.add(facts[0].variables[0])
+    return covered >= set(context.variables)
+
+
+def _replay_not_positive(
+    claim: Claim,
+    status: Status,
+    proof: tuple[ProofStep, ...],
+    refuting: tuple[ProofStep, ...],
+    witness: ValueWitness,
+    checker: Checker,
+) -> None:
+    """log-concave / log-convex refuted by a point where f <= 0 (the claim needs f > 0
+    everywhere): the witness, re-certified on f as written."""
+    require(status is Status.REFUTED, "a point where f <= 0 refutes, it does not prove")
+    require(not proof and not refuting, "a refuted verdict carries a witness and a proof")
+    context = claim_context(claim)
+    some = claim.quantifier is Quantifier.SOME and _free_parameters(claim)
+    where = context if some else _pinned_at(claim, context, witness)
+    step = ProofStep("witness", claim.function, "not-positive", witness=witness)
+    checker.check(step, where, "witness")
 
 
 def _replay_root(
@@ -214,7 +297,7 @@ def _replay_holds(
         not pinned or len(proof) == 1, "a proof at fixed parameter values must be the whole proof"
     )
     for need in holds:
-        require(any(implies(c, need) for c in concluded), f"no step concludes f is {need}")
+        require(_shown(proof, concluded, need, context), f"no step concludes f is {need}")
 
 
 def _replay_witness_steps(

@@ -39,11 +39,13 @@ from convexity_proofs._values import REAL, Domain
 from convexity_proofs.checker._core import Checker, CheckFailure, Context, require, rule
 from convexity_proofs.checker._size import MAX_TERMS, small_enough
 from convexity_proofs.checker.composition import encloses, replay_sign
+from convexity_proofs.functions import NON_SMOOTH_HEADS
 from convexity_proofs.kernel.intervals import Undefined, from_domain, range_of
 from convexity_proofs.kernel.psd import check_ldl
 
-#: Heads that make a function not twice differentiable (the second-order rules refuse them).
-_NON_SMOOTH = (sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise, sympy.sign, sympy.Heaviside)
+#: Heads that make a function not twice differentiable (the second-order rules refuse them):
+#: the function registry's non-smooth heads (Abs, Max, Min, Piecewise, sign, Heaviside).
+_NON_SMOOTH = NON_SMOOTH_HEADS
 #: Exponents above this are refused by the exact sign replay (polynomials too large).
 _MAX_EXPONENT = 512
 

@@ -46,9 +46,10 @@ def _at_parameters(step: ProofStep, context: Context, checker: Checker) -> None:
     for child in step.children:
         require(child.subject == step.subject, "at-parameters: a step is not about f")
         concluded.append(checker.check(child, pinned))
-    if step.conclusion == "affine":  # convex and concave there
-        shown = any(implies(c, "affine") for c in concluded) or all(
-            any(implies(c, need) for c in concluded) for need in ("convex", "concave")
+    both = {"affine": ("convex", "concave"), "quasilinear": ("quasiconvex", "quasiconcave")}
+    if step.conclusion in both:  # e.g. convex and concave there
+        shown = any(implies(c, step.conclusion) for c in concluded) or all(
+            any(implies(c, need) for c in concluded) for need in both[step.conclusion]
         )
     else:
         shown = any(implies(c, step.conclusion) for c in concluded)
@@ -92,3 +93,29 @@ def _strict_term(step: ProofStep, context: Context, checker: Checker) -> None:
             f"strictly-convex-term: the term {term} has no step",
         )
     require(strict >= 1, "strictly-convex-term: no term is proved strictly convex")
+
+
+@rule("in-variable")
+def _in_variable(step: ProofStep, context: Context, checker: Checker) -> None:
+    """Monotone in one variable of several, the others held fixed (they range over
+    their domains like parameters): the child is replayed with that variable alone."""
+    require(
+        checker.at_root or checker.parent_rule == "at-parameters",
+        "in-variable: only a root step (one per variable) may change the variables",
+    )
+    facts = step.facts_of(ContextFact)
+    require(
+        len(facts) == 1 and len(facts[0].variables) == 1 and not facts[0].pinned,
+        "in-variable: the step names exactly one variable",
+    )
+    (variable,) = facts[0].variables
+    require(context.is_variable(variable), f"in-variable: {variable} is not a variable")
+    require(len(step.children) == 1, "in-variable: exactly one step in that variable")
+    (child,) = step.children
+    require(child.subject == step.subject, "in-variable: the step is not about f")
+    alone = Context((variable,), context.domains, context.obligations)
+    concluded = checker.check(child, alone)
+    require(
+        implies(concluded, step.conclusion),
+        f"in-variable: in {variable} f is {concluded}, not {step.conclusion}",
+    )

@@ -362,6 +362,34 @@ def _check_point(
     require(apart(values), "the recorded values of the two sides are not certainly apart")
 
 
+#: Replays of the witness kinds of the other properties (ordered pairs, level segments,
+#: points where f <= 0), registered by their modules with :func:`witness_check`:
+#: ``check(witness, carrier, context, expect)`` raises CheckFailure unless the witness
+#: shows ``expect`` about ``carrier`` for every parameter value of ``context``.
+WitnessCheck = Callable[[Witness, sympy.Basic, Context, str], None]
+WITNESS_CHECKS: dict[type, WitnessCheck] = {}
+#: The conclusions those kinds can show.
+EXTRA_CONCLUSIONS: Final = frozenset(
+    {
+        "not-nondecreasing",
+        "not-nonincreasing",
+        "not-increasing",
+        "not-decreasing",
+        "not-quasiconvex",
+        "not-quasiconcave",
+        "not-positive",
+    }
+)
+
+
+def witness_check(kind: type) -> Callable[[WitnessCheck], WitnessCheck]:
+    def register(check: WitnessCheck) -> WitnessCheck:
+        WITNESS_CHECKS[kind] = check
+        return check
+
+    return register
+
+
 def check_witness(
     witness: Witness,
     *,
@@ -384,6 +412,8 @@ def check_witness(
         require(image is not None, "a point witness needs the substituted function")
         assert image is not None
         _check_point(witness, carrier, image, context, expect)
+    elif type(witness) in WITNESS_CHECKS:
+        WITNESS_CHECKS[type(witness)](witness, carrier, context, expect)
     else:
         raise CheckFailure(f"not a witness: {type(witness).__name__}")
 
@@ -413,7 +443,7 @@ def check_point_witness(witness: Witness, *, claim: Claim, context: Context) -> 
 
 
 #: Conclusions a witness step may draw.
-WITNESS_CONCLUSIONS: Final = frozenset().union(*SHOWS.values())
+WITNESS_CONCLUSIONS: Final = frozenset().union(*SHOWS.values()) | EXTRA_CONCLUSIONS
 
 
 @rule("witness")

@@ -11,7 +11,9 @@ in the search cannot be repeated by its judge.
 One walker (an explicit-stack post-order over the expression DAG, memoised per subexpression,
 so 15,000-node losses with shared parts neither recurse nor repeat work) runs over four number
 kinds ("algebras"): exact rationals, Arb balls, exact Taylor coefficients (c0, c1, c2) and Arb
-power series.  In every algebra ``None`` means "undefined, or not certifiable here".
+power series.  In every algebra ``None`` means "undefined, or not certifiable here".  The
+functions it knows (Arb ball and series arithmetic, ball domains) are declared in the function
+registry, :mod:`convexity_proofs.functions`, which imports no numpy either.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from typing import Any, Final
 import flint
 import sympy
 from flint import arb, arb_series, fmpq
+
+from convexity_proofs.functions import HEADS as _HEADS
 
 PRECISIONS: tuple[int, ...] = (64, 128, 256, 512)
 _SEGMENT_PRECISION: Final = 64
@@ -66,19 +70,6 @@ Truth = bool | _Unknown | None  # None: an operand of the condition is undefined
 
 
 # ---------------------------------------------------------------------------------- functions
-def _everywhere(_: arb) -> bool:
-    return True
-
-
-def _positive(x: arb) -> bool:
-    return bool(x > 0)
-
-
-def _cos_nonzero(x: arb) -> bool:
-    c = x.cos()
-    return bool(c > 0 or c < 0)
-
-
 @dataclass(frozen=True, slots=True)
 class _Function:
     """A real function: ball and series versions, and where (certified, on the whole ball or on
@@ -86,20 +77,19 @@ class _Function:
 
     ball: Callable[[arb], arb]
     series: Callable[[arb_series], arb_series]
-    domain: Callable[[arb], bool] = _everywhere
+    domain: Callable[[arb], bool]
 
 
+# Generated from the function registry (convexity_proofs/functions/): each head's Arb ball
+# and series arithmetic and ball domain, and the heads every algebra computes exactly
+# ("abs", "max", "min").
 _FUNCTIONS: Final[dict[type, _Function]] = {
-    sympy.exp: _Function(arb.exp, arb_series.exp),
-    sympy.log: _Function(arb.log, arb_series.log, _positive),
-    sympy.sin: _Function(arb.sin, arb_series.sin),
-    sympy.cos: _Function(arb.cos, arb_series.cos),
-    sympy.tan: _Function(arb.tan, arb_series.tan, _cos_nonzero),
-    sympy.sinh: _Function(arb.sinh, lambda s: (s.exp() - (-s).exp()) / 2),
-    sympy.cosh: _Function(arb.cosh, lambda s: (s.exp() + (-s).exp()) / 2),
-    sympy.tanh: _Function(arb.tanh, lambda s: 1 - 2 / ((2 * s).exp() + 1)),
-    sympy.atan: _Function(arb.atan, arb_series.atan),
-    sympy.erf: _Function(arb.erf, arb_series.erf),
+    head: _Function(entry.ball, entry.series, entry.ball_domain)
+    for head, entry in _HEADS.items()
+    if entry.ball is not None and entry.series is not None
+}
+_LATTICE: Final[dict[type, str]] = {
+    head: entry.lattice for head, entry in _HEADS.items() if entry.lattice is not None
 }
 
 
@@ -534,10 +524,11 @@ def _operate(node: sympy.Basic, values: list[Any], algebra: Any) -> Any:
             return algebra.root_power(values[0], r)
         fixed = not (algebra.moving and node.exp.free_symbols & algebra.moving)
         return algebra.general_power(values[0], values[1], fixed)
-    if isinstance(node, sympy.Abs):
+    lattice = _LATTICE.get(type(node))
+    if lattice == "abs":
         return algebra.abs(values[0])
-    if isinstance(node, (sympy.Max, sympy.Min)):
-        return algebra.extremum(values, isinstance(node, sympy.Max))
+    if lattice is not None:
+        return algebra.extremum(values, lattice == "max")
     fn = _FUNCTIONS.get(type(node))
     if fn is not None and len(values) == 1:
         return algebra.function(fn, values[0])

@@ -30,6 +30,7 @@ import sympy
 from flint import arb, ctx, fmpq
 from sympy.logic.boolalg import And, BooleanFalse, BooleanTrue, Not, Or
 
+from convexity_proofs import functions as _registry
 from convexity_proofs._values import Domain
 
 __all__ = [
@@ -620,18 +621,17 @@ def from_domain(d: Domain) -> Interval:
 
 _Box = dict[sympy.Symbol, Interval]
 
+# Generated from the function registry (convexity_proofs/functions/): each head's image,
+# the ``Interval`` method it names (folded over the arguments of Max and Min).
 _UNARY: dict[type, Callable[[Interval], Interval]] = {
-    sympy.exp: Interval.exp,
-    sympy.log: Interval.log,
-    sympy.sin: Interval.sin,
-    sympy.cos: Interval.cos,
-    sympy.tan: Interval.tan,
-    sympy.sinh: Interval.sinh,
-    sympy.cosh: Interval.cosh,
-    sympy.tanh: Interval.tanh,
-    sympy.atan: Interval.atan,
-    sympy.erf: Interval.erf,
-    sympy.Abs: Interval.abs,
+    head: getattr(Interval, entry.interval)
+    for head, entry in _registry.HEADS.items()
+    if entry.interval is not None and not entry.variadic
+}
+_FOLD: dict[type, Callable[[Interval, Interval], Interval]] = {
+    head: getattr(Interval, entry.interval)
+    for head, entry in _registry.HEADS.items()
+    if entry.interval is not None and entry.variadic
 }
 
 
@@ -691,10 +691,9 @@ class _Evaluator:
             return _fold(args, Interval.__mul__)
         if isinstance(node, sympy.Pow):
             return _power(node, args[0], args[1])
-        if isinstance(node, sympy.Max):
-            return _fold(args, Interval.maximum)
-        if isinstance(node, sympy.Min):
-            return _fold(args, Interval.minimum)
+        fold = _FOLD.get(type(node))
+        if fold is not None:
+            return _fold(args, fold)
         op = _UNARY.get(type(node))
         if op is not None and len(args) == 1:
             return op(args[0])

@@ -132,6 +132,10 @@ class Composer:
         if expr in self._memo:
             return self._memo[expr]
         result = self._analyse(expr)
+        if result.curvature is Curvature.UNKNOWN and isinstance(expr, sympy.log):
+            from convexity_proofs.provers import log_product  # it builds on this module
+
+            result = log_product.prove(self, expr) or result
         if result.curvature is Curvature.UNKNOWN and self.fallback is not None:
             if self.depends(expr) and not expr.is_Add:
                 present = expr.free_symbols  # not cached by SymPy: compute once
