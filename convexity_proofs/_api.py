@@ -261,10 +261,12 @@ def check(
         along=along,
     )
     seconds = validate_timeout(timeout, where="check() argument 'timeout'")
-    return _settle(table, seconds)
+    return settle(table, seconds)
 
 
-def _settle(table: dict[str, Any], timeout: float | None) -> Verdict:
+def settle(table: dict[str, Any], timeout: float | None) -> Verdict:
+    """The verdict on the claim a :func:`claim_table` describes, within ``timeout``
+    seconds (:func:`check` and the ``testing`` assertions settle their claims here)."""
     from convexity_proofs._claimfile import build_claim
     from convexity_proofs._engine import Settings, check_claim
 

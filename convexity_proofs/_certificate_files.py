@@ -343,7 +343,7 @@ def verify_files(
 
     # Imported once here, not in every worker: the checker, the claim reader with the
     # model builders, and the parts of SymPy it imports on first use.
-    _runner._preload(
+    _runner.preload(
         "convexity_proofs.checker",
         "convexity_proofs._certificate",
         "convexity_proofs._claimfile",

@@ -215,7 +215,11 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         )
     along: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
     if "along" in reader.table:
-        function, obligations, symbols, along = _along(reader, prop, function, obligations, symbols)
+        if "model" in reader.table:
+            raise reader.error(
+                "along", "along applies to a function text; write the model's loss as one"
+            )
+        function, obligations, symbols, along, rewritten = _along(reader, prop, source, symbols)
     by_name = {s.name: s for s in symbols}
 
     if along and "variables" not in reader.table:
@@ -294,21 +298,20 @@ def _modulus(reader: _Reader, prop: Property) -> Fraction | None:
 
 
 def _along(
-    reader: _Reader,
-    prop: Property,
-    function: sympy.Expr,
-    obligations: tuple[Obligation, ...],
-    symbols: list[sympy.Symbol],
+    reader: _Reader, prop: Property, source: str, symbols: list[sympy.Symbol]
 ) -> tuple[
     sympy.Expr,
     tuple[Obligation, ...],
     list[sympy.Symbol],
     tuple[tuple[sympy.Symbol, sympy.Expr], ...],
+    tuple[str, ...],
 ]:
     """f on a line or slice: each listed symbol replaced (simultaneously) by an
-    expression in new symbols.  The obligations of f are substituted head by head and
-    those of the expressions' own texts added, so the judged function is still the
-    function written, on the slice."""
+    expression in new symbols.  The function's text is parsed again with each replaced
+    name standing for its expression, so every obligation of the text as written is
+    recorded on the slice, and every guard of the parser applies there (a slice on
+    which the function is real nowhere is refused like such a text); the obligations
+    of the expressions' own texts are added."""
     if prop is Property.INVARIANT:
         raise reader.error("along", "an invariant claim states its substitution instead")
     raw = reader.table["along"]
@@ -345,23 +348,26 @@ def _along(
             )
         pairs.append((by_name[name], parsed.expression))
         conditions.append(parsed.obligations)
-    mapping = dict(pairs)
-    substituted = []
-    for ob in obligations:
-        head = ob.subject
-        subject = head.func(*[a.xreplace(mapping) for a in head.args], evaluate=False)
-        substituted.append(Obligation(ob.kind, ob.argument.xreplace(mapping), subject, ob.text))
-    judged = function.xreplace(mapping)
-    kept = [s for s in symbols if s not in mapping]
-    fresh = sorted(
-        {s for _, image in pairs for s in image.free_symbols} - set(kept), key=lambda s: s.name
+    bindings = {symbol.name: image for symbol, image in pairs}
+    try:
+        sliced = parse_function(source, max_cpu_seconds=PARSE_SECONDS, bindings=bindings)
+    except ExpressionError as exc:
+        raise reader.error("along", f"on this slice the function is not usable: {exc}") from None
+    # Every symbol the slice is about: of the function on it, and of the expressions
+    # (also one that evaluation removed, or that only an obligation mentions).
+    present = set(sliced.symbols)
+    for _, image in pairs:
+        present.update(image.free_symbols)
+    for obligations in conditions:
+        for ob in obligations:
+            present.update(ob.argument.free_symbols)
+    return (
+        sliced.expression,
+        merge([sliced.obligations, *conditions]),
+        sorted(present, key=lambda s: s.name),
+        tuple(pairs),
+        sliced.rewritten,
     )
-    for ob_set in conditions:
-        for ob in ob_set:
-            for s in ob.argument.free_symbols:
-                if s not in kept and s not in fresh:
-                    fresh.append(s)
-    return judged, merge([tuple(substituted), *conditions]), kept + fresh, tuple(pairs)
 
 
 def _canonical_table(table: Mapping[str, Any]) -> str:

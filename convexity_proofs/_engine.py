@@ -36,9 +36,14 @@ from typing import Any
 
 import sympy
 
+from convexity_proofs._decision import UNKNOWN as _UNKNOWN
+from convexity_proofs._decision import Decision as _Decision
+from convexity_proofs._decision import at_parameters as _at_parameters
+from convexity_proofs._decision import pinned_label as _pinned_label
+from convexity_proofs._decision import pins as _pins
 from convexity_proofs._definedness import definedness_facts
 from convexity_proofs._problem import Problem
-from convexity_proofs._proof import ContextFact, ProofStep
+from convexity_proofs._proof import ProofStep
 from convexity_proofs._reductions import LOG_PROPERTIES, reduced_claim
 from convexity_proofs._strategies import CURVATURE, PROVERS, not_defined_note, signed_step
 from convexity_proofs._strategy import (
@@ -61,12 +66,11 @@ from convexity_proofs._values import (
     ValueWitness,
     Verdict,
     Witness,
-    format_number,
 )
 from convexity_proofs.errors import ArgumentError
 from convexity_proofs.provers import composition, identity, polynomial, second_order
 from convexity_proofs.refuters import flat, invariance, segment, uniform
-from convexity_proofs.refuters._space import Deadline, simple_values
+from convexity_proofs.refuters._space import Deadline
 
 #: The longest time limit accepted (about three years): beyond it "no limit" is meant.
 MAX_TIMEOUT = 1e8
@@ -197,12 +201,6 @@ def _share(deadline: Deadline, share: float) -> Deadline:
     return Deadline(min(deadline.end, now + share * max(0.0, deadline.end - now)))
 
 
-def _pinned_label(problem: Problem) -> str:
-    if not problem.pinned:
-        return ""
-    return " at " + ", ".join(f"{s} = {format_number(q)}" for s, q in problem.pinned)
-
-
 # --- the property table ---------------------------------------------------------------
 
 
@@ -240,20 +238,6 @@ _HOLDS = {
 
 def claim_property(run: _Run) -> Property:
     return run.problem.claim.property
-
-
-@dataclass(frozen=True, slots=True)
-class _Decision:
-    status: Status
-    proof: tuple[ProofStep, ...] = ()
-    witness: Witness | None = None
-    refuting: tuple[ProofStep, ...] = ()
-    #: Set when the claim-level definedness facts differ from the function's own
-    #: (invariance: both sides' obligations).
-    definedness: tuple[Any, ...] | None = None
-
-
-_UNKNOWN = _Decision(Status.UNKNOWN)
 
 
 def _decide(run: _Run) -> _Decision:
@@ -411,44 +395,6 @@ def _witness_parameters(problem: Problem, witness: Witness) -> dict[sympy.Symbol
     by_name = {s.name: s for s in problem.parameters}
     values = getattr(witness, "parameters", ())
     return {by_name[n]: q for n, q in values if n in by_name}
-
-
-def _pins(problem: Problem) -> list[Problem]:
-    """Up to ``pin_tries`` problems with every free parameter fixed to one value: the
-    simplest values first, then the ends of closed ranges (where a loss often
-    degenerates: data x = 0), then the next simple values."""
-    free = problem.free_parameters
-    if not free:
-        return []
-    options = {s: simple_values(problem.domains[s], interior=False) for s in free}
-    if not all(options.values()):
-        return []
-    choices = [{s: options[s][0] for s in free}]
-    for end in ("lo", "hi"):
-        values = {}
-        for s in free:
-            domain = problem.domains[s]
-            value = getattr(domain, end)
-            values[s] = value if value is not None and domain.contains(value) else options[s][0]
-        choices.append(values)
-    choices.append({s: options[s][min(1, len(options[s]) - 1)] for s in free})
-    pins: list[Problem] = []
-    for values in choices:
-        if len(pins) >= problem.settings.pin_tries:
-            break
-        pinned = problem.pin(values)
-        if all(p.pinned != pinned.pinned for p in pins):
-            pins.append(pinned)
-    return pins
-
-
-def _at_parameters(
-    pinned: Problem, proof: list[ProofStep] | tuple[ProofStep, ...], conclusion: str
-) -> ProofStep:
-    """The proof at fixed parameter values, with how f is defined at those values."""
-    context = ContextFact(pinned.variables, pinned=pinned.pinned)
-    facts = (context, *(pinned.definedness or ()))
-    return ProofStep("at-parameters", pinned.function, conclusion, facts, tuple(proof))
 
 
 def _not_step(problem: Problem, sign: int, witness: Witness) -> ProofStep:

@@ -54,6 +54,11 @@ class Program:
         self._slot: dict[sympy.Basic, int] = {}
         self.result = self._compile(expr)
 
+    @property
+    def size(self) -> int:
+        """The number of instructions (one per distinct subexpression)."""
+        return len(self._code)
+
     # -- compilation -----------------------------------------------------------------
     def _compile(self, root: sympy.Basic) -> int:
         # Iterative post-order walk: expressions can be far deeper than Python's stack.

@@ -45,7 +45,7 @@ import reprlib
 import time
 import tokenize
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -312,11 +312,16 @@ def parse_function(
     max_length: int = 262_144,
     max_nodes: int = 100_000,
     max_cpu_seconds: float | None = PARSE_CPU_SECONDS,
+    bindings: Mapping[str, sympy.Expr] | None = None,
 ) -> ParsedFunction:
     """Parse untrusted ``text``, recording where the function as written is defined.
 
     Limits as for :func:`parse_expression`; ``max_cpu_seconds`` bounds the CPU time of
-    the whole parse (None: no bound).  Raises ExpressionError for every refusal,
+    the whole parse (None: no bound).  ``bindings`` maps names to expressions that
+    stand for them (a claim's ``along``): the text is built with each such name
+    replaced by its expression, so every obligation is recorded, and every guard
+    applied, on the substituted text; the bound names are then not symbols of the
+    result (their expressions' symbols are).  Raises ExpressionError for every refusal,
     including a function that is real nowhere because a constant obligation certainly
     fails (``sqrt(-1) + x**2``), located at the offending call.
     """
@@ -326,7 +331,7 @@ def parse_function(
         tree, source = _parse_tree(source)
         _check_node_count(tree, max_nodes)
         deadline = None if max_cpu_seconds is None else started + max_cpu_seconds
-        builder = _Builder(source, deadline, max_cpu_seconds)
+        builder = _Builder(source, deadline, max_cpu_seconds, bindings)
         result = builder.build(tree.body)
         undefined = result.has(*_UNDEFINED)
         symbols = tuple(sorted(builder.symbols, key=lambda s: s.name))
@@ -929,11 +934,16 @@ class _Builder:
     """
 
     def __init__(
-        self, source: _Source, deadline: float | None = None, budget: float | None = None
+        self,
+        source: _Source,
+        deadline: float | None = None,
+        budget: float | None = None,
+        bindings: Mapping[str, sympy.Expr] | None = None,
     ) -> None:
         self.source = source
         self.deadline = deadline
         self.budget = budget
+        self.bindings = dict(bindings or {})
         self.obligations: tuple[Obligation, ...] = ()
         self.symbols: set[sympy.Symbol] = set()
 
@@ -1189,6 +1199,10 @@ class _Builder:
             raise ExpressionError(
                 f"{name!r} is a function: call it, as in {name}(x){self.source.where_node(node)}"
             )
+        if name in self.bindings:
+            bound = self.bindings[name]
+            self.symbols.update(bound.free_symbols)
+            return bound
         symbol = make_symbol(name)
         self.symbols.add(symbol)
         return symbol

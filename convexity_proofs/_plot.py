@@ -122,7 +122,7 @@ def write_plots(verdicts: Sequence[Verdict], directory: Path) -> list[Path]:
     Raises :class:`PlotUnavailable` when matplotlib is not installed, before touching
     the file system.
     """
-    matplotlib, figure_class = _load_matplotlib()
+    matplotlib, figure_class = load_matplotlib()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -141,7 +141,7 @@ def write_plots(verdicts: Sequence[Verdict], directory: Path) -> list[Path]:
     return written
 
 
-def _load_matplotlib() -> tuple[Any, type[Figure]]:
+def load_matplotlib() -> tuple[Any, type[Figure]]:
     """matplotlib and its ``Figure``, imported now: plotting is an optional extra."""
     try:
         import matplotlib

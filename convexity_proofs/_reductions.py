@@ -18,6 +18,7 @@ import dataclasses
 import sympy
 
 from convexity_proofs._values import Claim, Obligation, Property
+from convexity_proofs.functions import BY_KEY
 
 #: The reduced property of each reducible one.
 _TARGET = {
@@ -38,17 +39,15 @@ def log_obligation(f: sympy.Expr) -> Obligation:
     return Obligation("positive", f, sympy.log(f, evaluate=False), "log f")
 
 
-#: Above this many nodes, log f is built unevaluated (SymPy's automatic evaluation asks
-#: the assumption system about the whole argument, which is slow on long sums and
-#: almost never changes anything there), as the parser does for long arguments.
-_EVALUATE_UP_TO = 24
+_LOG = BY_KEY["log"]
 
 
-def _log(f: sympy.Expr) -> sympy.Expr:
-    for count, _ in enumerate(sympy.preorder_traversal(f)):
-        if count >= _EVALUATE_UP_TO:
-            return sympy.log(f, evaluate=False)
-    return sympy.log(f)
+def log_of(f: sympy.Expr) -> sympy.Expr:
+    """log f as the parser builds a written ``log(...)``: SymPy's evaluation, skipped on
+    long arguments (:func:`convexity_proofs.functions.large`: SymPy's automatic
+    evaluation asks the assumption system about the whole argument, which is slow on
+    long sums and almost never changes anything there)."""
+    return _LOG.build(f)
 
 
 def reduced_function(claim: Claim) -> sympy.Expr:
@@ -60,7 +59,7 @@ def reduced_function(claim: Claim) -> sympy.Expr:
         half = sympy.Rational(claim.modulus.numerator, 2 * claim.modulus.denominator)
         return sympy.Add(f, *[-half * v**2 for v in claim.variables])
     if claim.property in LOG_PROPERTIES:
-        return _log(f)
+        return log_of(f)
     raise ValueError(f"{claim.property} is not a reduced property")
 
 

@@ -488,7 +488,7 @@ def run_tasks(
 # --- claims -----------------------------------------------------------------------------
 
 
-def _preload(*modules: str) -> None:
+def preload(*modules: str) -> None:
     """Import in the parent what every worker needs: a forked worker inherits it instead
     of importing it again (SymPy and the engine take about a second to import)."""
     import importlib
@@ -549,7 +549,7 @@ def run_claims(
 
     chosen = check if check is not None else _engine_check
     if check is None:
-        _preload("convexity_proofs._engine")
+        preload("convexity_proofs._engine")
     verdicts: list[Verdict | None] = [None] * len(claims)
     reraise = raise_internal_errors()
 
@@ -647,7 +647,7 @@ def load_files(
     """
     from convexity_proofs.errors import ClaimError
 
-    _preload("convexity_proofs._claimfile", "convexity_proofs.models")
+    preload("convexity_proofs._claimfile", "convexity_proofs.models")
     results: list[list[Claim] | ClaimError | None] = [None] * len(files)
     counts = [claims_in(file) for file in files]
     reraise = raise_internal_errors()

@@ -83,7 +83,7 @@ def analysis(problem: Problem) -> composition.Analysis:
     """
     if problem.shared.analysis is None:
         result = composition.analyse(
-            problem.function, problem.variables, problem.domains, _fallback(problem)
+            problem.function, problem.variables, problem.domains, second_order_fallback(problem)
         )
         if result.curvature is not composition.Curvature.UNKNOWN and not problem.total:
             result = composition.Analysis(
@@ -96,8 +96,9 @@ def analysis(problem: Problem) -> composition.Analysis:
     return problem.shared.analysis  # type: ignore[no-any-return]
 
 
-def _fallback(problem: Problem) -> composition.Fallback:
-    """Second-order provers for subterms the composition rules cannot handle."""
+def second_order_fallback(problem: Problem) -> composition.Fallback:
+    """Second-order provers for subterms the composition rules cannot handle (the
+    composer's fallback, for the curvature and the quasiconvexity provers alike)."""
 
     def prove(sub: sympy.Expr, own: tuple[sympy.Symbol, ...]) -> composition.Analysis | None:
         for sign, curvature_ in (

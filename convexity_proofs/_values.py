@@ -576,11 +576,61 @@ class PointWitness:
             raise _data_error(f"point witness: missing {exc}") from None
 
 
+def _relation_witness_json(
+    kind: str,
+    points: dict[str, Assignment],
+    parameters: Assignment,
+    relation: str,
+    values: tuple[tuple[str, Enclosure], ...],
+    precision: int | None,
+    box: ParameterBox | None,
+    t: Fraction | None = None,
+) -> dict[str, Any]:
+    """The JSON of the witnesses that certify one relation between a few values of f."""
+    data: dict[str, Any] = {"kind": kind}
+    data.update({key: _assignment_json(value) for key, value in points.items()})
+    if t is not None:
+        data["t"] = format_number(t)
+    data.update(
+        {
+            "parameters": _assignment_json(parameters),
+            "relation": relation,
+            "values": _values_json(values) if values else None,
+            "precision": precision,
+            "box": _box_json(box),
+        }
+    )
+    return data
+
+
+def _relation_witness_fields(
+    data: object, kind: str, points: tuple[str, ...], keys: tuple[str, ...], *, with_t: bool
+) -> dict[str, Any]:
+    """The constructor arguments of such a witness, read back from its JSON."""
+    d = _kind(data, kind)
+    try:
+        fields: dict[str, Any] = {name: _assignment_from_json(d[name], name) for name in points}
+        if with_t:
+            fields["t"] = _read(d["t"], "t")
+        fields.update(
+            parameters=_assignment_from_json(d.get("parameters", {}), "parameters"),
+            relation=_string(d, "relation"),
+            values=_values_from_json(d.get("values"), keys),
+            precision=_precision_from_json(d.get("precision")),
+            box=_box_from_json(d.get("box")),
+        )
+    except KeyError as exc:
+        raise _data_error(f"{kind} witness: missing {exc}") from None
+    return fields
+
+
 @dataclass(frozen=True, slots=True)
 class OrderedWitness:
     """Two ordered points whose values are in the wrong order, parameters fixed.
 
-    ``a <= b`` in every variable (componentwise) and ``a != b``; ``relation`` is the
+    ``a`` and ``b`` differ in exactly one variable, ``a < b`` there, and f is defined
+    on the whole segment between them (so the witness refutes the monotonicity in that
+    variable with the others fixed); ``relation`` is the
     certified relation of f(a) to f(b): ``">"`` (f is not nondecreasing), ``"<"`` (not
     nonincreasing), ``">="`` (not increasing), ``"<="`` (not decreasing).  ``values``
     holds f(a) and f(b) (keys :data:`ORDERED_VALUES`), exact or enclosed by Arb balls
@@ -602,32 +652,16 @@ class OrderedWitness:
         return _value(self.values, key)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": "ordered",
-            "a": _assignment_json(self.a),
-            "b": _assignment_json(self.b),
-            "parameters": _assignment_json(self.parameters),
-            "relation": self.relation,
-            "values": _values_json(self.values) if self.values else None,
-            "precision": self.precision,
-            "box": _box_json(self.box),
-        }
+        points = {"a": self.a, "b": self.b}
+        return _relation_witness_json(
+            self.kind, points, self.parameters, self.relation, self.values, self.precision, self.box
+        )
 
     @classmethod
     def from_json(cls, data: object) -> OrderedWitness:
-        d = _kind(data, "ordered")
-        try:
-            return cls(
-                a=_assignment_from_json(d["a"], "a"),
-                b=_assignment_from_json(d["b"], "b"),
-                parameters=_assignment_from_json(d.get("parameters", {}), "parameters"),
-                relation=_string(d, "relation"),
-                values=_values_from_json(d.get("values"), ORDERED_VALUES),
-                precision=_precision_from_json(d.get("precision")),
-                box=_box_from_json(d.get("box")),
-            )
-        except KeyError as exc:
-            raise _data_error(f"ordered witness: missing {exc}") from None
+        return cls(
+            **_relation_witness_fields(data, "ordered", ("a", "b"), ORDERED_VALUES, with_t=False)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -654,34 +688,21 @@ class LevelWitness:
         return _value(self.values, key)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": "level",
-            "a": _assignment_json(self.a),
-            "b": _assignment_json(self.b),
-            "t": format_number(self.t),
-            "parameters": _assignment_json(self.parameters),
-            "relation": self.relation,
-            "values": _values_json(self.values) if self.values else None,
-            "precision": self.precision,
-            "box": _box_json(self.box),
-        }
+        points = {"a": self.a, "b": self.b}
+        return _relation_witness_json(
+            self.kind,
+            points,
+            self.parameters,
+            self.relation,
+            self.values,
+            self.precision,
+            self.box,
+            t=self.t,
+        )
 
     @classmethod
     def from_json(cls, data: object) -> LevelWitness:
-        d = _kind(data, "level")
-        try:
-            return cls(
-                a=_assignment_from_json(d["a"], "a"),
-                b=_assignment_from_json(d["b"], "b"),
-                t=_read(d["t"], "t"),
-                parameters=_assignment_from_json(d.get("parameters", {}), "parameters"),
-                relation=_string(d, "relation"),
-                values=_values_from_json(d.get("values"), LEVEL_VALUES),
-                precision=_precision_from_json(d.get("precision")),
-                box=_box_from_json(d.get("box")),
-            )
-        except KeyError as exc:
-            raise _data_error(f"level witness: missing {exc}") from None
+        return cls(**_relation_witness_fields(data, "level", ("a", "b"), LEVEL_VALUES, with_t=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -703,30 +724,21 @@ class ValueWitness:
         return _value(self.values, key)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": "value",
-            "point": _assignment_json(self.point),
-            "parameters": _assignment_json(self.parameters),
-            "relation": self.relation,
-            "values": _values_json(self.values) if self.values else None,
-            "precision": self.precision,
-            "box": _box_json(self.box),
-        }
+        return _relation_witness_json(
+            self.kind,
+            {"point": self.point},
+            self.parameters,
+            self.relation,
+            self.values,
+            self.precision,
+            self.box,
+        )
 
     @classmethod
     def from_json(cls, data: object) -> ValueWitness:
-        d = _kind(data, "value")
-        try:
-            return cls(
-                point=_assignment_from_json(d["point"], "point"),
-                parameters=_assignment_from_json(d.get("parameters", {}), "parameters"),
-                relation=_string(d, "relation"),
-                values=_values_from_json(d.get("values"), VALUE_VALUES),
-                precision=_precision_from_json(d.get("precision")),
-                box=_box_from_json(d.get("box")),
-            )
-        except KeyError as exc:
-            raise _data_error(f"value witness: missing {exc}") from None
+        return cls(
+            **_relation_witness_fields(data, "value", ("point",), VALUE_VALUES, with_t=False)
+        )
 
 
 Witness = (

@@ -212,7 +212,7 @@ def witness_sentence(witness: Witness) -> str:
             "<=": ("not above", "a decreasing function falls from a to b"),
         }.get(witness.relation, (witness.relation, ""))
         return (
-            f"a <= b in every variable, yet f(a) = {f_a:.6g} is {relation} f(b) = {f_b:.6g} "
+            f"a <= b (one variable moved), yet f(a) = {f_a:.6g} is {relation} f(b) = {f_b:.6g} "
             f"(certified): {meaning}."
         )
     if isinstance(witness, LevelWitness):

@@ -492,10 +492,10 @@ def _check_all(
 
 def _plot_ready(directory: Path) -> int | None:
     """Exit code 2 now when plots cannot be written (matplotlib missing)."""
-    from convexity_proofs._plot import PlotUnavailable, _load_matplotlib
+    from convexity_proofs._plot import PlotUnavailable, load_matplotlib
 
     try:
-        _load_matplotlib()
+        load_matplotlib()
     except PlotUnavailable as exc:
         print(f"convexity-check: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -25,8 +25,8 @@ from typing import Any
 from rich.console import Console
 
 from convexity_proofs._api import (
-    _settle,
     claim_table,
+    settle,
     validate_claim_argument,
     validate_timeout,
 )
@@ -156,7 +156,7 @@ def _assert(
         modulus=modulus,
     )
     seconds = validate_timeout(timeout, where=f"{caller} argument 'timeout'")
-    return _require(_settle(table, seconds))
+    return _require(settle(table, seconds))
 
 
 def assert_convex(

@@ -110,3 +110,78 @@ def test_the_thread_s_product_along_lines() -> None:
     assert concave.status is Status.PROVED
     assert joint.status is Status.REFUTED
     assert convex.to_json()["proof"][0]["subject"] == "t**2"
+
+
+@pytest.mark.parametrize(
+    ("function", "along", "words"),
+    [
+        ("max(x, 1/y)", '{ x = "t", y = "0" }', "division by zero"),
+        ("Piecewise((x, 1/y > 0), (0, True))", '{ x = "t", y = "0" }', "division by zero"),
+        ("atan(1/y) + x", '{ x = "t", y = "0" }', "division by zero"),
+        ("min(x, log(y))", '{ x = "t", y = "0" }', "logarithm"),
+        ("log(x)*y", '{ x = "-1", y = "t" }', "logarithm"),
+    ],
+)
+def test_a_slice_on_which_the_text_is_unusable_is_one_located_error(
+    function: str, along: str, words: str
+) -> None:
+    text = f"""
+[[claim]]
+name = "bad-slice"
+function = "{function}"
+along = {along}
+property = "convex"
+"""
+    with pytest.raises(ClaimError) as info:
+        parse_claims(text, file="along.toml")
+    assert info.value.field == "along"
+    assert words in str(info.value)
+
+
+def test_the_text_is_read_again_on_the_slice() -> None:
+    # Obligations are those of the text on the slice, guards included: the log is
+    # written under a branch that the slice never takes, so it binds nowhere there.
+    claim = _one(
+        """
+[[claim]]
+name = "branch"
+function = "Piecewise((log(x), y > 0), (0, True)) + x**2"
+along = { x = "t", y = "-1" }
+property = "convex"
+"""
+    )
+    assert check_claim_status(claim) is Status.PROVED
+    # The same text with the branch taken needs t > 0.
+    taken = _one(
+        """
+[[claim]]
+name = "branch-taken"
+function = "Piecewise((log(x), y > 0), (0, True)) + x**2"
+along = { x = "t", y = "1" }
+property = "convex"
+"""
+    )
+    assert [ob.describe() for ob in taken.obligations] == ["t > 0"]
+
+
+def test_a_model_claim_refuses_along() -> None:
+    with pytest.raises(ClaimError) as info:
+        parse_claims(
+            """
+[[claim]]
+name = "m"
+model = { kind = "linear-regression" }
+data = { x = [[1], [2]], y = [1, 2] }
+variables = "all"
+property = "convex"
+along = { w1 = "t" }
+""",
+            file="along.toml",
+        )
+    assert info.value.field == "along"
+
+
+def check_claim_status(claim):  # type: ignore[no-untyped-def]
+    from convexity_proofs import check_claim
+
+    return check_claim(claim).status

@@ -282,7 +282,7 @@ def test_a_value_witness_for_a_ranging_parameter_needs_a_box() -> None:
 def test_a_value_witness_with_a_ball_value_replays_at_its_precision() -> None:
     f = parse_expression("sigmoid(x) - 1/2")
     context = Context((x,), {x: REAL})
-    from convexity_proofs.checker.log_concave import value_at
+    from convexity_proofs.kernel.witness_values import value_at
 
     value = value_at(f, {x: Fraction(-1)}, 64)
     assert value is not None and not value.is_exact and value.hi < 0

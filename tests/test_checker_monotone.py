@@ -345,7 +345,7 @@ def test_a_witness_where_the_written_function_is_undefined_is_rejected() -> None
         b=(("x", F(1)),),
         values=(("f_a", Enclosure.exact(F(0))), ("f_b", Enclosure.exact(F(0)))),
     )
-    _bad(claim_setup, forged, "not-nonincreasing", "cannot be evaluated", context=real)
+    _bad(claim_setup, forged, "not-nonincreasing", "defined", context=real)
 
 
 def test_a_ranging_parameter_needs_a_box() -> None:
@@ -412,3 +412,30 @@ def test_an_in_variable_root_names_one_variable() -> None:
     root = v.proof[0]
     forged = replace(root, facts=(ContextFact((x, y)),))
     assert not replay(dataclasses.replace(v, proof=(forged, v.proof[1]))).valid
+
+
+def test_a_witness_across_a_point_where_f_is_undefined_is_rejected() -> None:
+    # 1/x on the reals: f(-1) = -1 < f(1) = 1 would "refute" nonincreasing, but the
+    # segment crosses the pole, and 1/x is nonincreasing on each side of it.
+    claim_setup = _Setup("1/x", ["x"], "nondecreasing", {"x": "positive"})
+    real = Context((x,), {x: REAL}, claim_setup.claim.obligations)
+    forged = OrderedWitness(
+        a=(("x", F(-1)),),
+        b=(("x", F(1)),),
+        parameters=(),
+        relation="<",
+        values=(("f_a", Enclosure.exact(F(-1))), ("f_b", Enclosure.exact(F(1)))),
+    )
+    _bad(claim_setup, forged, "not-nonincreasing", "segment", context=real)
+
+
+def test_a_witness_moving_two_variables_is_rejected() -> None:
+    s = _Setup("x + y", ["x", "y"], "nondecreasing")
+    both = OrderedWitness(
+        a=(("x", F(0)), ("y", F(0))),
+        b=(("x", F(1)), ("y", F(1))),
+        parameters=(),
+        relation="<",
+        values=(("f_a", Enclosure.exact(F(0))), ("f_b", Enclosure.exact(F(2)))),
+    )
+    _bad(s, both, "not-nonincreasing", "more than one variable")

@@ -153,3 +153,25 @@ def test_a_small_file_that_would_expand_to_billions_of_terms_is_rejected(
     report = _verify(name)
     assert not report.valid
     assert message in report.failure
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "in_variable_quasiconvex.json",  # x + y**3 "quasiconvex in (x, y)" from x alone
+        "in_variable_convex.json",  # x**2 - y**2 "convex in (x, y)" from x alone
+        "in_variable_refutes_nonconvex.json",  # the same step refuting a true claim
+    ],
+)
+def test_a_step_about_one_variable_proves_only_a_direction_of_monotonicity(name: str) -> None:
+    report = _verify(name)
+    assert not report.valid
+    assert "in-variable" in report.failure and "monotonicity" in report.failure
+
+
+def test_an_ordered_witness_moves_one_variable_inside_where_f_is_defined() -> None:
+    # -abs(x)/x + 0*log(x*y): defined where x*y > 0, constant on every axis line there;
+    # a = (-1, -1), b = (1, 1) "refuted" nondecreasing across the undefined quadrants.
+    report = _verify("ordered_across_undefined.json")
+    assert not report.valid
+    assert "more than one variable" in report.failure

@@ -235,3 +235,24 @@ def test_nothing_is_decided_where_f_is_not_defined_everywhere() -> None:
     assert v.status is Status.UNKNOWN
     assert any("defined" in a.outcome for a in v.attempts)
     assert verdict("log(x)", ["x"], "increasing", {"x": "positive"}).status is Status.PROVED
+
+
+def test_a_witness_refutes_where_f_is_not_defined_everywhere_but_no_proof_counts() -> None:
+    # 1/x on the reals: it falls from 1/3 to 1 (a segment where it is defined) ...
+    falls = check("1/x", ["x"], "nondecreasing")
+    assert falls.status is Status.REFUTED and falls.witness.kind == "ordered"
+    # ... and it is nonincreasing on each side of 0, but no proof holds across the pole
+    # (and no witness may cross it).
+    assert check("1/x", ["x"], "nonincreasing").status is Status.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("function", "prop"),
+    [("x - 1/(1 + 1/x)", "increasing"), ("atan(x) + atan(1/x)", "nondecreasing")],
+)
+def test_an_exact_sign_with_a_quotient_under_a_negative_power_replays(function, prop) -> None:
+    # The bases of negative powers (1 + 1/x) are quotients: they vanish where their
+    # numerators do, and the checker reads them so (it once refused them).
+    verdict = check(function, ["x"], prop, domain={"x": "positive"})
+    assert verdict.status is Status.PROVED
+    assert verdict.proof[0].rule == "first-derivative-exact"

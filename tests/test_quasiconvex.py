@@ -119,11 +119,15 @@ def test_parameters_every_value_and_some_value():
     assert none.status is not Status.REFUTED
 
 
-def test_nothing_decided_when_not_defined_everywhere():
+def test_no_proof_counts_when_not_defined_everywhere_but_a_witness_refutes():
     verdict = check("log(x)", ["x"], "quasilinear")
     assert verdict.status is Status.UNKNOWN
-    assert any("nothing is decided" in a.outcome for a in verdict.attempts)
+    assert any("no proof counts" in a.outcome for a in verdict.attempts)
     assert check("log(x)", ["x"], "quasilinear", domain={"x": "positive"}).status is Status.PROVED
+    # -(log x)**2 is defined for x > 0 only; on the segment from 1/2 to 2 it rises
+    # above both ends, so it is not quasiconvex on any reading of the claim.
+    bump = check("-(log(x))**2", ["x"], "quasiconvex")
+    assert bump.status is Status.REFUTED and bump.witness.kind == "level"
 
 
 def test_convex_claims_are_quasiconvex():

@@ -221,11 +221,14 @@ def _shown(roots: tuple[ProofStep, ...], concluded: list[str], need: str, contex
     """Do the replayed roots show ``need`` about f?  Monotonicity in several variables
     needs one ``in-variable`` root per variable (the others held fixed); an
     ``at-parameters`` root stands for the steps inside it."""
-    if need not in MONOTONE or len(context.variables) == 1:
-        return any(implies(c, need) for c in concluded)
     inner = roots
     if len(roots) == 1 and roots[0].rule == "at-parameters":
         inner = roots[0].children
+    if need not in MONOTONE or len(context.variables) == 1:
+        # A step about one variable of several says nothing else about f.
+        if any(step.rule == "in-variable" for step in inner):
+            return False
+        return any(implies(c, need) for c in concluded)
     covered: set[sympy.Symbol] = set()
     for step in inner:
         if step.rule == "in-variable" and implies(step.conclusion, need):

@@ -11,6 +11,7 @@ recomputed enclosure, or a sign the recomputed enclosure does not show, fails.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 import sympy
 
@@ -30,6 +31,8 @@ from convexity_proofs.checker.atoms import Row, row_for
 from convexity_proofs.kernel.intervals import Interval, Undefined, from_domain, range_of
 
 CURVATURES = ("affine", "convex", "concave")
+
+T = TypeVar("T")
 
 SHOWS: dict[str, Callable[[Interval], bool]] = {
     "positive": Interval.is_positive,
@@ -132,6 +135,7 @@ def replay_signs(
 
 
 def only_facts(step: ProofStep, allowed: tuple[type, ...], what: str) -> None:
+    """Every fact of the step is of one of the ``allowed`` kinds."""
     for fact in step.facts:
         require(isinstance(fact, allowed), f"{what}: unexpected {fact.kind} fact")
 
@@ -146,18 +150,35 @@ def curvature_of(conclusion: str, what: str) -> str:
     raise CheckFailure(f"{what}: a child concluding {conclusion} says nothing about curvature")
 
 
-def replay_parts(
-    step: ProofStep, parts: tuple[sympy.Expr, ...], context: Context, checker: Checker, what: str
-) -> list[str]:
-    """The curvature of each part (argument, term, factor): from the child about it,
-    replayed, or affine for a constant or a variable.  Every child must be about a part."""
-    found: dict[sympy.Expr, str] = {}
+def replayed_children(
+    step: ProofStep,
+    parts: tuple[sympy.Expr, ...],
+    context: Context,
+    checker: Checker,
+    what: str,
+    read: Callable[[str], T],
+) -> dict[sympy.Expr, T]:
+    """Each child replayed and its conclusion read (``read``: the curvature, the
+    monotonicity, ... it shows), by the part of the subject it is about.  Every child
+    must be about a part (argument, term, factor)."""
+    found: dict[sympy.Expr, T] = {}
     for child in step.children:
         if child.subject not in parts:
             raise CheckFailure(
                 f"{what}: the child about {_show(child.subject)} is about no part of the subject"
             )
-        found[child.subject] = curvature_of(checker.check(child, context), what)
+        found[child.subject] = read(checker.check(child, context))
+    return found
+
+
+def replay_parts(
+    step: ProofStep, parts: tuple[sympy.Expr, ...], context: Context, checker: Checker, what: str
+) -> list[str]:
+    """The curvature of each part (argument, term, factor): from the child about it,
+    replayed, or affine for a constant or a variable.  Every child must be about a part."""
+    found = replayed_children(
+        step, parts, context, checker, what, lambda concluded: curvature_of(concluded, what)
+    )
     curvatures = []
     for index, part in enumerate(parts):
         if part in found:
@@ -242,13 +263,14 @@ def check_scaling(step: ProofStep, context: Context, checker: Checker) -> None:
     )
 
 
-def _conditions(
+def sign_conditions(
     conds: tuple[tuple[int | None, str], ...],
     args: tuple[sympy.Expr, ...],
     about: int | None,
     why: str,
 ) -> list[tuple[sympy.Expr, str, str]]:
-    """The (argument, sign, why) each condition asks for (None: ``about``, or every argument)."""
+    """The (argument, sign, why) each condition of an atom row asks for (a condition's
+    position None: argument ``about``, or every argument when ``about`` is None)."""
     out = []
     for position, sign in conds:
         where = position if position is not None else about
@@ -258,14 +280,27 @@ def _conditions(
     return out
 
 
-@rule("composition")
-def check_composition(step: ProofStep, context: Context, checker: Checker) -> None:
-    conclusion = conclusion_of(step, "composition", ("convex", "concave"))
-    only_facts(step, (SignFact, AtomFact), "composition")
+class AtomReading(NamedTuple):
+    """A composition step's atom facts read against the checker's atom table."""
+
+    atoms: list[AtomFact]
+    #: The atom's key (every atom fact names it).
+    key: str
+    #: ``"<rule> <key>"``, the prefix of the step's messages.
+    what: str
+    row: Row
+    #: The subject's arguments, as the row reads them.
+    args: tuple[sympy.Expr, ...]
+
+
+def read_atom(step: ProofStep, rule_name: str) -> AtomReading:
+    """The step's atom facts (at least one, all naming one atom), the checker's row for
+    that atom and the subject, and the subject's arguments; fails when the table has no
+    such row or the subject is not of its shape."""
     atoms = step.facts_of(AtomFact)
-    require(bool(atoms), "composition: no atom fact")
+    require(bool(atoms), f"{rule_name}: no atom fact")
     key = atoms[0].atom
-    what = f"composition {key}"
+    what = f"{rule_name} {key}"
     require(all(a.atom == key for a in atoms), f"{what}: atom facts name different atoms")
     row = row_for(key, step.subject)
     require(row is not None, f"{what}: the checker's atom table has no row {key!r} for it")
@@ -275,13 +310,21 @@ def check_composition(step: ProofStep, context: Context, checker: Checker) -> No
         args is not None, lambda: f"{what}: {_show(step.subject)} is not of the form {row.shape}"
     )
     assert args is not None
-    needed = _conditions(row.domain, args, None, f"the domain of {key}")
+    return AtomReading(atoms, key, what, row, args)
+
+
+@rule("composition")
+def check_composition(step: ProofStep, context: Context, checker: Checker) -> None:
+    conclusion = conclusion_of(step, "composition", ("convex", "concave"))
+    only_facts(step, (SignFact, AtomFact), "composition")
+    atoms, key, what, row, args = read_atom(step, "composition")
+    needed = sign_conditions(row.domain, args, None, f"the domain of {key}")
     shape = [a for a in atoms if a.argument is None]
     require(
         len(shape) == 1 and shape[0].property == conclusion,
         f"{what}: needs one atom fact saying {key} is {conclusion}",
     )
-    needed += _alternative(row, row.curvature(conclusion), shape[0], args, None, what)
+    needed += alternative_conditions(row, row.curvature(conclusion), shape[0], args, None, what)
     curvatures = replay_parts(step, args, context, checker, what)
     monotone = {a.argument: a for a in atoms if a.argument is not None}
     require(len(monotone) == len(atoms) - 1, f"{what}: two atom facts about the same argument")
@@ -305,12 +348,12 @@ def check_composition(step: ProofStep, context: Context, checker: Checker) -> No
             ),
         )
         assert fact is not None
-        needed += _alternative(row, row.monotone(kind, index), fact, args, index, what)
+        needed += alternative_conditions(row, row.monotone(kind, index), fact, args, index, what)
     require(not monotone, f"{what}: an atom fact is about no argument of the subject")
     replay_signs(step, needed, context, what)
 
 
-def _alternative(
+def alternative_conditions(
     row: Row,
     alternatives: tuple[tuple[tuple[int | None, str], ...], ...],
     fact: AtomFact,
@@ -318,6 +361,9 @@ def _alternative(
     about: int | None,
     what: str,
 ) -> list[tuple[sympy.Expr, str, str]]:
+    """The sign conditions of the alternative an atom fact names (``fact.alternative``,
+    which must exist among ``alternatives``), about argument ``about`` (None: the
+    curvature's alternatives, about every argument)."""
     about_text = "" if about is None else f" in argument {about + 1}"
     require(
         0 <= fact.alternative < len(alternatives),
@@ -325,7 +371,7 @@ def _alternative(
         f"{fact.property}{about_text} ({len(alternatives)} alternatives)",
     )
     why = f"{row.key} {fact.property}{about_text}, alternative {fact.alternative + 1}"
-    return _conditions(alternatives[fact.alternative], args, about, why)
+    return sign_conditions(alternatives[fact.alternative], args, about, why)
 
 
 @rule("perspective")

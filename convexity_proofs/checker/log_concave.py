@@ -10,22 +10,31 @@ exactly that sum and to conclude the step's conclusion.
 
 ``value`` witnesses (:class:`~convexity_proofs._values.ValueWitness`): a point of the
 domain where the carrier (f with its definedness obligations) is defined and <= 0,
-recomputed with the kernel; f is then neither log-concave nor log-convex.
+recomputed with the kernel (:func:`~convexity_proofs.kernel.witness_values.value_at`,
+and :func:`~convexity_proofs.kernel.witness_values.nonpositive_over` for a box, the
+functions the witness builder uses too); f is then neither log-concave nor log-convex.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 
 import sympy
 
 from convexity_proofs._brief import brief
 from convexity_proofs._proof import ProofStep, SignFact
-from convexity_proofs._reductions import _log
-from convexity_proofs._values import Domain, Enclosure, ValueWitness, interval_domain
+from convexity_proofs._reductions import log_of
+from convexity_proofs._values import ValueWitness
 from convexity_proofs.checker._core import Checker, Context, implies, require, rule
+from convexity_proofs.checker._witness_common import (
+    check_box,
+    check_precision,
+    check_values,
+    in_domains,
+    named,
+    named_parameters,
+)
 from convexity_proofs.checker.composition import (
     CURVATURES,
     conclusion_of,
@@ -34,17 +43,8 @@ from convexity_proofs.checker.composition import (
     only_facts,
     replay_signs,
 )
-from convexity_proofs.checker.witness import (
-    _check_box,
-    _check_precision,
-    _check_values,
-    _in_domains,
-    _named,
-    _parameter_symbols,
-    witness_check,
-)
-from convexity_proofs.kernel import evaluate, intervals
-from convexity_proofs.kernel.witness_values import MAX_BITS, enclosure_of_ball
+from convexity_proofs.checker.witness import witness_check
+from convexity_proofs.kernel.witness_values import nonpositive_over, value_at
 
 # --- the expansion ----------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ def log_expansion(subject: sympy.Expr, depends: Callable[[sympy.Basic], bool]) -
     if constant:
         c = sympy.Mul(*constant)
         positive.append(c)
-        terms.append(_log(c))
+        terms.append(log_of(c))
     for factor in varying:
         positive.append(factor.args[0] if _is_power(factor, depends) else factor)
         if isinstance(factor, sympy.exp):
@@ -93,9 +93,9 @@ def log_expansion(subject: sympy.Expr, depends: Callable[[sympy.Basic], bool]) -
         elif _is_power(factor, depends):
             base, exponent = factor.args
             exponents.append(exponent)
-            terms.append(exponent * _log(base))
+            terms.append(exponent * log_of(base))
         else:
-            terms.append(_log(factor))
+            terms.append(log_of(factor))
     expanded = sympy.Add(*terms)
     if expanded == subject:
         return None
@@ -140,37 +140,6 @@ def check_log_product(step: ProofStep, context: Context, checker: Checker) -> No
 # --- points where f <= 0 ----------------------------------------------------------------
 
 
-def value_at(
-    expr: sympy.Basic, env: Mapping[sympy.Symbol, Fraction], precision: int | None
-) -> Enclosure | None:
-    """The kernel's value at ``env``: exact when exact arithmetic gives it (within the
-    recordable size), otherwise an Arb ball at ``precision`` (None: exact only)."""
-    exact = evaluate.exact_value(expr, env)
-    if (
-        exact is not None
-        and max(exact.numerator.bit_length(), exact.denominator.bit_length()) <= MAX_BITS
-    ):
-        return Enclosure.exact(exact)
-    if precision is None:
-        return None
-    return enclosure_of_ball(evaluate.ball_value(expr, env, precision))
-
-
-def nonpositive_over(
-    carrier: sympy.Basic,
-    point: Mapping[sympy.Symbol, Fraction],
-    box: Mapping[sympy.Symbol, tuple[Fraction, Fraction]],
-) -> bool:
-    """Is carrier(point, p) <= 0 for every parameter value p in the closed ``box`` (the
-    carrier defined at each of them)?  An interval enclosure over the box decides."""
-    domains: dict[sympy.Symbol, Domain] = {s: interval_domain(q, q) for s, q in point.items()}
-    domains.update({s: interval_domain(lo, hi) for s, (lo, hi) in box.items()})
-    try:
-        return intervals.range_of(carrier, domains).is_nonpositive()
-    except intervals.Undefined:
-        return False
-
-
 @witness_check(ValueWitness)
 def check_value_witness(
     witness: ValueWitness, carrier: sympy.Basic, context: Context, expect: str
@@ -181,20 +150,20 @@ def check_value_witness(
         witness.relation == "<=0",
         f"the value witness has an unknown relation {witness.relation!r:.20}",
     )
-    point = _named(witness.point, context.variables, "point")
-    params = _named(witness.parameters, _parameter_symbols(context), "parameters", "parameters")
-    _in_domains(point, context, "point:", interior=False)
-    _in_domains(params, context, "parameter", interior=False)
-    _check_precision(witness.precision)
+    point = named(witness.point, context.variables, "point")
+    params = named_parameters(witness.parameters, context)
+    in_domains(point, context, "point:", interior=False)
+    in_domains(params, context, "parameter", interior=False)
+    check_precision(witness.precision)
     recomputed = value_at(carrier, {**params, **point}, witness.precision)
-    values = _check_values(
+    values = check_values(
         witness.values, None if recomputed is None else {"value": recomputed}, witness.precision
     )
     require(
         values["value"].hi <= 0,
         f"the recorded value f(point) = {values['value'].describe():.80} does not show f <= 0",
     )
-    _check_box(witness.box, context, lambda box: nonpositive_over(carrier, point, box))
+    check_box(witness.box, context, lambda box: nonpositive_over(carrier, point, box))
 
 
 __all__ = [
@@ -202,6 +171,4 @@ __all__ = [
     "check_log_product",
     "check_value_witness",
     "log_expansion",
-    "nonpositive_over",
-    "value_at",
 ]

@@ -30,11 +30,11 @@ domains with a <= b and a != b, f(a) and f(b) are recomputed on the carrier (so 
 points are where the written function is defined) and enclosed by the recorded
 values, which show the relation by themselves; a parameter that ranges over more than
 one value needs the witness's box, where f(a) − f(b) is re-enclosed over the box.
+The values, the relation they show and the enclosure over the box are the kernel's
+(:mod:`convexity_proofs.kernel.witness_values`), which the witness builder uses too.
 """
 
 from __future__ import annotations
-
-from fractions import Fraction
 
 import sympy
 
@@ -46,7 +46,7 @@ from convexity_proofs._proof import (
     SignFact,
     UnivariateSignFact,
 )
-from convexity_proofs._values import REAL, Domain, Enclosure, OrderedWitness, interval_domain
+from convexity_proofs._values import REAL, OrderedWitness
 from convexity_proofs.checker._core import (
     Checker,
     CheckFailure,
@@ -56,36 +56,34 @@ from convexity_proofs.checker._core import (
     require,
     rule,
 )
-from convexity_proofs.checker._size import MAX_TERMS, small_enough
-from convexity_proofs.checker.atoms import MONOTONE_KINDS, Alternatives, Row, row_for
+from convexity_proofs.checker._witness_common import (
+    check_box,
+    check_precision,
+    check_values,
+    read_ends,
+)
+from convexity_proofs.checker.atoms import MONOTONE_KINDS, Alternatives, Row
 from convexity_proofs.checker.composition import (
-    _alternative,
-    _conditions,
+    alternative_conditions,
+    only_facts,
+    read_atom,
     replay_sign,
     replay_signs,
+    replayed_children,
+    sign_conditions,
     split_product,
 )
-from convexity_proofs.checker.second_order import (
-    _NON_SMOOTH,
-    _at,
-    _coefficients,
-    _qq,
-    _rational_bases,
-    _roots,
-    replay_defined,
+from convexity_proofs.checker.second_order import replay_defined, replay_exact_sign
+from convexity_proofs.checker.witness import witness_check
+from convexity_proofs.functions import NON_SMOOTH_HEADS
+from convexity_proofs.kernel.witness_values import (
+    defined_along,
+    defined_along_over_box,
+    difference_over_box,
+    moved_variables,
+    ordered_values,
+    relation_shown,
 )
-from convexity_proofs.checker.witness import (
-    _check_box,
-    _check_precision,
-    _check_values,
-    _in_domains,
-    _named,
-    _parameter_symbols,
-    witness_check,
-)
-from convexity_proofs.kernel import intervals
-from convexity_proofs.kernel.intervals import from_domain
-from convexity_proofs.kernel.witness_values import _Values
 
 #: The conclusions of the monotonicity rules.
 MONOTONE = ("constant", "nondecreasing", "increasing", "nonincreasing", "decreasing")
@@ -121,11 +119,6 @@ def _conclusion(step: ProofStep, what: str, allowed: tuple[str, ...] = _DIRECTED
     return step.conclusion
 
 
-def _only(step: ProofStep, allowed: tuple[type, ...], what: str) -> None:
-    for fact in step.facts:
-        require(isinstance(fact, allowed), f"{what}: unexpected {fact.kind} fact")
-
-
 def monotonicity_of(conclusion: str, what: str) -> str:
     """The strongest monotone conclusion a child's conclusion implies."""
     for c in ("constant", "increasing", "decreasing", "nondecreasing", "nonincreasing"):
@@ -140,13 +133,9 @@ def replay_parts(
     """The monotonicity of each part: from the child about it, replayed, or constant for
     a part without the variable and increasing for the variable itself.  Every child
     must be about a part."""
-    found: dict[sympy.Expr, str] = {}
-    for child in step.children:
-        if child.subject not in parts:
-            raise CheckFailure(
-                f"{what}: the child about {_show(child.subject)} is about no part of the subject"
-            )
-        found[child.subject] = monotonicity_of(checker.check(child, context), what)
+    found = replayed_children(
+        step, parts, context, checker, what, lambda concluded: monotonicity_of(concluded, what)
+    )
     out = []
     for index, part in enumerate(parts):
         if part in found:
@@ -195,7 +184,7 @@ def check_sum(step: ProofStep, context: Context, checker: Checker) -> None:
     what = "monotone-sum"
     conclusion = _conclusion(step, what)
     _the_variable(context, what)
-    _only(step, (), what)
+    only_facts(step, (), what)
     require(step.subject.is_Add, lambda: f"{what}: {_show(step.subject)} is not a sum")
     terms = tuple(step.subject.args)
     direction = _direction(conclusion)
@@ -225,7 +214,7 @@ def check_scaling(step: ProofStep, context: Context, checker: Checker) -> None:
     what = "monotone-scaling"
     conclusion = _conclusion(step, what)
     _the_variable(context, what)
-    _only(step, (SignFact,), what)
+    only_facts(step, (SignFact,), what)
     constant, varying = split_product(step.subject, context, what)
     signs = step.facts_of(SignFact)
     require(len(signs) == 1, f"{what}: needs exactly one sign fact, on the constant factor")
@@ -265,21 +254,9 @@ _ATOM_DIRECTION = {
 def check_composition(step: ProofStep, context: Context, checker: Checker) -> None:
     conclusion = _conclusion(step, "monotone-composition")
     _the_variable(context, "monotone-composition")
-    _only(step, (SignFact, AtomFact), "monotone-composition")
-    atoms = step.facts_of(AtomFact)
-    require(bool(atoms), "monotone-composition: no atom fact")
-    key = atoms[0].atom
-    what = f"monotone-composition {key}"
-    require(all(a.atom == key for a in atoms), f"{what}: atom facts name different atoms")
-    row = row_for(key, step.subject)
-    require(row is not None, f"{what}: the checker's atom table has no row {key!r} for it")
-    assert row is not None
-    args = row.arguments(step.subject)
-    require(
-        args is not None, lambda: f"{what}: {_show(step.subject)} is not of the form {row.shape}"
-    )
-    assert args is not None
-    needed = _conditions(row.domain, args, None, f"the domain of {key}")
+    only_facts(step, (SignFact, AtomFact), "monotone-composition")
+    atoms, key, what, row, args = read_atom(step, "monotone-composition")
+    needed = sign_conditions(row.domain, args, None, f"the domain of {key}")
     require(
         all(a.argument is not None for a in atoms),
         f"{what}: an atom fact names no argument (curvature facts prove no monotonicity)",
@@ -318,7 +295,7 @@ def check_composition(step: ProofStep, context: Context, checker: Checker) -> No
         )
         strict = strict or (atom_strict and _strict(part))
         rows = monotone_rows(row, fact.property, index)
-        needed += _alternative(row, rows, fact, args, index, what)
+        needed += alternative_conditions(row, rows, fact, args, index, what)
     require(not by_argument, f"{what}: an atom fact is about no argument of the subject")
     if _strict(conclusion):
         require(
@@ -333,7 +310,7 @@ def check_product(step: ProofStep, context: Context, checker: Checker) -> None:
     what = "monotone-product"
     conclusion = _conclusion(step, what)
     _the_variable(context, what)
-    _only(step, (SignFact,), what)
+    only_facts(step, (SignFact,), what)
     require(step.subject.is_Mul, lambda: f"{what}: {_show(step.subject)} is not a product")
     factors = tuple(step.subject.args)
     strict = _strict(conclusion)
@@ -357,13 +334,13 @@ def check_product(step: ProofStep, context: Context, checker: Checker) -> None:
 
 
 def _derivative(step: ProofStep, v: sympy.Symbol, what: str) -> sympy.Expr:
-    require(not step.subject.has(*_NON_SMOOTH), f"{what}: the subject is not smooth")
+    require(not step.subject.has(*NON_SMOOTH_HEADS), f"{what}: the subject is not smooth")
     derivative = sympy.diff(step.subject, v)
     require(
         not derivative.has(sympy.Derivative, sympy.Subs),
         f"{what}: the derivative has no closed form",
     )
-    require(not derivative.has(*_NON_SMOOTH), f"{what}: the derivative is not smooth")
+    require(not derivative.has(*NON_SMOOTH_HEADS), f"{what}: the derivative is not smooth")
     return derivative
 
 
@@ -380,7 +357,7 @@ def check_gradient_sign(step: ProofStep, context: Context, checker: Checker) -> 
     what = "gradient-sign"
     conclusion = _conclusion(step, what)
     v = _the_variable(context, what)
-    _only(step, (SignFact, DefinedFact), what)
+    only_facts(step, (SignFact, DefinedFact), what)
     require(not step.children, f"{what}: rests on no other step")
     signs = step.facts_of(SignFact)
     require(len(signs) == 1, f"{what}: needs exactly one sign fact, on ∂f/∂{v}")
@@ -399,74 +376,12 @@ def check_gradient_sign(step: ProofStep, context: Context, checker: Checker) -> 
     )
 
 
-def replay_exact_sign(fact: UnivariateSignFact, x: sympy.Symbol, domain: Domain, what: str) -> bool:
-    """Replay an exact sign decision "expression >= 0 on the domain of x"; returns
-    whether the expression's numerator is a nonzero polynomial (finitely many zeros)."""
-    expression = fact.expression
-    require(fact.sign == "nonnegative", f"{what}: unknown sign {fact.sign!r}")
-    require(
-        fact.interval == from_domain(domain),
-        f"{what}: the recorded interval {fact.interval} is not the domain of {x}",
-    )
-    lo, hi = domain.lo, domain.hi
-    require(lo is None or hi is None or lo < hi, f"{what}: the domain of {x} has empty interior")
-    bases = _rational_bases(expression, x, what)
-    require(all(c == 0 for c in fact.poles), f"{what}: a recorded pole count is not 0")
-    for base in bases:
-        poly = _qq(base, x, what)
-        require(not poly.is_zero, f"{what}: a denominator is identically 0")
-        require(
-            _roots(poly.sqf_part(), domain, closed_ends=True) == 0,
-            lambda: f"{what}: the denominator {_show(base)} vanishes in the domain",
-        )
-    require(small_enough(expression), f"{what}: f' would expand to more than {MAX_TERMS} terms")
-    num, den = sympy.fraction(sympy.cancel(sympy.together(expression)))
-    p, q = _qq(num, x, what), _qq(den, x, what)
-    require(not q.is_zero, f"{what}: the denominator of f' is 0")
-    require(
-        _coefficients(p) == fact.numerator,
-        f"{what}: the recorded numerator is not that of the expression",
-    )
-    require(
-        _coefficients(q) == fact.denominator,
-        f"{what}: the recorded denominator is not that of the expression",
-    )
-    if p.is_zero:
-        require(
-            fact.sample is None and not fact.roots,
-            f"{what}: the expression is identically 0: there is no sign to sample",
-        )
-        return False
-    _, factors = (p * q).sqf_list()
-    counts = tuple(_roots(f, domain, closed_ends=False) for f, mult in factors if mult % 2 == 1)
-    require(
-        counts == fact.roots,
-        f"{what}: the recorded root counts {list(fact.roots)} are not the recomputed "
-        f"{list(counts)}",
-    )
-    require(
-        all(c == 0 for c in counts),
-        f"{what}: a factor of odd multiplicity has a root inside the domain",
-    )
-    sample = fact.sample
-    require(sample is not None, f"{what}: no sample point")
-    assert sample is not None
-    require(
-        domain.contains_interior(sample),
-        f"{what}: the sample {sample} is not inside the domain",
-    )
-    value_q = _at(q, sample)
-    require(value_q != 0, f"{what}: the denominator vanishes at the sample {sample}")
-    require(_at(p, sample) / value_q > 0, f"{what}: not positive at the sample {x} = {sample}")
-    return True
-
-
 @rule("first-derivative-exact")
 def check_first_derivative_exact(step: ProofStep, context: Context, checker: Checker) -> None:
     what = "first-derivative-exact"
     conclusion = _conclusion(step, what)
     v = _the_variable(context, what)
-    _only(step, (UnivariateSignFact, DefinedFact), what)
+    only_facts(step, (UnivariateSignFact, DefinedFact), what)
     require(not step.children, f"{what}: rests on no other step")
     facts = step.facts_of(UnivariateSignFact)
     require(len(facts) == 1, f"{what}: needs exactly one exact sign fact")
@@ -486,7 +401,8 @@ def check_first_derivative_exact(step: ProofStep, context: Context, checker: Che
             lambda: f"{what}: the sign fact is about neither f' = {_show(derivative)} nor −f'",
         )
         direction = -1
-    isolated = replay_exact_sign(fact, v, context.domains.get(v, REAL), what)
+    name = "f'" if direction > 0 else "−f'"
+    isolated = replay_exact_sign(fact, v, context.domains.get(v, REAL), what, name)
     require(
         _direction(conclusion) == direction,
         f"{what}: {'f' if direction > 0 else '−f'}' >= 0 does not make f {conclusion}",
@@ -506,69 +422,6 @@ ORDERED_SHOWS: dict[str, frozenset[str]] = {
 }
 
 
-def relation_shown(f_a: Enclosure, f_b: Enclosure, relation: str) -> bool:
-    """Do the enclosures of f(a) and f(b) show ``relation`` by themselves?"""
-    lo_a, hi_a = f_a.lo, f_a.hi
-    lo_b, hi_b = f_b.lo, f_b.hi
-    if relation == ">":
-        return bool(hi_b < lo_a)
-    if relation == "<":
-        return bool(hi_a < lo_b)
-    if relation == ">=":
-        return bool(hi_b <= lo_a)
-    if relation == "<=":
-        return bool(hi_a <= lo_b)
-    return False
-
-
-def ordered_values(
-    carrier: sympy.Basic,
-    a: dict[sympy.Symbol, Fraction],
-    b: dict[sympy.Symbol, Fraction],
-    parameters: dict[sympy.Symbol, Fraction],
-    precision: int | None,
-) -> dict[str, Enclosure] | None:
-    """f(a) and f(b) on the carrier: exact where exact arithmetic gives them, else Arb
-    balls at ``precision`` (None: exact only); None when undefined or not evaluable."""
-    values = _Values(carrier, [{**parameters, **a}, {**parameters, **b}])
-    found = values.at(precision)
-    if found is None:
-        return None
-    return {"f_a": found[0], "f_b": found[1]}
-
-
-def difference_over_box(
-    carrier: sympy.Basic,
-    a: dict[sympy.Symbol, Fraction],
-    b: dict[sympy.Symbol, Fraction],
-    box: dict[sympy.Symbol, tuple[Fraction, Fraction]],
-    relation: str,
-) -> bool:
-    """Does f(a) − f(b) have the relation's sign for every parameter value in ``box``
-    (interval enclosures; f(a) and f(b) each shown defined over the box)?"""
-
-    def at(point: dict[sympy.Symbol, Fraction]) -> sympy.Expr:
-        return carrier.xreplace(
-            {s: sympy.Rational(q.numerator, q.denominator) for s, q in point.items()}
-        )
-
-    domains = {s: interval_domain(lo, hi) for s, (lo, hi) in box.items()}
-    f_a, f_b = at(a), at(b)
-    try:
-        intervals.range_of(f_a, domains)
-        intervals.range_of(f_b, domains)
-        gap = intervals.range_of(f_a - f_b, domains)
-    except intervals.Undefined:
-        return False
-    test = {
-        ">": gap.is_positive,
-        "<": gap.is_negative,
-        ">=": gap.is_nonnegative,
-        "<=": gap.is_nonpositive,
-    }.get(relation)
-    return bool(test is not None and test())
-
-
 @witness_check(OrderedWitness)
 def check_ordered(
     witness: OrderedWitness, carrier: sympy.Basic, context: Context, expect: str
@@ -582,26 +435,39 @@ def check_ordered(
         expect in ORDERED_SHOWS[relation],
         f"an ordered witness with relation {relation!r} does not show f is {expect}",
     )
-    a = _named(witness.a, context.variables, "point a")
-    b = _named(witness.b, context.variables, "point b")
-    params = _named(witness.parameters, _parameter_symbols(context), "parameters", "parameters")
-    _in_domains(a, context, "point a:", interior=False)
-    _in_domains(b, context, "point b:", interior=False)
-    _in_domains(params, context, "parameter", interior=False)
+    a, b, params = read_ends(
+        witness.a, witness.b, witness.parameters, context, ("point a", "point b")
+    )
     require(
         all(a[v] <= b[v] for v in a),
         "the witness's points are not ordered: a <= b fails in some variable",
     )
     require(a != b, "the witness's points are equal")
-    _check_precision(witness.precision)
+    # One variable moves, the others stay: f then falls (rises) along a line in that
+    # variable, on which it must be defined throughout, so the witness refutes the
+    # monotonicity in that variable with the others fixed, whatever the shape of the
+    # set where f is defined.
+    require(
+        len(moved_variables(a, b)) == 1,
+        "the witness's points differ in more than one variable (an ordered witness "
+        "moves one variable, the others fixed)",
+    )
+    require(
+        defined_along(carrier, a, b, params),
+        "f is not shown defined on the whole segment from a to b",
+    )
+    check_precision(witness.precision)
     recomputed = ordered_values(carrier, a, b, params, witness.precision)
-    values = _check_values(witness.values, recomputed, witness.precision)
+    values = check_values(witness.values, recomputed, witness.precision)
     require(
         relation_shown(values["f_a"], values["f_b"], relation),
         f"the recorded values do not show f(a) {relation} f(b)",
     )
-    _check_box(
+    check_box(
         witness.box,
         context,
-        lambda box: difference_over_box(carrier, a, b, box, relation),
+        lambda box: (
+            defined_along_over_box(carrier, a, b, box)
+            and difference_over_box(carrier, a, b, box, relation)
+        ),
     )

@@ -32,7 +32,7 @@ level witness speaks of one parameter value: a parameter that still ranges fails
 
 from __future__ import annotations
 
-from fractions import Fraction
+from collections.abc import Callable
 
 import sympy
 
@@ -47,28 +47,26 @@ from convexity_proofs.checker._core import (
     require,
     rule,
 )
+from convexity_proofs.checker._witness_common import (
+    check_precision,
+    check_values,
+    describe_value,
+    read_ends,
+    require_one_parameter_value,
+    segment_t,
+)
 from convexity_proofs.checker.atoms import row_for
 from convexity_proofs.checker.composition import (
-    _alternative,
-    _conditions,
+    alternative_conditions,
     only_facts,
     replay_parts,
     replay_signs,
+    replayed_children,
+    sign_conditions,
     split_product,
 )
-from convexity_proofs.checker.witness import (
-    _check_precision,
-    _check_values,
-    _defined_along,
-    _in_domains,
-    _named,
-    _number,
-    _one_point,
-    _parameter_symbols,
-    _shown,
-    witness_check,
-)
-from convexity_proofs.kernel.witness_values import segment_values
+from convexity_proofs.checker.witness import witness_check
+from convexity_proofs.kernel.witness_values import defined_along, level_relation, segment_values
 
 QCX, QCV, QL = "quasiconvex", "quasiconcave", "quasilinear"
 QUASI = (QCX, QCV, QL)
@@ -99,13 +97,7 @@ def _quasi_parts(
 ) -> list[frozenset[str]]:
     """The directions each part is shown to have: from the child about it, replayed, or
     both for a constant or a variable.  Every child must be about a part."""
-    found: dict[sympy.Expr, frozenset[str]] = {}
-    for child in step.children:
-        if child.subject not in parts:
-            raise CheckFailure(
-                f"{what}: the child about {_show(child.subject)} is about no part of the subject"
-            )
-        found[child.subject] = quasi_of(checker.check(child, context))
+    found = replayed_children(step, parts, context, checker, what, quasi_of)
     out = []
     for index, part in enumerate(parts):
         if part in found:
@@ -199,9 +191,14 @@ def check_quasi_max(step: ProofStep, context: Context, checker: Checker) -> None
         )
 
 
-def ratio_split(subject: sympy.Expr, context: Context) -> tuple[sympy.Expr, sympy.Expr] | None:
+def ratio_split(
+    subject: sympy.Expr, depends: Callable[[sympy.Basic], bool]
+) -> tuple[sympy.Expr, sympy.Expr] | None:
     """(p, q) with subject = p/q: q is the product of the factors with a negative
-    rational exponent and a varying base (each as base**(−exponent))."""
+    rational exponent whose base depends on the variables (``depends``), each written
+    base**(−exponent), p the product of the others; None when there is no such factor.
+    Purely syntactic: the prover (:mod:`convexity_proofs.provers.quasiconvex`) splits
+    with this too, so the replay reads the p and q the proof is about."""
     if not subject.is_Mul:
         return None
     numerator, denominator = [], []
@@ -210,7 +207,7 @@ def ratio_split(subject: sympy.Expr, context: Context) -> tuple[sympy.Expr, symp
             factor.is_Pow
             and factor.args[1].is_Rational
             and factor.args[1].is_negative
-            and context.depends(factor.args[0])
+            and depends(factor.args[0])
         ):
             denominator.append(sympy.Pow(factor.args[0], -factor.args[1]))
         else:
@@ -248,7 +245,7 @@ def check_quasi_ratio(step: ProofStep, context: Context, checker: Checker) -> No
     what = "quasi-ratio"
     needs = _conclusion(step, what)
     only_facts(step, (SignFact,), what)
-    split = ratio_split(step.subject, context)
+    split = ratio_split(step.subject, context.depends)
     require(
         split is not None,
         lambda: f"{what}: {_show(step.subject)} has no denominator that depends on the variables",
@@ -277,9 +274,9 @@ def check_quasi_ratio(step: ProofStep, context: Context, checker: Checker) -> No
     for direction in sorted(needs):
         require(
             _ratio_shows(direction, p_curvature, q_curvature, p_sign),
-            lambda d=direction: (
+            lambda: (
                 f"{what}: with s·q > 0 (s = {s}), s·p {p_curvature}, s·q {q_curvature} and "
-                f"s·p {p_sign or 'of unknown sign'}, the ratio rule does not show {d}"
+                f"s·p {p_sign or 'of unknown sign'}, the ratio rule does not show {direction}"
             ),
         )
     needed = [(q, q_facts[0].sign, "the sign of the denominator")]
@@ -315,8 +312,10 @@ def check_quasi_composition(step: ProofStep, context: Context, checker: Checker)
             other == index or not context.depends(arg),
             lambda: f"{what}: argument {other + 1} ({_show(arg)}) also depends on the variables",
         )
-    needed = _conditions(row.domain, args, None, f"the domain of {fact.atom}")
-    needed += _alternative(row, row.monotone(fact.property, index), fact, args, index, what)
+    needed = sign_conditions(row.domain, args, None, f"the domain of {fact.atom}")
+    needed += alternative_conditions(
+        row, row.monotone(fact.property, index), fact, args, index, what
+    )
     (shown,) = _quasi_parts(step, (args[index],), context, checker, what)
     result = shown if fact.property == "increasing" else _swapped(shown)
     require(
@@ -358,16 +357,6 @@ def check_quasi_univariate(step: ProofStep, context: Context, checker: Checker) 
 LEVEL_SHOWS = {">max": "not-quasiconvex", "<min": "not-quasiconcave"}
 
 
-def level_relation(values: dict) -> str | None:
-    """The relation the recorded f(a), f(b), f(m) show by themselves, or None."""
-    f_a, f_b, f_m = values["f_a"], values["f_b"], values["f_m"]
-    if f_m.lo > max(f_a.hi, f_b.hi):
-        return ">max"
-    if f_m.hi < min(f_a.lo, f_b.lo):
-        return "<min"
-    return None
-
-
 @witness_check(LevelWitness)
 def check_level(witness: LevelWitness, carrier: sympy.Basic, context: Context, expect: str) -> None:
     require(
@@ -379,32 +368,20 @@ def check_level(witness: LevelWitness, carrier: sympy.Basic, context: Context, e
         implies(shown, expect),
         f"a level witness with relation {witness.relation!r} does not show f is {expect}",
     )
-    a = _named(witness.a, context.variables, "end a")
-    b = _named(witness.b, context.variables, "end b")
-    params = _named(witness.parameters, _parameter_symbols(context), "parameters", "parameters")
-    _in_domains(a, context, "end a:", interior=False)
-    _in_domains(b, context, "end b:", interior=False)
-    _in_domains(params, context, "parameter", interior=False)
-    ranging = [s for s in _parameter_symbols(context) if not _one_point(context.domains[s])]
+    a, b, params = read_ends(witness.a, witness.b, witness.parameters, context, ("end a", "end b"))
     require(
         witness.box is None,
         "a level witness is never certified over a parameter box (not supported)",
     )
-    if ranging:
-        raise CheckFailure(
-            f"the witness was certified at one parameter value, but the step speaks of "
-            f"every value of {ranging[0]} in {context.domains[ranging[0]].describe()}"
-        )
-    t = Fraction(witness.t)
-    require(0 < t < 1, f"the witness's t = {_number(t)} is not strictly between 0 and 1")
-    require(a != b, "the witness's segment has equal ends")
+    require_one_parameter_value(context)
+    t = segment_t(witness.t, a, b)
     require(
-        _defined_along(carrier, a, b, params),
+        defined_along(carrier, a, b, params),
         "the function is not shown defined along the whole segment from a to b",
     )
-    _check_precision(witness.precision)
+    check_precision(witness.precision)
     recomputed = next(segment_values(carrier, a, b, t, params, [witness.precision]), None)
-    values = _check_values(
+    values = check_values(
         witness.values,
         None if recomputed is None else {k: recomputed[1][k] for k in ("f_a", "f_b", "f_m")},
         witness.precision,
@@ -413,8 +390,9 @@ def check_level(witness: LevelWitness, carrier: sympy.Basic, context: Context, e
     require(
         relation == witness.relation,
         lambda: (
-            f"the recorded values f(a) = {_shown(values['f_a'])}, f(b) = {_shown(values['f_b'])}, "
-            f"f(m) = {_shown(values['f_m'])} do not show f(m) "
+            f"the recorded values f(a) = {describe_value(values['f_a'])}, "
+            f"f(b) = {describe_value(values['f_b'])}, "
+            f"f(m) = {describe_value(values['f_m'])} do not show f(m) "
             + ("> max(f(a), f(b))" if witness.relation == ">max" else "< min(f(a), f(b))")
         ),
     )

@@ -22,6 +22,7 @@ conclusion needs strictness in every variable of the context.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TypeVar
 
 import sympy
 from sympy import QQ, Poly
@@ -30,6 +31,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 from convexity_proofs._brief import brief
 from convexity_proofs._proof import (
     DefinedFact,
+    Fact,
     HessianFact,
     ProofStep,
     SignFact,
@@ -38,14 +40,13 @@ from convexity_proofs._proof import (
 from convexity_proofs._values import REAL, Domain
 from convexity_proofs.checker._core import Checker, CheckFailure, Context, require, rule
 from convexity_proofs.checker._size import MAX_TERMS, small_enough
-from convexity_proofs.checker.composition import encloses, replay_sign
+from convexity_proofs.checker.composition import encloses, only_facts, replay_sign
 from convexity_proofs.functions import NON_SMOOTH_HEADS
 from convexity_proofs.kernel.intervals import Undefined, from_domain, range_of
 from convexity_proofs.kernel.psd import check_ldl
 
-#: Heads that make a function not twice differentiable (the second-order rules refuse them):
-#: the function registry's non-smooth heads (Abs, Max, Min, Piecewise, sign, Heaviside).
-_NON_SMOOTH = NON_SMOOTH_HEADS
+F = TypeVar("F", bound=Fact)
+
 #: Exponents above this are refused by the exact sign replay (polynomials too large).
 _MAX_EXPONENT = 512
 
@@ -54,15 +55,10 @@ def _show(expr: sympy.Basic) -> str:
     return brief(expr, 60)
 
 
-def _one(step: ProofStep, cls: type, what: str) -> object:
-    found = step.facts_of(cls)
+def _one(step: ProofStep, cls: type[F], what: str) -> F:
+    found: list[F] = step.facts_of(cls)
     require(len(found) == 1, f"{what}: needs exactly one {cls.kind} fact, found {len(found)}")
     return found[0]
-
-
-def _only(step: ProofStep, allowed: tuple[type, ...], what: str) -> None:
-    for fact in step.facts:
-        require(isinstance(fact, allowed), f"{what}: unexpected {fact.kind} fact")
 
 
 def replay_defined(step: ProofStep, context: Context, what: str) -> None:
@@ -85,7 +81,9 @@ def replay_defined(step: ProofStep, context: Context, what: str) -> None:
 
 
 def _smooth(expr: sympy.Expr, what: str, name: str) -> None:
-    require(not expr.has(*_NON_SMOOTH), f"{what}: {name} is not smooth (abs, max, min, ...)")
+    # The registry's heads with kinks (Abs, Max, Min, Piecewise, sign, Heaviside): a
+    # function holding one is not twice differentiable, so the rules refuse it.
+    require(not expr.has(*NON_SMOOTH_HEADS), f"{what}: {name} is not smooth (abs, max, min, ...)")
 
 
 def _strict_allowed(
@@ -143,7 +141,7 @@ def hessian_of(
 @rule("constant-hessian")
 def check_constant_hessian(step: ProofStep, context: Context, checker: Checker) -> None:
     what = "constant Hessian"
-    _only(step, (HessianFact, DefinedFact), what)
+    only_facts(step, (HessianFact, DefinedFact), what)
     fact = _one(step, HessianFact, what)
     assert isinstance(fact, HessianFact)
     variables = fact.variables
@@ -215,7 +213,7 @@ def _second_derivative(step: ProofStep, x: sympy.Symbol, what: str) -> sympy.Exp
 @rule("second-derivative-intervals")
 def check_second_derivative_intervals(step: ProofStep, context: Context, checker: Checker) -> None:
     what = "second derivative (intervals)"
-    _only(step, (SignFact, DefinedFact), what)
+    only_facts(step, (SignFact, DefinedFact), what)
     fact = _one(step, SignFact, what)
     assert isinstance(fact, SignFact)
     x = _the_variable(step, context, None, what)
@@ -234,9 +232,9 @@ def check_second_derivative_intervals(step: ProofStep, context: Context, checker
         require(fact.sign == "positive", f"{what}: f'' >= 0 does not make f strictly convex")
 
 
-def _rational_bases(expr: sympy.Expr, x: sympy.Symbol, what: str) -> list[sympy.Expr]:
-    """The bases raised to negative powers; fails unless ``expr`` is a rational function
-    of ``x`` with rational coefficients."""
+def rational_bases(expr: sympy.Expr, x: sympy.Symbol, what: str, name: str) -> list[sympy.Expr]:
+    """The bases raised to negative powers; fails unless ``expr`` (``name`` in messages)
+    is a rational function of ``x`` with rational coefficients."""
     bases: list[sympy.Expr] = []
     stack = [expr]
     while stack:
@@ -256,13 +254,14 @@ def _rational_bases(expr: sympy.Expr, x: sympy.Symbol, what: str) -> list[sympy.
                 bases.append(node.base)
             continue
         raise CheckFailure(
-            f"{what}: f'' is not a rational function of {x} with rational coefficients "
+            f"{what}: {name} is not a rational function of {x} with rational coefficients "
             f"(it contains {_show(node)})"
         )
     return bases
 
 
-def _qq(expr: sympy.Expr, x: sympy.Symbol, what: str) -> Poly:
+def polynomial_over_qq(expr: sympy.Expr, x: sympy.Symbol, what: str) -> Poly:
+    """``expr`` as a polynomial in ``x`` over the rationals; fails when it is not one."""
     try:
         return Poly(expr, x, domain=QQ)
     except (BasePolynomialError, ValueError) as exc:
@@ -273,31 +272,114 @@ def _rational(q: Fraction) -> sympy.Rational:
     return sympy.Rational(q.numerator, q.denominator)
 
 
-def _at(poly: Poly, q: Fraction) -> Fraction:
+def polynomial_at(poly: Poly, q: Fraction) -> Fraction:
+    """The exact value of a polynomial over QQ at ``q``."""
     value = poly.eval(_rational(q))
     return Fraction(int(value.p), int(value.q))
 
 
-def _roots(poly: Poly, domain: Domain, *, closed_ends: bool) -> int:
+def roots_in(poly: Poly, domain: Domain, *, closed_ends: bool) -> int:
     """Distinct real roots in the domain's interior, plus (``closed_ends``) those at the
     ends the domain contains."""
     lo = None if domain.lo is None else _rational(domain.lo)
     hi = None if domain.hi is None else _rational(domain.hi)
     count = int(poly.count_roots(lo, hi))  # the closed interval [lo, hi]
     for end, is_open in ((domain.lo, domain.lo_open), (domain.hi, domain.hi_open)):
-        if end is not None and _at(poly, end) == 0 and (is_open or not closed_ends):
+        if end is not None and polynomial_at(poly, end) == 0 and (is_open or not closed_ends):
             count -= 1
     return count
 
 
-def _coefficients(poly: Poly) -> tuple[Fraction, ...]:
+def coefficients(poly: Poly) -> tuple[Fraction, ...]:
+    """All the coefficients of a polynomial over QQ, highest degree first."""
     return tuple(Fraction(int(c.p), int(c.q)) for c in poly.all_coeffs())
+
+
+def replay_exact_sign(
+    fact: UnivariateSignFact, x: sympy.Symbol, domain: Domain, what: str, name: str
+) -> bool:
+    """Replay an exact sign decision "``fact.expression`` >= 0 on the domain of x" (the
+    expression is a derivative, ``name`` in messages: f'', f' or −f'): the recorded
+    interval is the domain, every base raised to a negative power has no root in it,
+    P/Q = ``cancel(together(expression))`` is the recorded numerator and denominator,
+    each square-free factor of odd multiplicity of P·Q has no root inside, and P/Q > 0
+    at the recorded interior sample.  Returns whether P is a nonzero polynomial (the
+    expression has finitely many zeros)."""
+    expression = fact.expression
+    require(fact.sign == "nonnegative", f"{what}: unknown sign {fact.sign!r}")
+    require(
+        fact.interval == from_domain(domain),
+        f"{what}: the recorded interval {fact.interval} is not the domain of {x}",
+    )
+    require(
+        domain.lo is None or domain.hi is None or domain.lo < domain.hi,
+        f"{what}: the domain of {x} has empty interior",
+    )
+    bases = rational_bases(expression, x, what, name)
+    require(all(c == 0 for c in fact.poles), f"{what}: a recorded pole count is not 0")
+    for base in bases:
+        # A base may itself be a quotient (1 + 1/x): it vanishes where its numerator
+        # does; where its own denominators vanish is covered by their own bases, which
+        # the walk above collected too.
+        poly = polynomial_over_qq(sympy.fraction(sympy.together(base))[0], x, what)
+        require(not poly.is_zero, f"{what}: a denominator is identically 0")
+        require(
+            roots_in(poly.sqf_part(), domain, closed_ends=True) == 0,
+            lambda: f"{what}: the denominator {_show(base)} vanishes in the domain",
+        )
+    require(
+        small_enough(expression),
+        f"{what}: {name} would expand to more than {MAX_TERMS} terms",
+    )
+    num, den = sympy.fraction(sympy.cancel(sympy.together(expression)))
+    p, q = polynomial_over_qq(num, x, what), polynomial_over_qq(den, x, what)
+    require(not q.is_zero, f"{what}: the denominator of {name} is 0")
+    require(
+        coefficients(p) == fact.numerator,
+        f"{what}: the recorded numerator {[str(c) for c in fact.numerator][:8]} is not "
+        f"that of {name} ({[str(c) for c in coefficients(p)][:8]})",
+    )
+    require(
+        coefficients(q) == fact.denominator,
+        f"{what}: the recorded denominator is not that of {name}",
+    )
+    if p.is_zero:
+        require(
+            fact.sample is None and not fact.roots,
+            f"{what}: {name} is identically 0: there is no sign to sample",
+        )
+        return False
+    _, factors = (p * q).sqf_list()
+    counts = tuple(roots_in(f, domain, closed_ends=False) for f, mult in factors if mult % 2 == 1)
+    require(
+        counts == fact.roots,
+        f"{what}: the recorded root counts {list(fact.roots)} are not the recomputed "
+        f"{list(counts)}",
+    )
+    require(
+        all(c == 0 for c in counts),
+        f"{what}: a factor of odd multiplicity has a root inside the domain",
+    )
+    sample = fact.sample
+    require(sample is not None, f"{what}: no sample point")
+    assert sample is not None
+    require(
+        domain.contains_interior(sample),
+        f"{what}: the sample {sample} is not inside the domain",
+    )
+    value_q = polynomial_at(q, sample)
+    require(value_q != 0, f"{what}: the denominator vanishes at the sample {sample}")
+    require(
+        polynomial_at(p, sample) / value_q > 0,
+        f"{what}: {name} is not positive at the sample {x} = {sample}",
+    )
+    return True
 
 
 @rule("second-derivative-exact")
 def check_second_derivative_exact(step: ProofStep, context: Context, checker: Checker) -> None:
     what = "second derivative (exact)"
-    _only(step, (UnivariateSignFact, DefinedFact), what)
+    only_facts(step, (UnivariateSignFact, DefinedFact), what)
     fact = _one(step, UnivariateSignFact, what)
     assert isinstance(fact, UnivariateSignFact)
     x = _the_variable(step, context, fact.variable, what)
@@ -309,76 +391,11 @@ def check_second_derivative_exact(step: ProofStep, context: Context, checker: Ch
             f"{what}: the sign fact is about {_show(fact.expression)}, not f'' = {_show(second)}"
         ),
     )
-    require(fact.sign == "nonnegative", f"{what}: unknown sign {fact.sign!r}")
     require(
         second.free_symbols <= {x},
         f"{what}: f'' depends on parameters: the exact decision does not apply",
     )
-    domain = context.domains.get(x, REAL)
-    require(
-        fact.interval == from_domain(domain),
-        f"{what}: the recorded interval {fact.interval} is not the domain of {x}",
-    )
-    require(
-        domain.lo is None or domain.hi is None or domain.lo < domain.hi,
-        f"{what}: the domain of {x} has empty interior",
-    )
-    bases = _rational_bases(second, x, what)
-    require(all(c == 0 for c in fact.poles), f"{what}: a recorded pole count is not 0")
-    for base in bases:
-        poly = _qq(base, x, what)
-        require(not poly.is_zero, f"{what}: a denominator is identically 0")
-        require(
-            _roots(poly.sqf_part(), domain, closed_ends=True) == 0,
-            lambda: f"{what}: the denominator {_show(base)} vanishes in the domain",
-        )
-    require(
-        small_enough(second),
-        f"{what}: f'' would expand to more than {MAX_TERMS} terms",
-    )
-    num, den = sympy.fraction(sympy.cancel(sympy.together(second)))
-    p, q = _qq(num, x, what), _qq(den, x, what)
-    require(not q.is_zero, f"{what}: the denominator of f'' is 0")
-    require(
-        _coefficients(p) == fact.numerator,
-        f"{what}: the recorded numerator {[str(c) for c in fact.numerator][:8]} is not "
-        f"that of f'' ({[str(c) for c in _coefficients(p)][:8]})",
-    )
-    require(
-        _coefficients(q) == fact.denominator,
-        f"{what}: the recorded denominator is not that of f''",
-    )
-    strict = not p.is_zero
-    if p.is_zero:
-        require(
-            fact.sample is None and not fact.roots,
-            f"{what}: f'' is identically 0: there is no sign to sample",
-        )
-    else:
-        _, factors = (p * q).sqf_list()
-        counts = tuple(_roots(f, domain, closed_ends=False) for f, mult in factors if mult % 2 == 1)
-        require(
-            counts == fact.roots,
-            f"{what}: the recorded root counts {list(fact.roots)} are not the recomputed "
-            f"{list(counts)}",
-        )
-        require(
-            all(c == 0 for c in counts),
-            f"{what}: a factor of odd multiplicity has a root inside the domain",
-        )
-        sample = fact.sample
-        require(sample is not None, f"{what}: no sample point")
-        assert sample is not None
-        require(
-            domain.contains_interior(sample),
-            f"{what}: the sample {sample} is not inside the domain",
-        )
-        value_q = _at(q, sample)
-        require(value_q != 0, f"{what}: the denominator vanishes at the sample {sample}")
-        require(
-            _at(p, sample) / value_q > 0,
-            f"{what}: f'' is not positive at the sample {x} = {sample}",
-        )
+    strict = replay_exact_sign(fact, x, context.domains.get(x, REAL), what, "f''")
     _strict_allowed(step, context, {x}, what)
     if step.conclusion == "strictly-convex":
         require(strict, f"{what}: f'' is identically 0: f is affine, not strictly convex")

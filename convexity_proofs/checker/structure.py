@@ -95,6 +95,10 @@ def _strict_term(step: ProofStep, context: Context, checker: Checker) -> None:
     require(strict >= 1, "strictly-convex-term: no term is proved strictly convex")
 
 
+#: The conclusions an ``in-variable`` step may draw.
+IN_ONE_VARIABLE = frozenset({"nondecreasing", "nonincreasing", "increasing", "decreasing"})
+
+
 @rule("in-variable")
 def _in_variable(step: ProofStep, context: Context, checker: Checker) -> None:
     """Monotone in one variable of several, the others held fixed (they range over
@@ -102,6 +106,16 @@ def _in_variable(step: ProofStep, context: Context, checker: Checker) -> None:
     require(
         checker.at_root or checker.parent_rule == "at-parameters",
         "in-variable: only a root step (one per variable) may change the variables",
+    )
+    # Only a monotonicity in one variable with the others fixed is a property in that
+    # variable alone; curvature, quasiconvexity or constancy in x alone say nothing
+    # about f as a function of all the variables.
+    require(
+        step.conclusion in IN_ONE_VARIABLE,
+        lambda: (
+            f"in-variable: only a direction of monotonicity holds variable by variable, "
+            f"not {step.conclusion}"
+        ),
     )
     facts = step.facts_of(ContextFact)
     require(

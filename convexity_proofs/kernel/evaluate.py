@@ -812,6 +812,45 @@ def curvature_over_box(
     return None
 
 
+def exact_second_derivative(
+    expr: sympy.Basic,
+    point: Mapping[sympy.Symbol, Fraction],
+    direction: Mapping[sympy.Symbol, Fraction],
+    parameters: Mapping[sympy.Symbol, Fraction],
+) -> Fraction | None:
+    """d²/ds² f(point + s·direction) at s = 0 in exact rationals (2·c2 of the rigorous
+    Taylor polynomial), or None when the Taylor algebra refuses an operation (not
+    certified analytic near the point) or a value is not rational."""
+    zero = Fraction(0)
+    taylor = _evaluate(
+        expr,
+        _Taylor(
+            {s: (q, zero, zero) for s, q in parameters.items()}
+            | {s: (q, direction.get(s, zero), zero) for s, q in point.items()}
+        ),
+    )
+    return None if taylor is None else 2 * taylor[2]
+
+
+def ball_second_derivative(
+    expr: sympy.Basic,
+    point: Mapping[sympy.Symbol, Fraction],
+    direction: Mapping[sympy.Symbol, Fraction],
+    parameters: Mapping[sympy.Symbol, Fraction],
+    prec: int,
+) -> arb | None:
+    """d²/ds² f(point + s·direction) at s = 0 as an Arb ball at ``prec`` bits (2·c2 of
+    the Arb series), or None when the series algebra refuses an operation (not
+    certified analytic on the balls)."""
+    zero = Fraction(0)
+    with _precision(prec):
+        env = {s: _series([_ball(q)]) for s, q in parameters.items()} | {
+            s: _series([_ball(q), _ball(direction.get(s, zero))]) for s, q in point.items()
+        }
+        series = _evaluate(expr, _Series(env))
+        return None if series is None else 2 * _coefficient(series, 2)
+
+
 def decide_curvature(
     expr: sympy.Basic,
     point: Mapping[sympy.Symbol, Fraction],
@@ -829,27 +868,15 @@ def decide_curvature(
     if point.keys() & parameters.keys():
         raise ValueError("a symbol cannot be both a variable and a parameter")
     fixed, at, towards = _exact_env(parameters), _exact_env(point), _exact_env(direction)
-    zero = Fraction(0)
-    taylor = _evaluate(
-        expr,
-        _Taylor(
-            {s: (q, zero, zero) for s, q in fixed.items()}
-            | {s: (q, towards.get(s, zero), zero) for s, q in at.items()}
-        ),
-    )
-    if taylor is not None:
-        if taylor[2] == 0:
+    exact = exact_second_derivative(expr, at, towards, fixed)
+    if exact is not None:
+        if exact == 0:
             return None
-        return Curvature(1 if taylor[2] > 0 else -1, _float(2 * taylor[2]), "exact rationals")
+        return Curvature(1 if exact > 0 else -1, _float(exact), "exact rationals")
     for prec in PRECISIONS:
-        with _precision(prec):
-            env = {s: _series([_ball(q)]) for s, q in fixed.items()} | {
-                s: _series([_ball(q), _ball(towards.get(s, zero))]) for s, q in at.items()
-            }
-            series = _evaluate(expr, _Series(env))
-            if series is None:
-                continue
-            c2 = _coefficient(series, 2)
-            if c2 > 0 or c2 < 0:
-                return Curvature(1 if c2 > 0 else -1, _float(2 * c2), f"Arb balls at {prec} bits")
+        second = ball_second_derivative(expr, at, towards, fixed, prec)
+        if second is None:
+            continue
+        if second > 0 or second < 0:
+            return Curvature(1 if second > 0 else -1, _float(second), f"Arb balls at {prec} bits")
     return None

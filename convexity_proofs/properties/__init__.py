@@ -27,7 +27,7 @@ QUASI_PROPERTIES = frozenset({Property.QUASICONVEX, Property.QUASICONCAVE, Prope
 
 
 def decider(prop: Property) -> Callable[[Any], Any]:
-    """``decide(run) -> _Decision`` for ``prop`` (an engine ``_Run``)."""
+    """``decide(run) -> Decision`` for ``prop`` (``run`` is the engine's run of one claim)."""
     if prop in MONOTONE_PROPERTIES:
         from convexity_proofs.properties import monotone
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import sympy
 
+from convexity_proofs._decision import UNKNOWN, Decision, at_parameters, pinned_label, pins
 from convexity_proofs._problem import Problem
 from convexity_proofs._proof import ContextFact, ProofStep
 from convexity_proofs._values import OrderedWitness, Property, Quantifier, Status
@@ -49,12 +50,6 @@ SHOWN = {
 }
 
 _SEARCH = "ordered pair search"
-
-
-def _engine() -> Any:
-    from convexity_proofs import _engine
-
-    return _engine
 
 
 class _Memo:
@@ -92,14 +87,17 @@ class _Memo:
                 reasons.append(f"{name}: f is only shown {answer.conclusion}")
             elif isinstance(answer, str):
                 reasons.append(f"{name}: {answer}")
-        where = _engine()._pinned_label(problem)
+        where = pinned_label(problem)
         self.run.note(
             f"{want} in {v}{where}", f"not established ({'; '.join(reasons) or 'no answer'})"
         )
         return None
 
     def prove(self, problem: Problem, want: str) -> tuple[ProofStep, ...] | None:
-        """Roots showing f ``want`` in every variable, or None."""
+        """Roots showing f ``want`` in every variable, or None (always None where f is
+        not shown defined on the whole box: no proof holds there)."""
+        if not self.run.guard("definedness", lambda: problem.total):
+            return None
         steps = []
         for v in problem.variables:
             step = self.prove_in(problem, v, want)
@@ -116,14 +114,14 @@ class _Memo:
 
 def decide(run: Any) -> Any:
     """The engine's ``_Decision`` for a monotonicity claim."""
-    engine = _engine()
     problem: Problem = run.problem
     claim = problem.claim
     if not run.guard("definedness", lambda: problem.total):
         from convexity_proofs._strategies import not_defined_note
 
-        run.note("definedness", not_defined_note(problem) + "; monotonicity is not decided")
-        return engine._UNKNOWN
+        # No proof holds then; a witness still refutes (it is certified where f is
+        # defined, on the whole segment between its points).
+        run.note("definedness", not_defined_note(problem) + "; no monotonicity proof counts")
     memo = _Memo(run)
     some = claim.quantifier is Quantifier.SOME and bool(problem.free_parameters)
     if claim.property is Property.NONMONOTONE:
@@ -138,42 +136,38 @@ def _search(run: Any, problem: Problem, relation: str, *, boxed: bool = False) -
 
 
 def _holds_all(run: Any, memo: _Memo, want: str) -> Any:
-    engine = _engine()
     problem = run.problem
     roots = memo.prove(problem, want)
     if roots is not None:
-        return engine._Decision(Status.PROVED, roots)
+        return Decision(Status.PROVED, roots)
     witness = _search(run, problem, REFUTES[want])
     if witness is not None:
-        return engine._Decision(Status.REFUTED, witness=witness)
+        return Decision(Status.REFUTED, witness=witness)
     run.note(_SEARCH, f"no ordered pair a <= b with f(a) {REFUTES[want]} f(b) was certified")
-    return engine._UNKNOWN
+    return UNKNOWN
 
 
 def _holds_some(run: Any, memo: _Memo, want: str) -> Any:
     """Proved for every value (so for some) or at one pinned value; refuted by a
     witness certified for every parameter value."""
-    engine = _engine()
     problem = run.problem
     roots = memo.prove(problem, want)
     if roots is not None:
-        return engine._Decision(Status.PROVED, roots)
-    for pinned in engine._pins(problem):
-        if not run.guard("definedness", lambda p=pinned: p.total):
-            continue
+        return Decision(Status.PROVED, roots)
+    for pinned in pins(problem):
         roots = memo.prove(pinned, want)
         if roots is not None:
-            return engine._Decision(Status.PROVED, (engine._at_parameters(pinned, roots, want),))
+            return Decision(Status.PROVED, (at_parameters(pinned, roots, want),))
     witness = _search(run, problem, REFUTES[want], boxed=True)
     if witness is not None:
-        return engine._Decision(Status.REFUTED, witness=witness)
+        return Decision(Status.REFUTED, witness=witness)
     run.note(
         "some parameter value",
         f"no ordered pair with f(a) {REFUTES[want]} f(b) was certified for every parameter "
         "value at once (parameters with unbounded domains never are), which refuting the "
         "claim for some value needs",
     )
-    return engine._UNKNOWN
+    return UNKNOWN
 
 
 def _witness_steps(problem: Problem, first: OrderedWitness, second: OrderedWitness) -> tuple:
@@ -185,22 +179,21 @@ def _witness_steps(problem: Problem, first: OrderedWitness, second: OrderedWitne
 
 
 def _nonmonotone(run: Any, memo: _Memo, some: bool) -> Any:
-    engine = _engine()
     problem = run.problem
     free = bool(problem.free_parameters)
     # Proved: two witnesses at one common parameter value (for "some", or without free
     # parameters), or two certified for every parameter value (for "all").
     if some:
-        for pinned in engine._pins(problem):
+        for pinned in pins(problem):
             up = _search(run, pinned, ">")
             down = _search(run, pinned, "<") if up is not None else None
             if up is not None and down is not None:
-                return engine._Decision(Status.PROVED, _witness_steps(problem, up, down))
+                return Decision(Status.PROVED, _witness_steps(problem, up, down))
     else:
         up = _search(run, problem, ">", boxed=free)
         down = _search(run, problem, "<", boxed=free) if up is not None else None
         if up is not None and down is not None:
-            return engine._Decision(Status.PROVED, _witness_steps(problem, up, down))
+            return Decision(Status.PROVED, _witness_steps(problem, up, down))
         if free:
             run.note(
                 _SEARCH,
@@ -213,19 +206,15 @@ def _nonmonotone(run: Any, memo: _Memo, some: bool) -> Any:
     for want in ("nondecreasing", "nonincreasing"):
         roots = memo.prove(problem, want)
         if roots is not None:
-            return engine._Decision(Status.REFUTED, refuting=roots)
+            return Decision(Status.REFUTED, refuting=roots)
     if free and not some:
-        for pinned in engine._pins(problem):
-            if not run.guard("definedness", lambda p=pinned: p.total):
-                continue
+        for pinned in pins(problem):
             for want in ("nondecreasing", "nonincreasing"):
                 roots = memo.prove(pinned, want)
                 if roots is not None:
-                    return engine._Decision(
-                        Status.REFUTED, refuting=(engine._at_parameters(pinned, roots, want),)
-                    )
+                    return Decision(Status.REFUTED, refuting=(at_parameters(pinned, roots, want),))
     run.note(
         "nonmonotone",
         "neither two witnesses (f rises and falls) nor a proof of monotonicity was found",
     )
-    return engine._UNKNOWN
+    return UNKNOWN

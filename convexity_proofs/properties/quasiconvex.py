@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from convexity_proofs._decision import UNKNOWN, Decision, at_parameters, pins
 from convexity_proofs._problem import Problem
 from convexity_proofs._proof import ProofStep
 from convexity_proofs._values import LevelWitness, Property, Quantifier, Status
@@ -44,49 +45,42 @@ _REFUTES = {QCX: ">max", QCV: "<min"}
 _WHAT = {QCX: "quasiconvex", QCV: "quasiconcave", QL: "quasilinear"}
 
 
-def _engine() -> Any:
-    from convexity_proofs import _engine
-
-    return _engine
-
-
 def decide(run: Any) -> Any:
     """``_Decision`` for a quasiconvex / quasiconcave / quasilinear claim."""
-    engine = _engine()
     problem: Problem = run.problem
     conclusion = _CONCLUSION[problem.claim.property]
+    some = problem.claim.quantifier is Quantifier.SOME and bool(problem.free_parameters)
+    provers = _Provers(run)
     if not run.guard("definedness", lambda: problem.total):
         from convexity_proofs._strategies import not_defined_note
 
-        run.note(
-            "quasiconvexity",
-            "nothing is decided: " + not_defined_note(problem),
-        )
-        return engine._UNKNOWN
-    some = problem.claim.quantifier is Quantifier.SOME and bool(problem.free_parameters)
-    provers = _Provers(run)
+        # No proof holds then; a level witness still refutes (it is certified where f
+        # is defined, on the whole segment between its ends).
+        run.note("quasiconvexity", "no proof counts: " + not_defined_note(problem))
+        witness = None if some else _refute(run, problem, conclusion, provers)
+        return Decision(Status.REFUTED, witness=witness) if witness is not None else UNKNOWN
     roots = provers.prove(problem, conclusion)
     if roots is not None:
-        return engine._Decision(Status.PROVED, roots)
+        return Decision(Status.PROVED, roots)
     if some:
-        for pinned in engine._pins(problem):
+        for pinned in pins(problem):
             if not pinned.total:
                 continue
             found = provers.prove(pinned, conclusion)
             if found is not None:
-                step = engine._at_parameters(pinned, found, conclusion)
-                return engine._Decision(Status.PROVED, (step,))
+                step = at_parameters(pinned, found, conclusion)
+                return Decision(Status.PROVED, (step,))
     witness = _refute(run, problem, conclusion, provers)
     if witness is not None:
         if not some:
-            return engine._Decision(Status.REFUTED, witness=witness)
+            return Decision(Status.REFUTED, witness=witness)
         run.note(
             "some parameter value",
             f"a level witness shows f is not {_WHAT[conclusion]} at one parameter value, "
             "which does not refute the claim for some value (level witnesses are never "
             "certified for every value)",
         )
-    return engine._UNKNOWN
+    return UNKNOWN
 
 
 class _Provers:
@@ -150,11 +144,11 @@ class _Provers:
     def _prover(self, problem: Problem, monotone: bool) -> _quasi.QuasiProver:
         key = (problem.pinned, monotone)
         if key not in self._rules:
-            from convexity_proofs._strategies import _fallback
+            from convexity_proofs._strategies import second_order_fallback
 
             callback = _monotone_callback(problem) if monotone else None
             self._rules[key] = _quasi.QuasiProver(
-                problem.variables, problem.domains, _fallback(problem), callback
+                problem.variables, problem.domains, second_order_fallback(problem), callback
             )
         return self._rules[key]
 
@@ -198,7 +192,7 @@ def _refute(run: Any, problem: Problem, conclusion: str, provers: _Provers) -> L
     """A level witness against a direction that was not proved."""
     cfg = problem.settings.segment
     for direction in _DIRECTIONS[conclusion]:
-        if conclusion == QL and provers.prove(problem, direction) is not None:
+        if conclusion == QL and problem.total and provers.prove(problem, direction) is not None:
             continue  # proved: no witness can exist
         relation = _REFUTES[direction]
         search = level.LevelSearch(cfg.batch, cfg.certify_best, problem.seed)

@@ -96,13 +96,18 @@ class Composer:
         variables: tuple[sympy.Symbol, ...],
         domains: Mapping[sympy.Symbol, Domain],
         fallback: Fallback | None = None,
+        ranges: dict[sympy.Expr, _intervals.Interval | None] | None = None,
     ) -> None:
+        """``ranges``: the enclosures over the same box already computed (shared with
+        the caller and filled in; by default the composer's own)."""
         self.variables = set(variables)
         self._ordered = tuple(variables)
         self.domains = domains
         self.fallback = fallback
         self._memo: dict[sympy.Expr, Analysis] = {}
-        self._ranges: dict[sympy.Expr, _intervals.Interval | None] = {}
+        self._ranges: dict[sympy.Expr, _intervals.Interval | None] = (
+            {} if ranges is None else ranges
+        )
         self._depends_memo: dict[sympy.Basic, bool] = {}
 
     def depends(self, expr: sympy.Basic) -> bool:
@@ -177,7 +182,7 @@ class Composer:
             ("negative", _NEGATIVE),
             ("nonpositive", _NONPOSITIVE),
         ):
-            fact = self._sign(ratio, sign)
+            fact = self.sign(ratio, sign)
             if fact is not None:
                 return domain, fact
         return _REAL, None
@@ -193,7 +198,7 @@ class Composer:
         for y in (f for f in expr.args if f.is_Symbol and f in self.variables):
             rest = expr / y
             others = sorted((rest.free_symbols & self.variables) - {y}, key=lambda s: s.name)
-            positive = self._sign(y, "positive")
+            positive = self.sign(y, "positive")
             if not others or y not in rest.free_symbols or positive is None:
                 continue
             fresh = {x: sympy.Symbol(f"_u_{x.name}", real=True) for x in others}
@@ -229,7 +234,7 @@ class Composer:
             if culprit is not None:
                 return Analysis(Curvature.UNKNOWN, None, culprit.culprit, culprit.why)
             return self._unknown(expr, "a sum of convex and concave terms")
-        children = _distinct(p.step for p in parts)
+        children = distinct_steps(p.step for p in parts)
         return Analysis(curvature, ProofStep("sum", expr, curvature.conclusion, children=children))
 
     def _split_constant(self, expr: sympy.Mul) -> tuple[sympy.Expr, sympy.Expr]:
@@ -246,10 +251,10 @@ class Composer:
             return Analysis(
                 Curvature.AFFINE, ProofStep("affine-scaling", expr, "affine", children=children)
             )
-        fact = self._sign(constant, "nonnegative")
-        curvature = inner.curvature
+        fact = self.sign(constant, "nonnegative")
+        curvature: Curvature = inner.curvature
         if fact is None:
-            fact = self._sign(constant, "nonpositive")
+            fact = self.sign(constant, "nonpositive")
             curvature = inner.curvature.negated()
         if fact is None:
             return self._unknown(
@@ -261,7 +266,7 @@ class Composer:
     def _apply(self, expr: sympy.Expr, atom: Atom, args: tuple[sympy.Expr, ...]) -> Analysis:
         facts: list[Fact] = []
         for cond in atom.domain:
-            if not self._holds(cond, args, None, facts):
+            if not self.holds(cond, args, None, facts):
                 return self._unknown(
                     expr,
                     f"{atom.name} needs argument {_show(args[cond.arg or 0])} to be "
@@ -279,7 +284,7 @@ class Composer:
                     expr,
                     target.value,
                     tuple(dict.fromkeys(trial)),  # each fact once, in order
-                    _distinct(a.step for a in inner),
+                    distinct_steps(a.step for a in inner),
                 )
                 return Analysis(target, step)
         return self._unknown(expr, f"{atom.name} of these arguments fits no composition rule")
@@ -293,7 +298,7 @@ class Composer:
         facts: list[Fact],
     ) -> bool:
         shape = atom.convex if target is Curvature.CONVEX else atom.concave
-        chosen = self._any_alternative(shape, args, None, facts)
+        chosen = self.any_alternative(shape, args, None, facts)
         if chosen is None:
             return False
         facts.append(AtomFact(atom.key, target.value, chosen))
@@ -304,13 +309,13 @@ class Composer:
             # convex atom: a convex argument needs the atom nondecreasing in it,
             # a concave argument needs it nonincreasing (and the mirror for concave).
             needed = "increasing" if c is target else "decreasing"
-            chosen = self._any_alternative(atom.monotone(needed, index), args, index, facts)
+            chosen = self.any_alternative(atom.monotone(needed, index), args, index, facts)
             if chosen is None:
                 return False
             facts.append(AtomFact(atom.key, needed, chosen, index))
         return True
 
-    def _any_alternative(
+    def any_alternative(
         self,
         alternatives: tuple[tuple[When, ...], ...],
         args: tuple[sympy.Expr, ...],
@@ -321,26 +326,29 @@ class Composer:
         added to ``facts``), or None."""
         for number, alternative in enumerate(alternatives):
             established: list[Fact] = []
-            if all(self._holds(c, args, index, established) for c in alternative):
+            if all(self.holds(c, args, index, established) for c in alternative):
                 facts.extend(established)
                 return number
         return None
 
-    def _holds(
+    def holds(
         self, cond: When, args: tuple[sympy.Expr, ...], index: int | None, out: list[Fact]
     ) -> bool:
+        """Does the atom-row condition ``cond`` hold for its arguments (position None:
+        argument ``index``, or every argument when ``index`` is None)?  The sign facts
+        that show it are appended to ``out``."""
         if cond.sign == "any":
             return True
         position = cond.arg if cond.arg is not None else index
         targets = args if position is None else (args[position],)
         for arg in targets:
-            fact = self._sign(arg, cond.sign)
+            fact = self.sign(arg, cond.sign)
             if fact is None:
                 return False
             out.append(fact)
         return True
 
-    def _sign(self, expr: sympy.Expr, sign: str) -> SignFact | None:
+    def sign(self, expr: sympy.Expr, sign: str) -> SignFact | None:
         """A sign fact when the kernel's enclosure of ``expr`` over the box shows ``sign``."""
         if expr not in self._ranges:
             try:
@@ -348,7 +356,7 @@ class Composer:
             except _intervals.Undefined:
                 self._ranges[expr] = None
         box = self._ranges[expr]
-        if box is None or not _SHOWS[sign](box):
+        if box is None or not SHOWS[sign](box):
             return None
         return SignFact(expr, sign, box)
 
@@ -356,7 +364,8 @@ class Composer:
         return Analysis(Curvature.UNKNOWN, None, expr, why)
 
 
-_SHOWS: dict[str, Callable[[_intervals.Interval], bool]] = {
+#: What an enclosure must show for each sign a condition asks for.
+SHOWS: dict[str, Callable[[_intervals.Interval], bool]] = {
     "positive": _intervals.Interval.is_positive,
     "nonnegative": _intervals.Interval.is_nonnegative,
     "negative": _intervals.Interval.is_negative,
@@ -365,7 +374,7 @@ _SHOWS: dict[str, Callable[[_intervals.Interval], bool]] = {
 }
 
 
-def _distinct(steps: Iterable[ProofStep | None]) -> tuple[ProofStep, ...]:
+def distinct_steps(steps: Iterable[ProofStep | None]) -> tuple[ProofStep, ...]:
     """The steps, each subject once (repeated arguments share one child)."""
     seen: dict[sympy.Expr, ProofStep] = {}
     for step in steps:

@@ -45,7 +45,7 @@ def prove(composer: Composer, subject: sympy.Expr) -> Analysis | None:
             return None  # not shown real on the box
     facts: list[SignFact] = []
     for factor in expansion.positive:
-        fact = composer._sign(factor, "positive")
+        fact = composer.sign(factor, "positive")
         if fact is None:
             return None
         facts.append(fact)

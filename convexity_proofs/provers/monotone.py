@@ -38,19 +38,17 @@ import sympy
 from convexity_proofs._brief import brief as _show
 from convexity_proofs._proof import (
     AtomFact,
-    DefinedFact,
     Fact,
     ProofStep,
     SignFact,
-    UnivariateSignFact,
 )
 from convexity_proofs._values import REAL, Domain
 from convexity_proofs.functions import is_smooth
 from convexity_proofs.kernel import intervals as _intervals
 from convexity_proofs.provers.atoms import Atom, When, match_atom
-from convexity_proofs.provers.composition import Composer
-from convexity_proofs.provers.second_order import MAX_OPS, _ops
-from convexity_proofs.provers.univariate import rational_sign
+from convexity_proofs.provers.composition import SHOWS, Composer, distinct_steps
+from convexity_proofs.provers.second_order import MAX_OPS, defined_fact, operation_count
+from convexity_proofs.provers.univariate import rational_sign, sign_fact
 
 __all__ = [
     "CONCLUSIONS",
@@ -133,9 +131,7 @@ class _Lattice:
         self.domains = domains
         # The composition prover's sign machinery (enclosures memoised per expression;
         # ``ranges`` may be shared by the lattices of one box, whatever their variable).
-        self._signs = Composer((v,), domains)
-        if ranges is not None:
-            self._signs._ranges = ranges
+        self._signs = Composer((v,), domains, ranges=ranges)
         self._memo: dict[sympy.Expr, _Result] = {}
         self._depth = 0
 
@@ -143,7 +139,7 @@ class _Lattice:
         return self._signs.depends(expr)
 
     def sign(self, expr: sympy.Expr, sign: str) -> SignFact | None:
-        return self._signs._sign(expr, sign)
+        return self._signs.sign(expr, sign)
 
     def analyse(self, expr: sympy.Expr) -> _Result:
         if expr in self._memo:
@@ -199,7 +195,7 @@ class _Lattice:
         (direction,) = directions
         strict = any(is_strict(p.conclusion) for p in parts)  # type: ignore[arg-type]
         conclusion = _named(direction, strict)
-        children = _distinct(p.step for p in parts)
+        children = distinct_steps(p.step for p in parts)
         return _Result(conclusion, ProofStep("monotone-sum", expr, conclusion, children=children))
 
     def _scaled(self, expr: sympy.Expr, constant: sympy.Expr, varying: sympy.Expr) -> _Result:
@@ -231,7 +227,7 @@ class _Lattice:
     def _atom(self, expr: sympy.Expr, atom: Atom, args: tuple[sympy.Expr, ...]) -> _Result:
         domain: list[Fact] = []
         for cond in atom.domain:
-            if not self._signs._holds(cond, args, None, domain):
+            if not self._signs.holds(cond, args, None, domain):
                 return _Result(
                     None,
                     None,
@@ -254,12 +250,12 @@ class _Lattice:
                 kind = "increasing" if direction_of(conclusion) == target else "decreasing"
                 if is_strict(conclusion) and not strict_found:
                     rows = monotone_rows(atom, strict_kind(kind), index)
-                    chosen = self._signs._any_alternative(rows, args, index, facts)
+                    chosen = self._signs.any_alternative(rows, args, index, facts)
                     if chosen is not None:
                         facts.append(AtomFact(atom.key, strict_kind(kind), chosen, index))
                         strict_found = True
                         continue
-                chosen = self._signs._any_alternative(
+                chosen = self._signs.any_alternative(
                     monotone_rows(atom, kind, index), args, index, facts
                 )
                 if chosen is None:
@@ -272,7 +268,7 @@ class _Lattice:
                     expr,
                     conclusion,
                     tuple(dict.fromkeys(facts)),
-                    _distinct(inner[i].step for i in dependent),
+                    distinct_steps(inner[i].step for i in dependent),
                 )
                 return _Result(conclusion, step)
         return _Result(
@@ -314,17 +310,9 @@ class _Lattice:
             expr,
             conclusion,
             tuple(dict.fromkeys(facts)),
-            _distinct(r.step for r in inner),
+            distinct_steps(r.step for r in inner),
         )
         return _Result(conclusion, step)
-
-
-def _distinct(steps: object) -> tuple[ProofStep, ...]:
-    seen: dict[sympy.Expr, ProofStep] = {}
-    for step in steps:  # type: ignore[attr-defined]
-        if step is not None and step.subject not in seen:
-            seen[step.subject] = step
-    return tuple(seen.values())
 
 
 # --- the provers --------------------------------------------------------------------------
@@ -348,17 +336,10 @@ def composition(
     return ProofStep("monotone-variable", f, "increasing")
 
 
-def _defined(f: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> DefinedFact | None:
-    try:
-        return DefinedFact(f, _intervals.range_of(f, domains))
-    except _intervals.Undefined:
-        return None
-
-
 def _derivative(f: sympy.Expr, v: sympy.Symbol) -> sympy.Expr | str:
     if not is_smooth(f):
         return "the function is not smooth (abs, max, min, Piecewise, sign)"
-    if _ops(f) > MAX_OPS:
+    if operation_count(f) > MAX_OPS:
         return f"the function has more than {MAX_OPS} operations"
     derivative = sympy.diff(f, v)
     if derivative.has(sympy.Derivative, sympy.Subs):
@@ -381,7 +362,7 @@ def gradient_sign(
     derivative = _derivative(f, v)
     if isinstance(derivative, str):
         return derivative
-    defined = _defined(f, domains)
+    defined = defined_fact(f, domains)
     if defined is None:
         return "the function is not proved defined on the whole domain"
     try:
@@ -397,20 +378,12 @@ def gradient_sign(
     if prefer < 0:
         options[2], options[3] = options[3], options[2]
     for sign, conclusion in options:
-        if _SHOWS[sign](box):
+        if SHOWS[sign](box):
             step = ProofStep(
                 "gradient-sign", f, conclusion, (SignFact(derivative, sign, box), defined)
             )
             return step
     return f"∂f/∂{v} = {_show(derivative, 60)} has enclosure {box}, which has no fixed sign"
-
-
-_SHOWS = {
-    "positive": _intervals.Interval.is_positive,
-    "nonnegative": _intervals.Interval.is_nonnegative,
-    "negative": _intervals.Interval.is_negative,
-    "nonpositive": _intervals.Interval.is_nonpositive,
-}
 
 
 def first_derivative_exact(
@@ -428,7 +401,7 @@ def first_derivative_exact(
     if others:
         names = ", ".join(sorted(s.name for s in others))
         return f"f' involves {names} besides {v}: not a function of one variable"
-    defined = _defined(f, domains)
+    defined = defined_fact(f, domains)
     if defined is None:
         return "the function is not proved defined on the whole domain"
     domain = domains.get(v, REAL)
@@ -439,16 +412,7 @@ def first_derivative_exact(
         if decided is None:
             return f"f' = {_show(derivative, 60)} is not a rational function of {v}"
         if decided.nonnegative is True:
-            fact = UnivariateSignFact(
-                variable=v,
-                expression=expression,
-                numerator=decided.numerator,
-                denominator=decided.denominator,
-                interval=_intervals.from_domain(domain),
-                poles=decided.poles,
-                roots=decided.roots,
-                sample=decided.sample,
-            )
+            fact = sign_fact(decided, v, expression, domain)
             conclusion = _named(sign, decided.isolated_zeros)
             return ProofStep("first-derivative-exact", f, conclusion, (fact, defined))
         reasons.append(decided.reason)

@@ -22,7 +22,9 @@ the whole box (parameters ranging over theirs):
 ``quasi-max``
     Max of quasiconvex arguments is quasiconvex, Min of quasiconcave ones quasiconcave.
 ``quasi-ratio``
-    p/q (the factors of a product with negative exponents are q's) with q > 0 or
+    p/q (the factors of a product with negative exponents are q's:
+    :func:`convexity_proofs.checker.quasiconvex.ratio_split`, the split the checker
+    replays) with q > 0 or
     q < 0 on the box (a SignFact); with s = sign(q), p' = s·p, q' = s·q > 0:
     quasiconvex when p' is convex and q' affine, or p' >= 0 and q' concave, or
     p' <= 0 and q' convex; quasiconcave when p' is concave and q' affine, or p' >= 0
@@ -47,6 +49,7 @@ import sympy
 
 from convexity_proofs._proof import AtomFact, Fact, ProofStep, SignFact
 from convexity_proofs._values import Domain
+from convexity_proofs.checker.quasiconvex import ratio_split
 from convexity_proofs.provers.atoms import Atom, match_atom
 from convexity_proofs.provers.composition import Analysis, Composer, Fallback
 
@@ -147,7 +150,7 @@ class QuasiProver:
         if constant == 1:
             return None
         for sign, inner in (("nonnegative", want), ("nonpositive", dual(want))):
-            fact = self.composer._sign(constant, sign)
+            fact = self.composer.sign(constant, sign)
             if fact is None:
                 continue
             ok, children = self._child(varying, inner)
@@ -188,14 +191,14 @@ class QuasiProver:
         return ProofStep("quasi-max", expr, want, (), tuple(children))
 
     def _ratio(self, expr: sympy.Expr, want: str) -> ProofStep | None:
-        split = ratio_parts(expr, self.composer.depends)
+        split = ratio_split(expr, self.composer.depends)
         if split is None:
             return None
         p, q = split
-        q_fact = self.composer._sign(q, "positive")
+        q_fact = self.composer.sign(q, "positive")
         s = 1
         if q_fact is None:
-            q_fact = self.composer._sign(q, "negative")
+            q_fact = self.composer.sign(q, "negative")
             s = -1
         if q_fact is None:
             return None
@@ -205,13 +208,13 @@ class QuasiProver:
             return None
         p_signs: list[SignFact | None] = [None]
         for sign in ("nonnegative", "nonpositive"):
-            fact = self.composer._sign(p, sign)
+            fact = self.composer.sign(p, sign)
             if fact is not None:
                 p_signs.append(fact)
         for p_fact in p_signs:
             p_sign = None if p_fact is None else _signed_sign(p_fact.sign, s)
             if ratio_gives(want, p_c, q_c, p_sign):
-                facts: list[Fact] = [q_fact] + ([p_fact] if p_fact is not None else [])
+                facts: list[Fact] = [q_fact, *([p_fact] if p_fact is not None else [])]
                 children = tuple(a.step for a in (p_analysis, q_analysis) if a.step is not None)
                 return ProofStep("quasi-ratio", expr, want, tuple(facts), children)
         return None
@@ -229,7 +232,7 @@ class QuasiProver:
         (index,) = varying
         facts: list[Fact] = []
         for cond in atom.domain:
-            if not self.composer._holds(cond, args, None, facts):
+            if not self.composer.holds(cond, args, None, facts):
                 return None
         for kind, inner in (("increasing", want), ("decreasing", dual(want))):
             trial: list[Fact] = list(facts)
@@ -270,31 +273,7 @@ def _alternative(
     args: tuple[sympy.Expr, ...],
     facts: list[Fact],
 ) -> int | None:
-    return composer._any_alternative(atom.monotone(kind, index), args, index, facts)
-
-
-def ratio_parts(
-    expr: sympy.Expr, depends: Callable[[sympy.Expr], bool]
-) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """(p, q) with expr = p/q: q is the product of the factors with a negative rational
-    exponent whose base depends on the variables (each written base**(−exponent)), p
-    the product of the others.  The checker splits the same way."""
-    if not expr.is_Mul:
-        return None
-    numerator, denominator = [], []
-    for factor in expr.args:
-        if (
-            factor.is_Pow
-            and factor.args[1].is_Rational
-            and factor.args[1].is_negative
-            and depends(factor.args[0])
-        ):
-            denominator.append(sympy.Pow(factor.args[0], -factor.args[1]))
-        else:
-            numerator.append(factor)
-    if not denominator:
-        return None
-    return sympy.Mul(*numerator), sympy.Mul(*denominator)
+    return composer.any_alternative(atom.monotone(kind, index), args, index, facts)
 
 
 def _signed(analysis: Analysis, s: int) -> str | None:

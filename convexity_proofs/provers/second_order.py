@@ -42,14 +42,12 @@ from convexity_proofs._proof import (
     HessianFact,
     ProofStep,
     SignFact,
-    UnivariateSignFact,
 )
 from convexity_proofs._values import Domain
+from convexity_proofs.functions import NON_SMOOTH_HEADS, is_smooth
 from convexity_proofs.kernel import intervals as _intervals
 from convexity_proofs.kernel.psd import definiteness
-from convexity_proofs.provers.univariate import rational_sign
-
-_NON_SMOOTH = (sympy.Abs, sympy.Max, sympy.Min, sympy.Piecewise, sympy.sign, sympy.Heaviside)
+from convexity_proofs.provers.univariate import rational_sign, sign_fact
 
 #: Quadratic forms over more variables than this are not expanded into a Poly.
 MAX_QUADRATIC_VARIABLES = 200
@@ -74,10 +72,6 @@ class SecondOrderResult:
     negative_direction: dict[sympy.Symbol, Fraction] | None = None
     flat_direction: dict[sympy.Symbol, Fraction] | None = None
     note: str = ""
-
-
-def is_smooth(expr: sympy.Expr) -> bool:
-    return not expr.has(*_NON_SMOOTH)
 
 
 def degree_bound(expr: sympy.Expr, variables: frozenset[sympy.Symbol]) -> float:
@@ -147,7 +141,7 @@ def _kink(expr: sympy.Expr) -> str | None:
     if is_smooth(expr):
         return None
     for node in sympy.preorder_traversal(expr):
-        if isinstance(node, _NON_SMOOTH):
+        if isinstance(node, NON_SMOOTH_HEADS):
             return f"it is not smooth (it contains {describe_term(node)})"
     return "it is not smooth"
 
@@ -219,7 +213,7 @@ def quadratic(
                 None,
                 note=f"the coefficient {brief(coeff, 60)} is not proved defined on the domain",
             )
-    defined = _defined_fact(expr, domains)
+    defined = defined_fact(expr, domains)
     if defined is None:
         return SecondOrderResult(None, None, None, note=_NOT_DEFINED)
     n = len(variables)
@@ -268,7 +262,8 @@ def quadratic(
 
 
 @functools.lru_cache(maxsize=64)
-def _ops(expr: sympy.Expr) -> int:
+def operation_count(expr: sympy.Expr) -> int:
+    """``sympy.count_ops`` of ``expr`` (cached: the provers ask before differentiating)."""
     return int(sympy.count_ops(expr, visual=False))
 
 
@@ -291,7 +286,7 @@ def univariate_applicability(f: sympy.Expr, variables: tuple[sympy.Symbol, ...])
     kink = _kink(f)
     if kink is not None:
         return kink
-    ops = _ops(f)
+    ops = operation_count(f)
     if ops > MAX_OPS:
         return f"the function has {ops} operations, above the limit {MAX_OPS}"
     second = _second_derivative(f, variables[0])
@@ -311,7 +306,7 @@ def univariate(
     if univariate_applicability(expr, variables) is not None:
         return None
     (x,) = variables
-    defined = _defined_fact(expr, domains)
+    defined = defined_fact(expr, domains)
     if defined is None:
         return SecondOrderResult(None, None, None, note=_NOT_DEFINED)
     second = _second_derivative(expr, x)
@@ -322,16 +317,7 @@ def univariate(
         domain = domains.get(x) or _real()
         exact = rational_sign(second, x, domain)
         if exact is not None and exact.nonnegative is True:
-            fact = UnivariateSignFact(
-                variable=x,
-                expression=second,
-                numerator=exact.numerator,
-                denominator=exact.denominator,
-                interval=_intervals.from_domain(domain),
-                poles=exact.poles,
-                roots=exact.roots,
-                sample=exact.sample,
-            )
+            fact = sign_fact(exact, x, second, domain)
             step = ProofStep(
                 rule="second-derivative-exact",
                 subject=expr,
@@ -372,7 +358,7 @@ def univariate(
 _NOT_DEFINED = "f is not proved defined on the whole domain"
 
 
-def _defined_fact(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> DefinedFact | None:
+def defined_fact(expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain]) -> DefinedFact | None:
     """The enclosure that shows ``expr`` defined on the whole box, or None."""
     try:
         return DefinedFact(expr, _intervals.range_of(expr, domains))

@@ -17,14 +17,17 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import sympy
 from sympy import QQ, Poly, Rational
 from sympy.polys.polyerrors import CoercionFailed, PolynomialError
 
+from convexity_proofs._proof import UnivariateSignFact
 from convexity_proofs._values import Domain
+from convexity_proofs.kernel.intervals import from_domain
 
-__all__ = ["SignOnInterval", "rational_sign"]
+__all__ = ["SignOnInterval", "rational_sign", "sign_fact"]
 
 #: Larger exponents make the polynomials too big to be worth the exact route.
 _MAX_EXPONENT = 512
@@ -88,7 +91,7 @@ def rational_sign(expr: sympy.Expr, x: sympy.Symbol, domain: Domain) -> SignOnIn
             return SignOnInterval(
                 None, isolated, None, f"denominator {base.as_expr()} vanishes {where}"
             )
-    data = {
+    data: dict[str, Any] = {
         "numerator": _coefficients(num),
         "denominator": _coefficients(den),
         "poles": tuple(0 for _ in bases),  # each base was shown root-free just above
@@ -103,6 +106,24 @@ def rational_sign(expr: sympy.Expr, x: sympy.Symbol, domain: Domain) -> SignOnIn
         # Defense in depth: a refutation must survive substitution into the original.
         return SignOnInterval(None, isolated, None, "internal check of the negative point failed")
     return result
+
+
+def sign_fact(
+    decided: SignOnInterval, x: sympy.Symbol, expr: sympy.Expr, domain: Domain
+) -> UnivariateSignFact:
+    """The proof data of a decision ``decided.nonnegative is True`` of
+    :func:`rational_sign` for ``expr`` in ``x`` on ``domain``: what a certificate records
+    and the checker re-derives."""
+    return UnivariateSignFact(
+        variable=x,
+        expression=expr,
+        numerator=decided.numerator,
+        denominator=decided.denominator,
+        interval=from_domain(domain),
+        poles=decided.poles,
+        roots=decided.roots,
+        sample=decided.sample,
+    )
 
 
 def _negative_at(expr: sympy.Expr, x: sympy.Symbol, q: Fraction) -> bool:
@@ -238,17 +259,17 @@ def _sign(num: Poly, den: Poly, domain: Domain, isolated: bool) -> SignOnInterva
         return SignOnInterval(
             False, isolated, point, f"value {value} < 0 at x = {point} in {where}"
         )
-    point = _negative_point(product, domain)
-    if point is None:
+    negative = _negative_point(product, domain)
+    if negative is None:
         return SignOnInterval(
             None, isolated, None, f"changes sign in {where} but no negative point was pinned down"
         )
     return SignOnInterval(
         False,
         isolated,
-        point,
+        negative,
         f"factor {crossing[0].as_expr()} has odd multiplicity and a root in {where}; "
-        f"the expression is negative at x = {point}",
+        f"the expression is negative at x = {negative}",
     )
 
 

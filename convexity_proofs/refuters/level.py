@@ -27,10 +27,10 @@ import numpy as np
 import sympy
 
 from convexity_proofs._numeric import Program
-from convexity_proofs._values import Domain, Enclosure, LevelWitness, interval_domain
+from convexity_proofs._values import Domain, LevelWitness
 from convexity_proofs.errors import ArgumentError
-from convexity_proofs.kernel import evaluate, intervals
-from convexity_proofs.kernel.witness_values import segment_values
+from convexity_proofs.kernel import evaluate
+from convexity_proofs.kernel.witness_values import defined_along, level_relation, segment_values
 from convexity_proofs.refuters._space import Deadline, random_values, simple_values, to_float
 
 #: Exact rationals first, then Arb balls at increasing precision.
@@ -66,28 +66,6 @@ class LevelSearch:
 Env = Mapping[sympy.Symbol, Fraction]
 
 
-def level_relation(values: Mapping[str, Enclosure]) -> str | None:
-    """The relation the enclosures of f(a), f(b), f(m) show, or None."""
-    f_a, f_b, f_m = values["f_a"], values["f_b"], values["f_m"]
-    if f_m.lo > max(f_a.hi, f_b.hi):
-        return ">max"
-    if f_m.hi < min(f_a.lo, f_b.lo):
-        return "<min"
-    return None
-
-
-def _defined_along(carrier: sympy.Basic, a: Env, b: Env, params: Env) -> bool:
-    """The carrier is defined on the closed segment (balls along it, or an interval
-    enclosure over its bounding box), as the checker's replay asks."""
-    if evaluate.defined_on_segment(carrier, a, b, params):
-        return True
-    hull: dict[sympy.Symbol, Domain] = {
-        x: interval_domain(min(a[x], b[x]), max(a[x], b[x])) for x in a
-    }
-    hull.update({p: interval_domain(q, q) for p, q in params.items()})
-    return intervals.defined(carrier, hull) is True
-
-
 def certify_level(
     carrier: sympy.Basic,
     a: Env,
@@ -118,7 +96,7 @@ def certify_level(
         if level_relation(values) == relation:
             shown = (precision, values)
             break
-    if shown is None or not _defined_along(carrier, a_env, b_env, p_env):
+    if shown is None or not defined_along(carrier, a_env, b_env, p_env):
         return None
     precision, values = shown
     return LevelWitness(

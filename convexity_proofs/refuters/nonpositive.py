@@ -13,7 +13,7 @@ rational when exact arithmetic gives it, otherwise an Arb ball whose upper end i
 enclosure of f at the point with the parameters ranging over their closed, bounded
 domains), for the "some" reading of the claim.  The values and the box enclosure are
 computed by the functions the checker's replay recomputes them with
-(:mod:`convexity_proofs.checker.log_concave`), so what a witness records is what the
+(:mod:`convexity_proofs.kernel.witness_values`), so what a witness records is what the
 replay checks.
 """
 
@@ -26,9 +26,10 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
+from convexity_proofs._numeric import Program
 from convexity_proofs._values import Domain, ValueWitness
-from convexity_proofs.checker.log_concave import nonpositive_over, value_at
 from convexity_proofs.kernel import evaluate
+from convexity_proofs.kernel.witness_values import nonpositive_over, value_at
 from convexity_proofs.refuters._space import Deadline, candidate_points, to_array
 
 #: Exact rationals first, then Arb balls at increasing precision.
@@ -80,7 +81,7 @@ def over_box(
 
 def search(
     carrier: sympy.Basic,
-    program: object,
+    program: Program | None,
     variables: tuple[sympy.Symbol, ...],
     parameters: tuple[sympy.Symbol, ...],
     domains: Mapping[sympy.Symbol, Domain],
@@ -124,7 +125,7 @@ def search(
 
 
 def _float_values(
-    program: object, candidates: list[dict[sympy.Symbol, Fraction]], symbols: tuple
+    program: Program | None, candidates: list[dict[sympy.Symbol, Fraction]], symbols: tuple
 ) -> np.ndarray | None:
     """The program's float values at the candidates (nan where undefined), or None."""
     if program is None:
@@ -134,7 +135,7 @@ def _float_values(
         return None
     with np.errstate(all="ignore"):
         try:
-            values = np.asarray(program.values(to_array(candidates, inputs)), dtype=float)  # type: ignore[attr-defined]
+            values = np.asarray(program.values(to_array(candidates, inputs)), dtype=np.float64)
         except (ArithmeticError, ValueError, TypeError):
             return None
     return np.where(np.isnan(values), np.inf, values)

@@ -9,7 +9,7 @@ candidates; the simplest ones with a comfortable gap come first, and the kernel
 decides: f(a) and f(b) on the carrier, exact rationals where the function is rational
 there, else Arb balls at increasing precision, must show the relation by themselves
 (so both points are where the written function is defined).  The witness records
-those values and the precision (:func:`convexity_proofs.checker.monotone.ordered_values`
+those values and the precision (:func:`convexity_proofs.kernel.witness_values.ordered_values`
 computes them for the builder and the replay alike).
 
 Relations: ``">"`` f(a) > f(b) (not nondecreasing), ``"<"`` (not nonincreasing),
@@ -30,15 +30,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 import sympy
 
-from convexity_proofs._values import Enclosure, OrderedWitness
-from convexity_proofs.checker.monotone import difference_over_box, ordered_values, relation_shown
+from convexity_proofs._values import OrderedWitness
 from convexity_proofs.kernel import evaluate
+from convexity_proofs.kernel.witness_values import (
+    defined_along,
+    defined_along_over_box,
+    difference_over_box,
+    moved_variables,
+    ordered_values,
+    relation_shown,
+)
 from convexity_proofs.refuters._space import (
     candidate_points,
     random_values,
     simple_values,
     to_float,
 )
+from convexity_proofs.refuters.uniform import parameter_box
 
 if TYPE_CHECKING:
     from convexity_proofs._problem import Problem
@@ -84,7 +92,7 @@ def search(
     symbols = variables + parameters
     if not all(simple_values(domains[s], interior=False) for s in symbols):
         return None  # an empty domain: no point to look at
-    box = _parameter_box(problem) if boxed else {}
+    box = parameter_box(problem) if boxed else {}
     if box is None:
         return None  # a parameter with an unbounded domain is never covered
     rng = np.random.default_rng([problem.seed & 0xFFFFFFFF, _SEEDS[relation]])
@@ -97,24 +105,16 @@ def search(
         if witness is None:
             continue
         if boxed:
-            if not difference_over_box(problem.carrier, a, b, box, witness.relation):
+            if not (
+                defined_along_over_box(problem.carrier, a, b, box)
+                and difference_over_box(problem.carrier, a, b, box, witness.relation)
+            ):
                 continue
             witness = dataclasses.replace(
                 witness, box=tuple((s.name, lo, hi) for s, (lo, hi) in box.items())
             )
         return witness
     return None
-
-
-def _parameter_box(problem: Problem) -> dict[sympy.Symbol, tuple[Fraction, Fraction]] | None:
-    """Every parameter's domain as a closed box (None when one is unbounded)."""
-    box = {}
-    for s in problem.parameters:
-        d = problem.domains[s]
-        if d.lo is None or d.hi is None:
-            return None
-        box[s] = (d.lo, d.hi)
-    return box
 
 
 def _candidates(
@@ -195,8 +195,10 @@ def certify(
 ) -> OrderedWitness | None:
     """The witness when the kernel's values of f(a) and f(b) on the carrier show the
     relation (a strict one when they do: ``">"`` rather than ``">="``), else None."""
-    if a == b or any(a[v] > b[v] for v in variables):
+    if a == b or any(a[v] > b[v] for v in variables) or len(moved_variables(a, b)) != 1:
         return None
+    if not defined_along(carrier, a, b, params):
+        return None  # the checker needs f defined on the segment between a and b
     strict = ">" if _SIDE[relation] > 0 else "<"
     wanted = (strict,) if relation == strict else (strict, relation)
     for precision in _PRECISIONS:
@@ -205,27 +207,14 @@ def certify(
             continue
         shown = next((r for r in wanted if relation_shown(values["f_a"], values["f_b"], r)), None)
         if shown is not None:
-            return _witness(a, b, params, variables, parameters, shown, values, precision)
+            return OrderedWitness(
+                a=tuple((s.name, Fraction(a[s])) for s in variables),
+                b=tuple((s.name, Fraction(b[s])) for s in variables),
+                parameters=tuple((s.name, Fraction(params[s])) for s in parameters),
+                relation=shown,
+                values=(("f_a", values["f_a"]), ("f_b", values["f_b"])),
+                precision=precision,
+            )
         if values["f_a"].is_exact and values["f_b"].is_exact:
             return None  # exact values in the wrong order: more bits change nothing
     return None
-
-
-def _witness(
-    a: Env,
-    b: Env,
-    params: Env,
-    variables: tuple[sympy.Symbol, ...],
-    parameters: tuple[sympy.Symbol, ...],
-    relation: str,
-    values: dict[str, Enclosure],
-    precision: int | None,
-) -> OrderedWitness:
-    return OrderedWitness(
-        a=tuple((s.name, Fraction(a[s])) for s in variables),
-        b=tuple((s.name, Fraction(b[s])) for s in variables),
-        parameters=tuple((s.name, Fraction(params[s])) for s in parameters),
-        relation=relation,
-        values=(("f_a", values["f_a"]), ("f_b", values["f_b"])),
-        precision=precision,
-    )

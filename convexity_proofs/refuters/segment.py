@@ -105,7 +105,7 @@ def find_segment_witness(
     if (
         found is None
         and settings_.hypothesis_examples > 0
-        and len(program._code) <= HYPOTHESIS_MAX_PROGRAM
+        and program.size <= HYPOTHESIS_MAX_PROGRAM
         and not deadline.expired()
     ):
         found = _hypothesis_search(problem, settings_, deadline)
