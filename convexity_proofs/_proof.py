@@ -810,6 +810,17 @@ RULES: dict[str, Callable[[ProofStep], str]] = {
         "a monotone function of one variable has intervals as sublevel and superlevel "
         "sets, so it is {conclusion}"
     ),
+    "quasi-log": lambda step: (
+        "f > 0 on the whole domain and log f is "
+        + (
+            "concave; log is strictly increasing, so {f >= c} is the superlevel set "
+            "{log f >= log c} for c > 0 and the whole domain for c <= 0"
+            if step.conclusion == "quasiconcave"
+            else "convex; log is strictly increasing, so {f <= c} is the sublevel set "
+            "{log f <= log c} for c > 0 and empty for c <= 0"
+        )
+        + f", convex at every level: f is {step.conclusion}"
+    ),
     # --- log-concavity (a proof about log f) ------------------------------------------
     "log-product": _words(
         "the logarithm of a product of positive factors is the sum of their logarithms "

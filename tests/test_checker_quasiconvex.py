@@ -246,3 +246,59 @@ def test_level_witness_and_parameters():
     witness_rejected(with_box, f, pinned, "not-quasiconvex", "box")
     no_params = replace(w, parameters=())
     witness_rejected(no_params, f, pinned, "not-quasiconvex", "parameters")
+
+
+# --- quasi-log ----------------------------------------------------------------------------
+
+ORTHANT = {"x": POSITIVE, "y": POSITIVE}
+
+
+def test_quasi_log_replays():
+    step, context = proof("x*y", "quasiconcave", (x, y), **ORTHANT)
+    assert step.rule == "quasi-log"
+    assert replays(step, context) == "quasiconcave"
+    assert replays(round_trip(step), context) == "quasiconcave"
+    step, context = proof("x*exp(-x)", "quasiconcave", x=POSITIVE)
+    assert step.rule == "quasi-log" and replays(step, context) == "quasiconcave"
+    step, context = proof("1/(x*y)", "quasiconvex", (x, y), **ORTHANT)
+    assert step.rule == "quasi-log" and replays(step, context) == "quasiconvex"
+    negated, context = proof("-(x*y)", "quasiconvex", (x, y), **ORTHANT)
+    assert replays(negated, context) == "quasiconvex"
+
+
+def test_quasi_log_forgeries():
+    step, context = proof("x*y", "quasiconcave", (x, y), **ORTHANT)
+    # the sign fact: missing, not positive, about another expression, two of them
+    rejected(replace(step, facts=()), context, "quasi-log", "one sign fact")
+    (fact,) = step.facts
+    weak = replace(fact, sign="nonnegative")
+    rejected(replace(step, facts=(weak,)), context, "quasi-log", "positive")
+    other = SignFact(x, "positive", Interval(0, None, lo_open=True))
+    rejected(replace(step, facts=(other,)), context, "quasi-log", "no sign fact")
+    rejected(replace(step, facts=(fact, fact)), context, "quasi-log", "one sign fact")
+    # positivity re-enclosed: x*y is not positive on the reals
+    real = Context((x, y), {x: REAL, y: REAL})
+    rejected(step, real, "quasi-log")
+    # the child: missing, about another expression, concluding the wrong curvature
+    rejected(replace(step, children=()), context, "quasi-log", "one child")
+    (child,) = step.children
+    rejected(replace(step, children=(child, child)), context, "quasi-log", "one child")
+    about_other = ProofStep("affine", x, "affine")
+    rejected(replace(step, children=(about_other,)), context, "quasi-log", "not log f")
+    shifted = replace(step, subject=parse_expression("2*x*y"))
+    rejected(shifted, context, "quasi-log", "not log f")
+    rejected(replace(step, conclusion="quasiconvex"), context, "quasi-log", "not convex")
+    rejected(replace(step, conclusion="quasilinear"), context, "quasi-log")
+    # a child about log f concluding convex, for a quasiconcave step
+    inverse, context = proof("1/(x*y)", "quasiconvex", (x, y), **ORTHANT)
+    (convex_child,) = inverse.children
+    forged = ProofStep(
+        "quasi-log",
+        inverse.subject,
+        "quasiconcave",
+        inverse.facts,
+        (convex_child,),
+    )
+    rejected(forged, context, "quasi-log", "not concave")
+    lying = replace(child, conclusion="convex")
+    rejected(replace(step, children=(lying,)), context, "log-product")

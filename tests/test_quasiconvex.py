@@ -297,6 +297,7 @@ def test_level_search_settings_are_validated():
         ("x + sin(x)", ["x"], "quasilinear", {}),
         ("Max(sqrt(abs(x)), sqrt(abs(y)))", ["x", "y"], "quasiconvex", {}),
         ("a*x**2", ["x"], "quasiconvex", {}),  # parameters = "some" below
+        ("x*y", ["x", "y"], "quasiconcave", {"x": "positive", "y": "positive"}),
     ],
 )
 def test_proof_certificates_verify(text, variables, prop, domain):
@@ -310,3 +311,78 @@ def test_proof_certificates_verify(text, variables, prop, domain):
     assert verdict.status is Status.PROVED
     report = verify(json.loads(json.dumps(certificate_of(verdict))))
     assert report.valid, report.failure
+
+
+# --- quasi-log: f > 0 with log f concave (convex) ------------------------------------
+
+ORTHANT = {"x": "positive", "y": "positive"}
+
+
+def test_product_is_quasiconcave_on_the_positive_orthant():
+    verdict = check("x*y", ["x", "y"], "quasiconcave", domain=ORTHANT)
+    assert verdict.status is Status.PROVED
+    (root,) = verdict.proof
+    assert root.rule == "quasi-log" and root.conclusion == "quasiconcave"
+    (fact,) = root.facts
+    assert fact.subject == x * y and fact.sign == "positive"
+    (child,) = root.children
+    assert child.subject == sympy.log(x * y) and child.rule == "log-product"
+    # x**a*y**b with a, b >= 0
+    powers = check("x**2*y**(1/3)", ["x", "y"], "quasiconcave", domain=ORTHANT)
+    assert powers.status is Status.PROVED and powers.proof[0].rule == "quasi-log"
+
+
+def test_product_is_not_quasiconcave_on_the_reals():
+    verdict = check("x*y", ["x", "y"], "quasiconcave")
+    assert verdict.status is not Status.PROVED
+    if verdict.status is Status.REFUTED:
+        assert verdict.witness.kind == "level" and verdict.witness.relation == "<min"
+    assert prove("x*y", "quasiconcave", (x, y)) is None
+
+
+def test_negated_product_is_quasiconvex_on_the_positive_orthant():
+    verdict = check("-(x*y)", ["x", "y"], "quasiconvex", domain=ORTHANT)
+    assert verdict.status is Status.PROVED
+    assert verdict.proof[0].rule == "quasi-scaling"
+    assert "quasi-log" in rules(verdict.proof[0])
+
+
+def test_x_exp_minus_x_is_quasiconcave_for_positive_x():
+    verdict = check("x*exp(-x)", ["x"], "quasiconcave", domain={"x": "positive"})
+    assert verdict.status is Status.PROVED and verdict.proof[0].rule == "quasi-log"
+    # not convex there either way: the rule is what proves it
+    assert check("x*exp(-x)", ["x"], "concave", domain={"x": "positive"}).status is not (
+        Status.PROVED
+    )
+
+
+def test_quasi_log_only_where_f_is_positive_on_the_whole_box():
+    # x*exp(-x) is unimodal on [-1, 3] (so quasiconcave), but negative for x < 0 and
+    # not concave beyond 2: no quasi-log step (and no proof by these rules).
+    assert prove("x*exp(-x)", "quasiconcave", x=interval_domain(-1, 3)) is None
+    step = prove("x*exp(-x)", "quasiconcave", x=POSITIVE)
+    assert step is not None and step.rule == "quasi-log"
+    # x*y with x in [-1, 2]: no quasi-log step anywhere
+    step = prove("x*y", "quasiconcave", (x, y), x=interval_domain(-1, 2), y=POSITIVE)
+    assert step is None or "quasi-log" not in rules(step)
+
+
+def test_quasi_log_gives_one_direction_only():
+    # log(x*y) is concave, not affine: never a quasilinear quasi-log step.
+    assert prove("x*y", "quasilinear", (x, y), x=POSITIVE, y=POSITIVE) is None
+    assert prove("x*y", "quasiconvex", (x, y), x=POSITIVE, y=POSITIVE) is None
+    # 1/(x*y) on the orthant: log = -log x - log y is convex, so quasiconvex
+    step = prove("1/(x*y)", "quasiconvex", (x, y), x=POSITIVE, y=POSITIVE)
+    assert step is not None and step.rule == "quasi-log" and step.conclusion == "quasiconvex"
+
+
+def test_quasi_log_under_other_rules_and_with_parameters():
+    # a subexpression: log(1 + x*y), log nondecreasing of a quasiconcave argument
+    verdict = check("log(1 + x*y)", ["x", "y"], "quasiconcave", domain=ORTHANT)
+    assert verdict.status is Status.PROVED and "quasi-log" in rules(verdict.proof[0])
+    # x**a*y for every a in [0, 1]: a*log(x) + log(y) is concave (a >= 0)
+    powers = check("x**a*y", ["x", "y"], "quasiconcave", domain={**ORTHANT, "a": [0, 1]})
+    assert powers.status is Status.PROVED and powers.proof[0].rule == "quasi-log"
+    # a of either sign: log f is not shown concave, and no quasi-log proof
+    either = check("x**a*y", ["x", "y"], "quasiconcave", domain={**ORTHANT, "a": [-1, 1]})
+    assert either.status is not Status.PROVED

@@ -20,6 +20,11 @@ quasilinear), the checker's own atom table and sign facts re-enclosed by the ker
   q' affine, or p' >= 0 and q' convex, or p' <= 0 and q' concave).
 * ``quasi-univariate``: one variable in the context; the one child about the same
   subject concludes nondecreasing or nonincreasing: quasilinear.
+* ``quasi-log``: f > 0 on the whole box (one sign fact about f, re-enclosed) and the
+  one child, about log f as :func:`convexity_proofs._reductions.log_of` builds it
+  from the subject here, concludes concave (for quasiconcave) or convex (for
+  quasiconvex): log is strictly increasing, so {f >= c} = {log f >= log c} for
+  c > 0 and the whole box for c <= 0 (and {f <= c} = {log f <= log c}, or empty).
 
 A level witness (:class:`~convexity_proofs._values.LevelWitness`) is re-certified on
 the carrier: it names exactly the context's variables and parameters, its ends and
@@ -38,6 +43,7 @@ import sympy
 
 from convexity_proofs._brief import brief
 from convexity_proofs._proof import AtomFact, ProofStep, SignFact
+from convexity_proofs._reductions import log_of
 from convexity_proofs._values import LevelWitness
 from convexity_proofs.checker._core import (
     Checker,
@@ -348,6 +354,39 @@ def check_quasi_univariate(step: ProofStep, context: Context, checker: Checker) 
     require(
         implies(concluded, "nondecreasing") or implies(concluded, "nonincreasing"),
         f"{what}: the child shows the subject {concluded}, not monotone",
+    )
+
+
+#: The curvature of log f each conclusion of ``quasi-log`` needs.
+_LOG_NEEDS = {QCX: "convex", QCV: "concave"}
+
+
+@rule("quasi-log")
+def check_quasi_log(step: ProofStep, context: Context, checker: Checker) -> None:
+    what = "quasi-log"
+    require(
+        step.conclusion in _LOG_NEEDS,
+        f"{what}: concludes quasiconvex or quasiconcave, not {step.conclusion}",
+    )
+    only_facts(step, (SignFact,), what)
+    subject = step.subject
+    require(
+        len(step.facts) == 1, f"{what}: needs exactly one sign fact, that f is positive on the box"
+    )
+    require(len(step.children) == 1, f"{what}: needs one child, the curvature of log f")
+    (child,) = step.children
+    log_f = log_of(subject)
+    require(
+        child.subject == log_f,
+        lambda: f"{what}: the child is about {_show(child.subject)}, not log f = {_show(log_f)}",
+    )
+    replay_signs(step, [(subject, "positive", "f > 0, so log f is defined")], context, what)
+    needed = _LOG_NEEDS[step.conclusion]
+    concluded = checker.check(child, context)
+    require(
+        implies(concluded, needed),
+        f"{what}: the child shows log f {concluded}, not {needed}, so f is not shown "
+        f"{step.conclusion}",
     )
 
 

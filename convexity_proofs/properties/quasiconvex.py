@@ -6,7 +6,8 @@ sublevel sets convex; quasiconcave: its superlevel sets; quasilinear: both):
 1. a curvature proof (``run.ask``, the provers only): convex f is quasiconvex, concave
    f quasiconcave (the claim-level checker's IMPLIES);
 2. the DQCP rules (:mod:`convexity_proofs.provers.quasiconvex`): scaling, composition
-   with monotone atoms, max/min, ratios;
+   with monotone atoms, max/min, ratios, and positive functions whose log is concave
+   (convex) (``quasi-log``);
 3. with a single variable, the same rules where a monotone subexpression (a proof of
    :mod:`convexity_proofs.provers.monotone`) is quasilinear.
 

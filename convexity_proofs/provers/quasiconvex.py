@@ -36,6 +36,16 @@ the whole box (parameters ranging over theirs):
     with a single variable in the context, a nondecreasing or nonincreasing function
     is quasilinear (its sublevel and superlevel sets are intervals); the child is the
     monotonicity proof (a callback, :mod:`convexity_proofs.provers.monotone`).
+``quasi-log``
+    f > 0 on the whole box (a SignFact) and log f concave (convex): f is quasiconcave
+    (quasiconvex), since log is strictly increasing: {f >= c} = {log f >= log c} for
+    c > 0 and the whole box for c <= 0 ({f <= c} = {log f <= log c} for c > 0, empty
+    for c <= 0).  The child is the curvature proof of log f, built as
+    :func:`convexity_proofs._reductions.log_of` builds it (the checker rebuilds it);
+    the log of a product is expanded by the composer's ``log-product`` rule, so x·y
+    on the positive orthant, x·exp(−x) on x > 0 and x**a·y**b (a, b >= 0) are
+    quasiconcave.  Tried last (it costs a composition analysis of log f), never for
+    a quasilinear conclusion (one direction per step).
 
 Results are memoised per (subexpression, conclusion asked).
 """
@@ -48,6 +58,7 @@ from dataclasses import dataclass
 import sympy
 
 from convexity_proofs._proof import AtomFact, Fact, ProofStep, SignFact
+from convexity_proofs._reductions import log_of
 from convexity_proofs._values import Domain
 from convexity_proofs.checker.quasiconvex import ratio_split
 from convexity_proofs.provers.atoms import Atom, match_atom
@@ -127,12 +138,19 @@ class QuasiProver:
         analysis = self.composer.analyse(expr)
         if _curvature_gives(analysis, want) and analysis.step is not None:
             return _Shown(analysis.step)
-        for rule in (self._scaling, self._shift, self._extremum, self._ratio, self._composition):
+        for rule in (
+            self._scaling,
+            self._shift,
+            self._extremum,
+            self._ratio,
+            self._composition,
+            self._univariate,
+            self._log,
+        ):
             step = rule(expr, want)
             if step is not None:
                 return _Shown(step)
-        step = self._univariate(expr, want)
-        return None if step is None else _Shown(step)
+        return None
 
     def _child(self, expr: sympy.Expr, want: str) -> tuple[bool, tuple[ProofStep, ...]]:
         shown = self.shown(expr, want)
@@ -257,6 +275,21 @@ class QuasiProver:
         if step is None or step.conclusion not in MONOTONE_CONCLUSIONS:
             return None
         return ProofStep("quasi-univariate", expr, QUASILINEAR, (), (step,))
+
+    def _log(self, expr: sympy.Expr, want: str) -> ProofStep | None:
+        """f > 0 with log f concave (convex): quasiconcave (quasiconvex)."""
+        if want == QUASILINEAR:
+            return None
+        fact = self.composer.sign(expr, "positive")
+        if fact is None:
+            return None
+        log_f = log_of(expr)
+        analysis = self.composer.analyse(log_f)
+        # quasiconvex needs log f convex, quasiconcave log f concave
+        if not _curvature_gives(analysis, want):
+            return None
+        child = analysis.step or ProofStep("affine", log_f, "affine")
+        return ProofStep("quasi-log", expr, want, (fact,), (child,))
 
 
 #: What a monotonicity child may conclude for ``quasi-univariate``.
