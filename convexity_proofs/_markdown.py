@@ -21,6 +21,7 @@ from convexity_proofs._wording import (
     symbol_rows,
     witness_columns,
     witness_sentence,
+    witness_subject,
     witness_title,
 )
 
@@ -51,7 +52,8 @@ def witness_markdown(witness: Witness, prop: object = None) -> list[str]:
             f"| {_code(name, in_table=True)} | " + " | ".join(_cell(c) for c in cells) + " |"
         )
     note = "" if witness.kind == "value" else subject_note(prop)
-    lines += ["", safe(note + witness_sentence(witness))]
+    subject = "f" if witness.kind == "value" else witness_subject(prop)
+    lines += ["", safe(note + witness_sentence(witness, subject))]
     return lines
 
 

@@ -21,14 +21,24 @@ What is drawn for each verdict (the first rule that applies wins):
   - :class:`CurvatureWitness`: f along the line point + s·direction, its tangent and
     its second-order Taylor parabola; a contour panel with the point and the direction
     for two variables;
-  - :class:`PointWitness` (an invariance counterexample): nothing, since a single point
-    where two expressions differ has no shape worth a picture;
+  - :class:`OrderedWitness` (a monotonicity counterexample): f along the one variable
+    in which a and b differ, from a to b (the other variables at a's values), with both
+    values marked and the level of f(a); a contour panel with the arrow from a to b for
+    two variables;
+  - :class:`LevelWitness` (a quasiconvexity counterexample): f along the segment from
+    b (s = 0) to a (s = 1), the level max(f(a), f(b)) (min for ``<min``) and f(m) at
+    s = t beyond it; a contour panel of f around the segment, with that level's
+    contour, for two variables;
+  - :class:`PointWitness` (an invariance counterexample) and :class:`ValueWitness` (a
+    point where f <= 0): nothing, since a single point has no shape worth a picture;
 
 * a one-variable claim settled by a proof (proved, or refuted by a proof of the
   opposite property), other than ``invariant``: f and f'' on an interval inside the
   variable's domain, with every parameter fixed at a simple value of its domain
   (1 or −1 when allowed), stated in the figure;
-* anything else (``unknown``, proofs about several variables, invariance): nothing.
+* anything else (``unknown``, proofs about several variables, invariance, the reduced
+  properties ``strongly-convex``/``log-concave``/``log-convex``, whose witnesses and
+  proofs are about another function than f): nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +61,8 @@ from convexity_proofs._values import (
     Claim,
     CurvatureWitness,
     Domain,
+    LevelWitness,
+    OrderedWitness,
     Property,
     SegmentWitness,
     Status,
@@ -173,6 +185,10 @@ def draw_verdict(fig: Figure, verdict: Verdict) -> bool:
         return _draw_segment(fig, verdict, witness)
     if isinstance(witness, CurvatureWitness):
         return _draw_curvature(fig, verdict, witness)
+    if isinstance(witness, OrderedWitness):
+        return _draw_ordered(fig, verdict, witness)
+    if isinstance(witness, LevelWitness):
+        return _draw_level(fig, verdict, witness)
     settled_by_proof = verdict.status is Status.PROVED or (
         verdict.status is Status.REFUTED and verdict.witness is None
     )
@@ -181,11 +197,18 @@ def draw_verdict(fig: Figure, verdict: Verdict) -> bool:
     return False
 
 
-def _witness_to_draw(verdict: Verdict) -> SegmentWitness | CurvatureWitness | None:
-    """The refuting witness, else the first drawable witness of the proof steps."""
+def _witness_to_draw(
+    verdict: Verdict,
+) -> SegmentWitness | CurvatureWitness | OrderedWitness | LevelWitness | None:
+    """The refuting witness, else the first segment or curvature witness of the proof.
+
+    The two ordered witnesses of a proved ``nonmonotone`` claim are not drawn: either
+    alone would show half of the proof (a one-variable claim shows f and f'' instead).
+    """
     if verdict.status is Status.REFUTED:
         w = verdict.witness
-        return w if isinstance(w, SegmentWitness | CurvatureWitness) else None
+        drawable = SegmentWitness | CurvatureWitness | OrderedWitness | LevelWitness
+        return w if isinstance(w, drawable) else None
     if verdict.status is Status.PROVED:
         for step in _walk(verdict.proof):
             if isinstance(step.witness, SegmentWitness | CurvatureWitness):
@@ -294,9 +317,7 @@ def _draw_segment(fig: Figure, verdict: Verdict, w: SegmentWitness) -> bool:
         axes[1].plot([b[0], a[0]], [b[1], a[1]], color=_CHORD, lw=1.6)
         mid = b + t * (a - b)
         axes[1].plot(*mid, "o", color=_MARK, ms=6, mec="white")
-        for point, label in ((a, "a"), (b, "b")):
-            axes[1].plot(*point, "o", color="black", ms=6, mec="white")
-            axes[1].annotate(label, point, xytext=(5, 5), textcoords="offset points", weight="bold")
+        _mark_ends(axes[1], a, b)
         axes[1].set_title("f around the segment (t marked)")
 
     details = f"a: {_point(w.a)}  |  b: {_point(w.b)}  |  t = {_exact(w.t)}"
@@ -304,6 +325,150 @@ def _draw_segment(fig: Figure, verdict: Verdict, w: SegmentWitness) -> bool:
         details += f"  (b is a with {w.swap}, so f(a) = f(b))"
     _frame(fig, verdict, details, w.parameters)
     return True
+
+
+# --- ordered witnesses (monotonicity) -------------------------------------------------
+
+#: Caption of each relation of f(a) to f(b), a < b in the moved variable.
+_ORDER_CAPTION = {
+    ">": ("f falls from a to b", ">"),
+    "<": ("f rises from a to b", "<"),
+    ">=": ("f does not rise from a to b", "≥"),
+    "<=": ("f does not fall from a to b", "≤"),
+}
+
+
+def _draw_ordered(fig: Figure, verdict: Verdict, w: OrderedWitness) -> bool:
+    """f along the one variable in which a and b differ, from a to b, both values marked."""
+    names = _names(w.a)
+    a, b = _vector(w.a), _vector(w.b)
+    moved = [i for i in range(len(names)) if a[i] != b[i]]
+    if len(moved) != 1 or w.relation not in _ORDER_CAPTION:
+        return False
+    (i,) = moved
+    fn = _Restricted.build(verdict.claim, names, w.parameters)
+    if fn is None:
+        return False
+    x = np.linspace(a[i], b[i], LINE_SAMPLES)
+    points = np.repeat(a[None, :], LINE_SAMPLES, axis=0)
+    points[:, i] = x
+    along = fn.values(points)
+    if not np.isfinite(along).any():
+        return False
+    fa, fb = _recorded(w, "f_a", along[0]), _recorded(w, "f_b", along[-1])
+
+    axes = _panels(fig, contour=len(names) == 2)
+    ax = axes[0]
+    name = names[i]
+    ax.plot(x, along, color=_CURVE, lw=2, label=f"f along {name}")
+    ax.hlines(fa, a[i], b[i], color=_CHORD, lw=1.4, ls="--", label="the level f(a)")
+    ax.vlines(b[i], min(fa, fb), max(fa, fb), color=_MARK, lw=1.2, ls=":")
+    ax.plot([a[i]], [fa], "s", color=_CHORD, mfc="white", ms=7, zorder=6, label="f(a)")
+    ax.plot([b[i]], [fb], "o", color=_MARK, ms=7, zorder=6, label="f(b)")
+    for at, value, label in ((a[i], fa, "a"), (b[i], fb, "b")):
+        ax.annotate(label, (at, value), xytext=(6, 6), textcoords="offset points", weight="bold")
+    pad = 0.03 * (b[i] - a[i])
+    ax.set_xlim(a[i] - pad, b[i] + pad)
+    ticks = np.linspace(a[i], b[i], 5)
+    labels = [_num(float(q)) for q in ticks]
+    labels[0] = f"{_exact(w.a[i][1])}\n(a)"
+    labels[-1] = f"{_exact(w.b[i][1])}\n(b)"
+    ax.set_xticks(ticks, labels)
+    others = [n for n in names if n != name]
+    ax.set_xlabel(f"{name}  ({', '.join(others)} fixed at a's values)" if others else name)
+    ax.set_ylabel("f")
+    caption, symbol = _ORDER_CAPTION[w.relation]
+    ax.set_title(f"{caption}: f(a) = {_num(fa)} {symbol} f(b) = {_num(fb)}")
+    _legend_with_room(ax, _limits(np.concatenate([along, [fa, fb]])), above=True)
+
+    if len(axes) == 2:
+        box = _box_around([a, b], verdict.claim, names)
+        _contour(axes[1], fn, box, names, focus=along)
+        axes[1].plot([a[0], b[0]], [a[1], b[1]], color="white", lw=3.2, solid_capstyle="round")
+        axes[1].annotate(
+            "",
+            xy=tuple(b),
+            xytext=tuple(a),
+            arrowprops={"arrowstyle": "-|>", "color": _CHORD, "lw": 2, "mutation_scale": 16},
+        )
+        _mark_ends(axes[1], a, b)
+        axes[1].set_title(f"f around a and b (arrow: a to b, along {name})")
+
+    details = f"a: {_point(w.a)}  |  b: {_point(w.b)}  |  {name} moves, a < b"
+    _frame(fig, verdict, details, w.parameters)
+    return True
+
+
+# --- level witnesses (quasiconvexity) -------------------------------------------------
+
+#: Caption, the level's name and its comparison, for each relation of f(m) to the ends.
+_LEVEL_CAPTION = {
+    ">max": ("f rises above both ends: its sublevel set is not convex", "max", ">"),
+    "<min": ("f falls below both ends: its superlevel set is not convex", "min", "<"),
+}
+
+
+def _draw_level(fig: Figure, verdict: Verdict, w: LevelWitness) -> bool:
+    """f along b → a against the level max(f(a), f(b)) (or min), f(m) beyond it."""
+    if w.relation not in _LEVEL_CAPTION:
+        return False
+    names = _names(w.a)
+    fn = _Restricted.build(verdict.claim, names, w.parameters)
+    if fn is None:
+        return False
+    a, b = _vector(w.a), _vector(w.b)
+    s = np.linspace(0.0, 1.0, LINE_SAMPLES)
+    along = fn.values(b + s[:, None] * (a - b))
+    if not np.isfinite(along).any():
+        return False
+    t = float(w.t)
+    fb, fa = _recorded(w, "f_b", along[0]), _recorded(w, "f_a", along[-1])
+    fm = _recorded(w, "f_m", float(fn.values((b + t * (a - b))[None, :])[0]))
+    caption, which, symbol = _LEVEL_CAPTION[w.relation]
+    level = max(fa, fb) if which == "max" else min(fa, fb)
+
+    axes = _panels(fig, contour=len(names) == 2)
+    ax = axes[0]
+    ax.plot(s, along, color=_CURVE, lw=2, label="f(b + s·(a − b))")
+    ax.axhline(level, color=_CHORD, lw=1.6, ls="--", label=f"the level {which}(f(a), f(b))")
+    ax.plot([0, 1], [fb, fa], "o", color=_CHORD, ms=5, label="f(b), f(a)")
+    ax.vlines(t, min(level, fm), max(level, fm), color=_MARK, lw=1.2, ls=":")
+    ax.plot([t], [fm], "o", color=_MARK, ms=7, zorder=6, label="f(m) at s = t")
+    ax.set_xlim(-0.03, 1.03)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0\n(b)", "0.25", "0.5", "0.75", "1\n(a)"])
+    ax.set_xlabel("s  (the point b + s·(a − b))")
+    ax.set_ylabel("f")
+    # Beside a contour panel the caption takes two lines, to stay above its own panel.
+    ax.set_title(caption.replace(": ", ":\n") if len(axes) == 2 else caption)
+    shown = np.concatenate([along, [fm, level]])
+    _legend_with_room(ax, _limits(shown), above=which == "max")
+
+    if len(axes) == 2:
+        box = _box_around([a, b], verdict.claim, names)
+        _contour(axes[1], fn, box, names, focus=along, level=level)
+        axes[1].plot([b[0], a[0]], [b[1], a[1]], color="white", lw=3.2, solid_capstyle="round")
+        axes[1].plot([b[0], a[0]], [b[1], a[1]], color=_CHORD, lw=1.6)
+        axes[1].plot(*(b + t * (a - b)), "o", color=_MARK, ms=6, mec="white")
+        _mark_ends(axes[1], a, b)
+        axes[1].set_title(f"f around the segment (m marked; dashed: f = {which})")
+
+    values = f"f(m) = {_num(fm)} {symbol} {_num(level)} = {which}(f(a), f(b))"
+    details = f"{values}  |  a: {_point(w.a)}  |  b: {_point(w.b)}  |  t = {_exact(w.t)}"
+    _frame(fig, verdict, details, w.parameters)
+    return True
+
+
+def _recorded(w: OrderedWitness | LevelWitness, key: str, fallback: float) -> float:
+    """The certified value ``key`` (its midpoint), else the float evaluation."""
+    value = w.recorded(key)
+    return value.approximate() if value is not None else float(fallback)
+
+
+def _mark_ends(ax: Axes, a: np.ndarray, b: np.ndarray) -> None:
+    """The points a and b on a contour panel, labelled."""
+    for point, label in ((a, "a"), (b, "b")):
+        ax.plot(*point, "o", color="black", ms=6, mec="white")
+        ax.annotate(label, tuple(point), xytext=(5, 5), textcoords="offset points", weight="bold")
 
 
 # --- curvature witnesses --------------------------------------------------------------
@@ -399,19 +564,52 @@ def _legend_with_room(ax: Axes, limits: tuple[float, float], *, above: bool) -> 
 # --- one-variable claims settled by a proof -------------------------------------------
 
 
+#: Properties about the first derivative: their second panel is f′, not f″.
+_FIRST_ORDER = frozenset(
+    {
+        Property.NONDECREASING,
+        Property.NONINCREASING,
+        Property.INCREASING,
+        Property.DECREASING,
+        Property.NONMONOTONE,
+        Property.QUASICONVEX,
+        Property.QUASICONCAVE,
+        Property.QUASILINEAR,
+    }
+)
+
+
+def _pinned_values(verdict: Verdict) -> dict[str, Fraction]:
+    """The parameter values a proof at fixed parameters (``at-parameters``) used."""
+    from convexity_proofs._proof import ContextFact
+
+    roots = verdict.proof or verdict.refuting_proof
+    for step in roots:
+        if step.rule == "at-parameters":
+            for fact in step.facts_of(ContextFact):
+                return {s.name: Fraction(q) for s, q in fact.pinned}
+    return {}
+
+
 def _draw_function(fig: Figure, verdict: Verdict) -> bool:
-    """f and f'' of a one-variable claim, parameters at simple values of their domains."""
+    """f and f'' (f' for monotonicity and quasiconvexity) of a one-variable claim; the
+    parameters at the values a proof at fixed parameters used, else at simple values."""
     claim = verdict.claim
     (x,) = claim.variables
-    parameters = tuple((s.name, _simple_value(claim.domain_of(s))) for s in claim.parameters)
+    pinned = _pinned_values(verdict)
+    parameters = tuple(
+        (s.name, pinned.get(s.name, _simple_value(claim.domain_of(s)))) for s in claim.parameters
+    )
     fn = _Restricted.build(claim, [x.name], parameters)
     if fn is None:
         return False
     lo, hi = _domain_window(claim.domain_of(x), -DEFAULT_WIDTH * 0.75, DEFAULT_WIDTH * 0.75)
     grid = np.linspace(lo, hi, LINE_SAMPLES)[:, None]
-    f, _, d2 = fn.jets(grid, np.ones_like(grid))
+    f, d1, d2 = fn.jets(grid, np.ones_like(grid))
     if not np.isfinite(f).any():
         return False
+    first = claim.property in _FIRST_ORDER
+    derivative, mark = (d1, "′") if first else (d2, "″")
 
     left, right = _panels(fig, contour=True)
     left.plot(grid[:, 0], f, color=_CURVE, lw=2)
@@ -420,12 +618,14 @@ def _draw_function(fig: Figure, verdict: Verdict) -> bool:
     left.set_ylabel(f"f({x.name})")
     left.set_title("f")
     right.axhline(0, color="0.3", lw=0.9)
-    right.plot(grid[:, 0], d2, color=_CHORD, lw=2)
-    right.fill_between(grid[:, 0], 0, d2, where=np.isfinite(d2), color=_CHORD, alpha=0.15)
-    _robust_ylim(right, d2, include_zero=True)
+    right.plot(grid[:, 0], derivative, color=_CHORD, lw=2)
+    right.fill_between(
+        grid[:, 0], 0, derivative, where=np.isfinite(derivative), color=_CHORD, alpha=0.15
+    )
+    _robust_ylim(right, derivative, include_zero=True)
     right.set_xlabel(x.name)
-    right.set_ylabel(f"f″({x.name})")
-    right.set_title("f″ (floats, for illustration)")
+    right.set_ylabel(f"f{mark}({x.name})")
+    right.set_title(f"f{mark} (floats, for illustration)")
     if verdict.status is Status.PROVED:
         details = f"proved {claim.property}"
     else:
@@ -526,9 +726,18 @@ def _box_around(points: Sequence[np.ndarray], claim: Claim, names: Sequence[str]
 
 
 def _contour(
-    ax: Axes, fn: _Restricted, box: _Box, names: Sequence[str], *, focus: np.ndarray
+    ax: Axes,
+    fn: _Restricted,
+    box: _Box,
+    names: Sequence[str],
+    *,
+    focus: np.ndarray,
+    level: float | None = None,
 ) -> None:
     """Filled contours of f over ``box``, levels fitted to ``focus`` (f along the line).
+
+    ``level``, when given and inside the range of f over the box, is drawn as a dashed
+    contour of its own (the boundary of a level witness's sublevel set).
 
     Levels spanning the whole box would spend every colour on a far corner where f is
     huge; fitted to the range along the witness's line (with as much again either side),
@@ -559,6 +768,8 @@ def _contour(
     masked = np.ma.masked_invalid(z)
     filled = ax.contourf(gx, gy, masked, levels=levels, cmap="viridis", extend="both")
     ax.contour(gx, gy, masked, levels=levels[::3], colors="white", linewidths=0.5, alpha=0.6)
+    if level is not None and float(finite.min()) < level < float(finite.max()):
+        ax.contour(gx, gy, masked, levels=[level], colors=_CHORD, linewidths=1.4, linestyles="--")
     ax.figure.colorbar(filled, ax=ax, label="f", shrink=0.9)
 
 
@@ -578,7 +789,12 @@ def _frame(fig: Figure, verdict: Verdict, details: str, parameters: Assignment) 
     claim = verdict.claim
     verdict_text = f"{verdict.status} {claim.property}"
     # Claim files may spread a long function over several lines: one line here.
-    function = _shorten(" ".join((claim.source or str(claim.function)).split()))
+    function = " ".join((claim.source or str(claim.function)).split())
+    if claim.along:
+        # The plot is of the function on the slice: say so, with what it is there.
+        line = ", ".join(f"{s.name} = {e}" for s, e in claim.along)
+        function = f"{function} along {line}: {claim.function}"
+    function = _shorten(function)
     fig.suptitle(f"{claim.name}: {verdict_text}\nf = {function}", fontsize=11.5)
     if parameters:
         details += f"  |  parameters fixed: {_point(parameters)}"

@@ -448,8 +448,17 @@ class ObligationFact:
 
     def condition(self) -> Condition:
         text = f" (from {self.obligation.text})" if self.obligation.text else ""
+        # The enclosure is of the decisive form (log u, 1/u, ...), not of u: say so.
+        from sympy import sstr
+
+        from convexity_proofs._obligations import decisive
+
+        form = sstr(decisive(self.obligation), order="none")
+        if len(form) > 60:
+            form = form[:57] + "..."
         return Condition(
-            f"{self.obligation.describe()}{text}", f"interval enclosure {self.enclosure}"
+            f"{self.obligation.describe()}{text}",
+            f"interval enclosure of {form}: {self.enclosure}",
         )
 
     def to_json(self, table: ExpressionTable) -> dict[str, Any]:

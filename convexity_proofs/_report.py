@@ -39,6 +39,7 @@ from convexity_proofs._wording import (
     symbol_rows,
     witness_columns,
     witness_sentence,
+    witness_subject,
     witness_title,
 )
 
@@ -160,7 +161,7 @@ def render_witness(witness: Witness, prop: Property | None = None) -> Renderable
     note = subject_note(prop) if not isinstance(witness, ValueWitness) else ""
     return Group(
         _values_table(witness_title(witness), witness_columns(witness)),
-        Text(note + witness_sentence(witness)),
+        Text(note + witness_sentence(witness, "f" if note == "" else witness_subject(prop))),
     )
 
 

@@ -832,6 +832,18 @@ class Verdict:
             }
         if self.claim.rewritten:
             data["rewritten"] = list(self.claim.rewritten)
+        from convexity_proofs._reductions import describe_reduction, reduced_claim
+
+        reduced = reduced_claim(self.claim)
+        if reduced is not None:
+            # Proofs and segment / curvature witnesses are about this function, not f.
+            from sympy import sstr
+
+            data["meaning"] = describe_reduction(self.claim)
+            data["reduced"] = {
+                "property": str(reduced.property),
+                "function": sstr(reduced.function, order="none"),
+            }
         if self.claim.obligations:
             data["obligations"] = [ob.describe() for ob in self.claim.obligations]
         errors = [

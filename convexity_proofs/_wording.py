@@ -121,14 +121,25 @@ def _approx(witness: Witness, key: str) -> float:
     return value.approximate() if value is not None else float("nan")
 
 
-def subject_note(prop: object) -> str:
-    """For the reduced properties, what a witness or proof is about (it is not f)."""
+def witness_subject(prop: object) -> str:
+    """What a segment or curvature witness of a claim with property ``prop`` is about:
+    "f", or for the reduced properties "g" (f − m/2·|x|²) or "log f"."""
     from convexity_proofs._values import Property
 
     if prop is Property.STRONGLY_CONVEX:
-        return "The witness is about g = f − m/2·|x|² (m the modulus): "
+        return "g"
     if prop in (Property.LOG_CONCAVE, Property.LOG_CONVEX):
-        return "The witness is about log f: "
+        return "log f"
+    return "f"
+
+
+def subject_note(prop: object) -> str:
+    """For the reduced properties, what a witness or proof is about (it is not f)."""
+    subject = witness_subject(prop)
+    if subject == "g":
+        return "The witness is about g = f − m/2·|x|² (m the modulus). "
+    if subject == "log f":
+        return "The witness is about log f. "
     return ""
 
 
@@ -165,7 +176,7 @@ def symbol_rows(columns: Sequence[Column]) -> list[tuple[str, list[str]]]:
     ]
 
 
-def witness_sentence(witness: Witness) -> str:
+def witness_sentence(witness: Witness, subject: str = "f") -> str:
     """One plain sentence saying what the witness shows and why it settles the claim."""
     if isinstance(witness, SegmentWitness):
         relation = {">": "above", "<": "below", "=": "exactly on"}[witness.relation]
@@ -182,7 +193,7 @@ def witness_sentence(witness: Witness) -> str:
                 "swapped, which provably leaves f unchanged, so f(a) = f(b). "
             )
         return (
-            f"{argument}On the segment from a to b, f at t = {format_number(witness.t)} "
+            f"{argument}On the segment from a to b, {subject} at t = {format_number(witness.t)} "
             f"(the point t·a + (1−t)·b) is {witness.at_t:.6g}, {relation} its chord "
             f"{witness.chord:.6g}: {meaning}."
         )
@@ -194,7 +205,8 @@ def witness_sentence(witness: Witness) -> str:
             else "a concave function never curves upward"
         )
         return (
-            "Along the line through the point in this direction, the second derivative of f "
+            "Along the line through the point in this direction, the second derivative of "
+            f"{subject} "
             f"is {witness.second_derivative:.6g} ({word}, certified): {meaning}."
         )
     if isinstance(witness, PointWitness):

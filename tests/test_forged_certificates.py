@@ -175,3 +175,12 @@ def test_an_ordered_witness_moves_one_variable_inside_where_f_is_defined() -> No
     report = _verify("ordered_across_undefined.json")
     assert not report.valid
     assert "more than one variable" in report.failure
+
+
+@pytest.mark.parametrize(
+    "name", ["defined_enclosure_forged.json", "obligation_enclosure_forged.json"]
+)
+def test_definedness_facts_must_enclose_what_the_checker_recomputes(name: str) -> None:
+    report = _verify(name)
+    assert not report.valid
+    assert "recorded enclosure" in report.failure

@@ -53,6 +53,30 @@ def verdicts() -> dict[str, Verdict]:
             substitution={"w1": "w2", "w2": "w1"},
             expect="fails",
         ),
+        # Ordered witnesses (monotonicity), one per relation, and two variables.
+        "ordered-falls": check("x**3 - 3*x", ["x"], "nondecreasing", expect="fails"),
+        "ordered-rises": check("x**3 - 3*x", ["x"], "nonincreasing", expect="fails"),
+        "ordered-no-rise": check("abs(x) + x", ["x"], "increasing", expect="fails"),
+        "ordered-no-fall": check("abs(x) - x", ["x"], "decreasing", expect="fails"),
+        "ordered2": check("x**2 - y", ["x", "y"], "nondecreasing", expect="fails"),
+        # Level witnesses (quasiconvexity), both relations, one and two variables.
+        "level-max": check("sin(x)", ["x"], "quasiconvex", expect="fails"),
+        "level-min": check("sin(x)", ["x"], "quasiconcave", expect="fails"),
+        "level2": check("x*y", ["x", "y"], "quasiconvex", expect="fails"),
+        "level2-min": check("x**2 - y**2", ["x", "y"], "quasiconcave", expect="fails"),
+        # Proved claims of the new properties: f and f'' as for convexity.
+        "proved-nondecreasing": check("exp(x)", ["x"], "nondecreasing"),
+        "proved-quasiconvex": check("x**2", ["x"], "quasiconvex"),
+        "proved-nonmonotone": check("x**2", ["x"], "nonmonotone"),
+        # Nothing to draw: a value witness, and witnesses or proofs about log f or
+        # f - m/2*|x|**2 rather than f.
+        "value": check("x - 1", ["x"], "log-concave", expect="fails"),
+        "log-convex-refuted": check("x**2 + 1", ["x"], "log-convex", expect="fails"),
+        "log-concave-proved": check("exp(-x**2)", ["x"], "log-concave"),
+        "strongly-convex-refuted": check(
+            "x**4 + 1", ["x"], "strongly-convex", modulus="1", expect="fails"
+        ),
+        "strongly-convex-proved": check("x**2 + 1", ["x"], "strongly-convex", modulus="1"),
     }
     unknown = dataclasses.replace(made["proved2"], status=Status.UNKNOWN, proof=())
     made["unknown"] = unknown
@@ -76,11 +100,28 @@ def _assert_pictures(paths: list[Path], directory: Path, name: str) -> None:
 # --- every drawable kind writes a PNG and an SVG --------------------------------------
 
 
+DRAWABLE = [
+    "segment2",
+    "curvature2",
+    "proof-segment",
+    "proof-curvature",
+    "flat",
+    "proved1-param",
+    "ordered-falls",
+    "ordered-no-rise",
+    "ordered2",
+    "level-max",
+    "level-min",
+    "level2",
+    "level2-min",
+    "proved-nondecreasing",
+    "proved-quasiconvex",
+    "proved-nonmonotone",
+]
+
+
 @needs_matplotlib
-@pytest.mark.parametrize(
-    "kind",
-    ["segment2", "curvature2", "proof-segment", "proof-curvature", "flat", "proved1-param"],
-)
+@pytest.mark.parametrize("kind", DRAWABLE)
 def test_each_drawable_kind_writes_png_and_svg(
     kind: str, verdicts: dict[str, Verdict], tmp_path: Path
 ) -> None:
@@ -139,8 +180,168 @@ def test_a_proved_one_variable_claim_shows_f_and_f2_with_parameters_stated(
     assert np.allclose(f2, 2.0)  # a*x**2 with a = 1
 
 
+# --- ordered and level witnesses -----------------------------------------------------
+
+
 @needs_matplotlib
-@pytest.mark.parametrize("kind", ["invariance", "proved2", "unknown"])
+@pytest.mark.parametrize(
+    ("kind", "caption", "relation"),
+    [
+        ("ordered-falls", "f falls from a to b: f(a) = 2 > f(b) = 0", ">"),
+        ("ordered-rises", "f rises from a to b: f(a) = 0 < f(b) = ", "<"),
+        ("ordered-no-rise", "f does not rise from a to b: f(a) = ", ">="),
+        ("ordered-no-fall", "f does not fall from a to b: f(a) = ", "<="),
+    ],
+)
+def test_an_ordered_witness_shows_f_from_a_to_b_with_both_values(
+    kind: str, caption: str, relation: str, verdicts: dict[str, Verdict]
+) -> None:
+    verdict = verdicts[kind]
+    w = verdict.witness
+    assert w is not None and w.kind == "ordered" and w.relation == relation
+    fig, drawn = _figure(verdict)
+    assert drawn and len(fig.axes) == 1  # one variable: no contour panel
+    line = fig.axes[0]
+    assert line.get_title().startswith(caption)
+    assert line.get_xlabel() == "x"
+    assert f"refuted {verdict.claim.property}" in fig.get_suptitle()
+    # f along x runs from a to b, and its ends are the recorded f(a) and f(b).
+    curve = line.get_lines()[0]
+    (a,), (b,) = (float(v) for _, v in w.a), (float(v) for _, v in w.b)
+    assert curve.get_xdata()[[0, -1]].tolist() == [a, b]
+    f_a, f_b = (w.recorded(k).approximate() for k in ("f_a", "f_b"))  # type: ignore[union-attr]
+    assert np.allclose(curve.get_ydata()[[0, -1]], [f_a, f_b])
+
+
+@needs_matplotlib
+def test_an_ordered_witness_of_two_variables_has_a_contour_with_the_arrow(
+    verdicts: dict[str, Verdict],
+) -> None:
+    fig, drawn = _figure(verdicts["ordered2"])
+    assert drawn and len(fig.axes) == 3  # line, contour, colour bar
+    line, contour = fig.axes[:2]
+    assert line.get_title().startswith("f falls from a to b")
+    assert line.get_xlabel() == "x  (y fixed at a's values)"
+    assert contour.get_xlabel() == "x" and contour.get_ylabel() == "y"
+    assert contour.get_title() == "f around a and b (arrow: a to b, along x)"
+    assert "a: x = −1, y = 0  |  b: x = 0, y = 0  |  x moves" in fig.get_supxlabel()
+
+
+@needs_matplotlib
+@pytest.mark.parametrize(
+    ("kind", "caption", "level"),
+    [
+        ("level-max", "f rises above both ends: its sublevel set is not convex", max),
+        ("level-min", "f falls below both ends: its superlevel set is not convex", min),
+    ],
+)
+def test_a_level_witness_shows_f_beyond_the_level_of_its_ends(
+    kind: str,
+    caption: str,
+    level,
+    verdicts: dict[str, Verdict],  # type: ignore[no-untyped-def]
+) -> None:
+    verdict = verdicts[kind]
+    w = verdict.witness
+    assert w is not None and w.kind == "level"
+    fig, drawn = _figure(verdict)
+    assert drawn and len(fig.axes) == 1
+    line = fig.axes[0]
+    assert line.get_title() == caption
+    f_a, f_b, f_m = (w.recorded(k).approximate() for k in ("f_a", "f_b", "f_m"))  # type: ignore[union-attr]
+    curve, horizontal = line.get_lines()[:2]
+    # f along the segment from b (s = 0) to a (s = 1); the level is max (min) of both.
+    assert np.allclose(curve.get_ydata()[[0, -1]], [f_b, f_a])
+    assert np.allclose(horizontal.get_ydata(), level(f_a, f_b))
+    m = line.get_lines()[-1]
+    assert m.get_xdata().tolist() == [float(w.t)] and np.allclose(m.get_ydata(), f_m)
+    assert fig.get_supxlabel().startswith("f(m) = ")
+    assert f"{level.__name__}(f(a), f(b))" in fig.get_supxlabel()
+
+
+@needs_matplotlib
+def test_a_level_witness_of_two_variables_has_a_contour_with_the_level(
+    verdicts: dict[str, Verdict],
+) -> None:
+    fig, drawn = _figure(verdicts["level2"])
+    assert drawn and len(fig.axes) == 3
+    line, contour = fig.axes[:2]
+    assert line.get_title() == "f rises above both ends:\nits sublevel set is not convex"
+    assert contour.get_title() == "f around the segment (m marked; dashed: f = max)"
+    assert "f(m) = 0.25 > 0 = max(f(a), f(b))" in fig.get_supxlabel()
+
+
+@needs_matplotlib
+@pytest.mark.parametrize(
+    ("kind", "details"),
+    [
+        ("proved-nondecreasing", "proved nondecreasing"),
+        ("proved-quasiconvex", "proved quasiconvex"),
+        # Its two ordered witnesses are not drawn: either would show half the proof.
+        ("proved-nonmonotone", "proved nonmonotone"),
+    ],
+)
+def test_a_proved_claim_of_a_new_property_shows_f_and_its_first_derivative(
+    kind: str, details: str, verdicts: dict[str, Verdict]
+) -> None:
+    # Monotonicity and quasiconvexity are about f′ (where it changes sign), not f″.
+    verdict = verdicts[kind]
+    assert verdict.status is Status.PROVED
+    fig, drawn = _figure(verdict)
+    assert drawn
+    assert [ax.get_title() for ax in fig.axes] == ["f", "f′ (floats, for illustration)"]
+    assert fig.get_supxlabel() == details
+
+
+@needs_matplotlib
+def test_a_proof_at_fixed_parameters_is_drawn_at_those_values() -> None:
+    from convexity_proofs import check
+
+    # (a - 1/3)*x is nondecreasing for some a in [-1, 1/3]: proved at a = 1/3 (the end),
+    # where it is constant; the plot must show that value, not a simple one (a = -1).
+    verdict = check(
+        "(a - 1/3)*x", ["x"], "nondecreasing", domain={"a": [-1, "1/3"]}, parameters="some"
+    )
+    assert verdict.status is Status.PROVED and verdict.proof[0].rule == "at-parameters"
+    fig, drawn = _figure(verdict)
+    assert drawn
+    assert "a = 1/3" in fig.get_supxlabel()
+
+
+@needs_matplotlib
+def test_an_along_claim_is_titled_with_its_slice() -> None:
+    from convexity_proofs import check
+
+    verdict = check("x*y", ["t"], "convex", along={"x": "t", "y": "t"})
+    fig, drawn = _figure(verdict)
+    assert drawn
+    assert "along x = t, y = t: t**2" in fig._suptitle.get_text()
+
+
+@needs_matplotlib
+def test_other_witness_kinds_draw_nothing(verdicts: dict[str, Verdict]) -> None:
+    class Unheard:
+        kind = "unheard"
+
+    verdict = dataclasses.replace(verdicts["ordered-falls"], witness=Unheard())  # type: ignore[arg-type]
+    fig, drawn = _figure(verdict)
+    assert not drawn and fig.axes == []
+
+
+@needs_matplotlib
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "invariance",
+        "proved2",
+        "unknown",
+        "value",
+        "log-convex-refuted",
+        "log-concave-proved",
+        "strongly-convex-refuted",
+        "strongly-convex-proved",
+    ],
+)
 def test_kinds_without_a_picture_write_nothing(
     kind: str, verdicts: dict[str, Verdict], tmp_path: Path
 ) -> None:
@@ -182,6 +383,7 @@ def test_names_are_sanitised_and_repeats_numbered(
 @needs_matplotlib
 def test_writing_twice_gives_identical_bytes(verdicts: dict[str, Verdict], tmp_path: Path) -> None:
     chosen = [verdicts[k] for k in ("segment2", "curvature2", "proved1")]
+    chosen += [verdicts[k] for k in ("ordered-falls", "ordered2", "level-max", "level2")]
     first = write_plots(chosen, tmp_path / "one")
     second = write_plots(chosen, tmp_path / "two")
     assert [p.name for p in first] == [p.name for p in second]
