@@ -276,17 +276,29 @@ _RELATION_CAPTION = {
 }
 
 
-def _draw_segment(fig: Figure, verdict: Verdict, w: SegmentWitness) -> bool:
-    """f along b → a against its chord, and the gap at s = t that settles the claim."""
+def _sample_segment(
+    verdict: Verdict, w: SegmentWitness | LevelWitness
+) -> tuple[_Restricted, list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """f (parameters fixed at the witness's) sampled on the segment from b (s = 0) to
+    a (s = 1), or None when it cannot be evaluated there."""
     names = _names(w.a)
     fn = _Restricted.build(verdict.claim, names, w.parameters)
     if fn is None:
-        return False
+        return None
     a, b = _vector(w.a), _vector(w.b)
     s = np.linspace(0.0, 1.0, LINE_SAMPLES)
     along = fn.values(b + s[:, None] * (a - b))
     if not np.isfinite(along).any():
+        return None
+    return fn, names, a, b, s, along
+
+
+def _draw_segment(fig: Figure, verdict: Verdict, w: SegmentWitness) -> bool:
+    """f along b → a against its chord, and the gap at s = t that settles the claim."""
+    sampled = _sample_segment(verdict, w)
+    if sampled is None:
         return False
+    fn, names, a, b, s, along = sampled
     fb, fa = along[0], along[-1]
     t = float(w.t)
 
@@ -412,15 +424,10 @@ def _draw_level(fig: Figure, verdict: Verdict, w: LevelWitness) -> bool:
     """f along b → a against the level max(f(a), f(b)) (or min), f(m) beyond it."""
     if w.relation not in _LEVEL_CAPTION:
         return False
-    names = _names(w.a)
-    fn = _Restricted.build(verdict.claim, names, w.parameters)
-    if fn is None:
+    sampled = _sample_segment(verdict, w)
+    if sampled is None:
         return False
-    a, b = _vector(w.a), _vector(w.b)
-    s = np.linspace(0.0, 1.0, LINE_SAMPLES)
-    along = fn.values(b + s[:, None] * (a - b))
-    if not np.isfinite(along).any():
-        return False
+    fn, names, a, b, s, along = sampled
     t = float(w.t)
     fb, fa = _recorded(w, "f_b", along[0]), _recorded(w, "f_a", along[-1])
     fm = _recorded(w, "f_m", float(fn.values((b + t * (a - b))[None, :])[0]))
