@@ -76,3 +76,16 @@ def at_parameters(
     context = ContextFact(pinned.variables, pinned=pinned.pinned)
     facts = (context, *(pinned.definedness or ()))
     return ProofStep("at-parameters", pinned.function, conclusion, facts, tuple(proof))
+
+
+def why_not_for_every_value(problem: Problem) -> str:
+    """Why a witness found at one parameter value was not certified for every value:
+    the words for a note."""
+    unbounded = [
+        s.name
+        for s in problem.free_parameters
+        if problem.domains[s].lo is None or problem.domains[s].hi is None
+    ]
+    if unbounded:
+        return f"{', '.join(unbounded)} ranges over an unbounded domain, so no box covers it"
+    return "the interval enclosure over the parameter box did not show it"

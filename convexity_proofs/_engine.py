@@ -41,6 +41,7 @@ from convexity_proofs._decision import Decision as _Decision
 from convexity_proofs._decision import at_parameters as _at_parameters
 from convexity_proofs._decision import pinned_label as _pinned_label
 from convexity_proofs._decision import pins as _pins
+from convexity_proofs._decision import why_not_for_every_value
 from convexity_proofs._definedness import definedness_facts
 from convexity_proofs._problem import Problem
 from convexity_proofs._proof import ProofStep
@@ -288,7 +289,7 @@ def _holds_some(run: _Run, rule: PropertyRule) -> _Decision:
         run.note(
             "some parameter value",
             "a witness refutes the property at one parameter value, but it was not "
-            "certified for every value (parameters with unbounded domains never are)",
+            f"certified for every value ({why_not_for_every_value(problem)})",
         )
     for pinned in _pins(problem):
         proofs = []
@@ -330,8 +331,8 @@ def _fails_all(run: _Run, rule: PropertyRule) -> _Decision:
             run.note(
                 "every parameter value",
                 f"a witness shows f is not {_WHAT[sign]} at one parameter value, but it was "
-                "not certified for every value (parameters with unbounded domains never "
-                'are); write parameters = "some" if that is what the claim means',
+                f"not certified for every value ({why_not_for_every_value(problem)}); "
+                'write parameters = "some" if that is what the claim means',
             )
         undecided = True
     if not undecided:

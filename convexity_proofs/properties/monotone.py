@@ -25,7 +25,14 @@ from typing import Any
 
 import sympy
 
-from convexity_proofs._decision import UNKNOWN, Decision, at_parameters, pinned_label, pins
+from convexity_proofs._decision import (
+    UNKNOWN,
+    Decision,
+    at_parameters,
+    pinned_label,
+    pins,
+    why_not_for_every_value,
+)
 from convexity_proofs._problem import Problem
 from convexity_proofs._proof import ContextFact, ProofStep
 from convexity_proofs._values import OrderedWitness, Property, Quantifier, Status
@@ -164,8 +171,8 @@ def _holds_some(run: Any, memo: _Memo, want: str) -> Any:
     run.note(
         "some parameter value",
         f"no ordered pair with f(a) {REFUTES[want]} f(b) was certified for every parameter "
-        "value at once (parameters with unbounded domains never are), which refuting the "
-        "claim for some value needs",
+        f"value at once ({why_not_for_every_value(problem)}), which refuting the claim for "
+        "some value needs",
     )
     return UNKNOWN
 
@@ -198,7 +205,7 @@ def _nonmonotone(run: Any, memo: _Memo, some: bool) -> Any:
             run.note(
                 _SEARCH,
                 "no pair of witnesses certified for every parameter value at once was found "
-                '(parameters with unbounded domains never are); write parameters = "some" '
+                f'({why_not_for_every_value(problem)}); write parameters = "some" '
                 "if that is what the claim means",
             )
     # Refuted: f monotone (one direction in every variable) for every value, or, for
