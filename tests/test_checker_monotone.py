@@ -86,6 +86,9 @@ def round_trip(step: ProofStep) -> ProofStep:
         ("x*y", monotone.composition, {"y": POSITIVE}),
         ("sigmoid(x)", monotone.composition, {}),
         ("logsumexp(x, y)", monotone.composition, {}),
+        ("max(x, 2*x)", monotone.composition, {}),
+        ("min(x, x**3)", monotone.composition, {}),
+        ("min(-x, -exp(x))", monotone.composition, {}),
         ("1/x", monotone.composition, {"x": POSITIVE}),
         ("y", monotone.composition, {}),
         ("x", monotone.composition, {}),
@@ -182,6 +185,31 @@ def test_a_composition_with_a_forged_atom_fact_is_rejected() -> None:
     # A curvature fact proves no monotonicity.
     curvature = AtomFact(atom.atom, "convex", 0, None)
     rejected(replace(step, facts=(curvature, *step.facts)), context, "names no argument")
+
+
+def test_a_strict_max_needs_every_argument_strictly_monotone() -> None:
+    # One argument only weakly increasing (y*x, y in [0, 1]): the max is nondecreasing.
+    step, context = step_for("max(x, y*x)", y=interval_domain(0, 1))
+    assert (step.rule, step.conclusion) == ("monotone-composition", "nondecreasing")
+    assert replays(step, context) == "nondecreasing"
+    rejected(replace(step, conclusion="increasing"), context, "strictly", "every argument")
+    # A constant argument can flatten the max.
+    step, context = step_for("max(x, 1)")
+    assert step.conclusion == "nondecreasing"
+    rejected(replace(step, conclusion="increasing"), context, "strictly")
+    # The strict step itself replays; its direction cannot be flipped, and the
+    # strictness is the max's (min's) own: another atom's row gets none of it.
+    step, context = step_for("max(x, 2*x)")
+    assert replays(step, context) == "increasing"
+    rejected(replace(step, conclusion="decreasing"), context)
+    step, context = step_for("min(-x, -exp(x))")
+    assert replays(step, context) == "decreasing"
+    rejected(replace(step, conclusion="increasing"), context)
+    step, context = step_for("logsumexp(x, 2*x)")
+    weak = tuple(
+        replace(f, property="increasing") if isinstance(f, AtomFact) else f for f in step.facts
+    )
+    rejected(replace(step, facts=weak), context, "strictly")
 
 
 def test_a_row_the_atom_does_not_have_is_rejected() -> None:

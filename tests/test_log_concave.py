@@ -245,10 +245,18 @@ def problem(function, prop="log-concave", domain=None, **more) -> Problem:
 
 
 def test_the_search_finds_simple_points_first() -> None:
-    witness = nonpositive_point(problem("x**2 - 1/4"))
+    # no rational zero (the zeros are ±1/sqrt(2)): the simple points come first
+    witness = nonpositive_point(problem("x**2 - 1/2"))
     assert witness is not None
     assert dict(witness.point) == {"x": Fraction(0)}
-    assert dict(witness.values)["value"] == dict(witness.values)["value"].exact(Fraction(-1, 4))
+    assert dict(witness.values)["value"] == dict(witness.values)["value"].exact(Fraction(-1, 2))
+
+
+def test_the_search_finds_exact_rational_zeros_before_simple_points() -> None:
+    witness = nonpositive_point(problem("x**2 - 1/4"))
+    assert witness is not None
+    assert dict(witness.point) == {"x": Fraction(-1, 2)}
+    assert dict(witness.values)["value"] == dict(witness.values)["value"].exact(Fraction(0))
 
 
 def test_the_search_is_deterministic() -> None:
@@ -332,3 +340,55 @@ def test_the_log_product_prover_declines_other_subjects() -> None:
     assert found.step is not None and found.step.rule == "log-product"
     # x is not positive on the reals: the rule does not apply
     assert log_product.prove(Composer((x,), {x: REAL}), sympy.log(x * sympy.exp(-x))) is None
+
+
+# --- exact rational zeros -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "domain", "zero"),
+    [
+        ("(3*x - 1)**2", None, Fraction(1, 3)),
+        ("(2*x - 1)*(x - 3)", {"x": [0, 1]}, Fraction(1, 2)),
+        ("(7*x - 2)**2*(x**2 + 1)", None, Fraction(2, 7)),
+    ],
+)
+def test_refuted_at_an_exact_rational_zero(function, domain, zero) -> None:
+    from tests._independent import nonpositive_value
+
+    result = verdict(function, ["x"], "log-concave", domain)
+    assert result.status is Status.REFUTED
+    witness = result.witness
+    assert isinstance(witness, ValueWitness)
+    assert dict(witness.point) == {"x": zero}
+    assert witness.precision is None
+    assert dict(witness.values)["value"].hi == 0
+    table = {"name": "n", "function": function, "variables": ["x"], "property": "log-concave"}
+    if domain:
+        table["domain"] = domain
+    assert nonpositive_value(build_claim(table), witness.to_json()) == 0
+
+
+def test_a_zero_outside_the_domain_is_not_proposed() -> None:
+    from convexity_proofs.refuters import nonpositive
+
+    p = problem("(3*x + 1)**2", domain={"x": "positive"})
+    zeros = nonpositive.rational_zeros(
+        p.carrier, p.variables, p.domains, [{p.variables[0]: Fraction(1)}], deadline=Deadline()
+    )
+    assert zeros == []
+    assert nonpositive_point(p) is None
+
+
+def test_no_zero_is_proposed_for_a_positive_function() -> None:
+    from convexity_proofs.refuters import nonpositive
+
+    p = problem("x**2 + 1")
+    base = [{p.variables[0]: Fraction(0)}]
+    assert (
+        nonpositive.rational_zeros(p.carrier, p.variables, p.domains, base, deadline=Deadline())
+        == []
+    )
+    assert nonpositive_point(p) is None
+    result = verdict("x**2 + 1", ["x"], "log-concave")
+    assert not isinstance(result.witness, ValueWitness)

@@ -52,6 +52,11 @@ def prove(text: str, v: str = "x", **domains):
         ("x*y", {"y": POSITIVE}, "increasing", "monotone-scaling"),
         ("x*y", {"y": interval_domain(-2, 0)}, "nonincreasing", "monotone-scaling"),
         ("logsumexp(x, y)", {}, "increasing", "monotone-composition"),
+        ("max(x, 2*x)", {}, "increasing", "monotone-composition"),
+        ("min(x, x**3)", {}, "increasing", "monotone-composition"),
+        ("min(-x, -exp(x))", {}, "decreasing", "monotone-composition"),
+        ("max(x, 1)", {}, "nondecreasing", "monotone-composition"),
+        ("max(x, y*x)", {"y": interval_domain(0, 1)}, "nondecreasing", "monotone-composition"),
     ],
 )
 def test_the_lattice_proves_monotone_compositions(text, domains, conclusion, rule) -> None:
@@ -118,6 +123,35 @@ def test_relu_is_not_increasing_by_an_exact_flat_pair() -> None:
     assert v.status is Status.REFUTED
     assert v.witness.kind == "ordered" and v.witness.relation == ">="
     recheck_ordered(v.claim, v.witness.to_json())
+
+
+@pytest.mark.parametrize("text", ["max(x, 2*x)", "min(x, x**3)"])
+def test_a_max_or_min_of_strictly_increasing_arguments_is_increasing(text) -> None:
+    v = verdict(text, ["x"], "increasing")
+    assert v.status is Status.PROVED
+    assert [(s.rule, s.conclusion) for s in v.proof] == [("monotone-composition", "increasing")]
+    # The facts stay the atom's weak rows, one per argument.
+    assert {(f.property, f.argument) for f in v.proof[0].facts} == {
+        ("increasing", 0),
+        ("increasing", 1),
+    }
+
+
+def test_a_max_with_a_constant_argument_is_not_increasing() -> None:
+    v = verdict("max(x, 1)", ["x"], "increasing")
+    assert v.status is Status.REFUTED
+    assert v.witness.kind == "ordered"
+    recheck_ordered(v.claim, v.witness.to_json())
+    assert v.witness.relation == ">="  # f(a) >= f(b) with a < b: flat, e.g. from -2 to -1
+    f = parse_expression("max(x, 1)")
+    assert f.subs(x, -2) == f.subs(x, -1) == 1
+
+
+def test_a_max_of_arguments_moving_apart_is_not_increasing() -> None:
+    v = verdict("max(x, -x)", ["x"], "increasing")
+    assert v.status is not Status.PROVED
+    f = parse_expression("max(x, -x)")
+    assert isinstance(monotone.composition(f, x, box(f)), str)
 
 
 def test_logsumexp_is_increasing_in_each_variable() -> None:

@@ -15,7 +15,10 @@ Each replay re-derives its step:
   conditions and, for each argument that depends on v, a monotonicity alternative
   whose sign conditions are re-enclosed, in the direction that argument moves; strict
   needs a strictly monotone row (kinds ``strictly-increasing``/``strictly-decreasing``)
-  for a strictly monotone argument;
+  for a strictly monotone argument, or a Max (Min; rows ``max``/``min``) every
+  argument of which depends on v, enters through a nondecreasing row and is strictly
+  monotone in the step's direction (for a < b each u_i(a) < u_i(b), so
+  max_i u_i(a) < max_i u_i(b));
 * ``monotone-product``: every factor re-enclosed nonnegative (positive for a strict
   conclusion, with a strict factor) and monotone in the step's direction;
 * ``gradient-sign``: ∂f/∂v recomputed (``sympy.diff``), its enclosure over the box
@@ -250,6 +253,10 @@ _ATOM_DIRECTION = {
 }
 
 
+#: The atoms (checker rows) whose subject is the max (min) of its arguments.
+_EXTREMA: dict[str, type[sympy.Basic]] = {"max": sympy.Max, "min": sympy.Min}
+
+
 @rule("monotone-composition")
 def check_composition(step: ProofStep, context: Context, checker: Checker) -> None:
     conclusion = _conclusion(step, "monotone-composition")
@@ -266,12 +273,16 @@ def check_composition(step: ProofStep, context: Context, checker: Checker) -> No
     parts = replay_parts(step, args, context, checker, what)
     direction = _direction(conclusion)
     strict = False
+    # Max/min: strict when every argument moves strictly in the step's direction
+    # through a nondecreasing row of the atom.
+    extremum = key in _EXTREMA and isinstance(step.subject, _EXTREMA[key]) and bool(args)
     for index, (arg, part) in enumerate(zip(args, parts, strict=True)):
         fact = by_argument.pop(index, None)
         if part == "constant":
             require(
                 fact is None, f"{what}: argument {index + 1} does not move: no monotonicity needed"
             )
+            extremum = False
             continue
         require(
             fact is not None,
@@ -294,13 +305,25 @@ def check_composition(step: ProofStep, context: Context, checker: Checker) -> No
             ),
         )
         strict = strict or (atom_strict and _strict(part))
+        extremum = (
+            extremum
+            and atom_direction == 1
+            and _strict(part)
+            and _direction(part) == direction
+            and context.depends(arg)
+        )
         rows = monotone_rows(row, fact.property, index)
         needed += alternative_conditions(row, rows, fact, args, index, what)
     require(not by_argument, f"{what}: an atom fact is about no argument of the subject")
     if _strict(conclusion):
         require(
-            strict,
-            f"{what}: no strictly monotone argument enters through a strictly monotone row",
+            strict or extremum,
+            f"{what}: no strictly monotone argument enters through a strictly monotone row"
+            + (
+                f" (and not every argument of {key} moves strictly {conclusion})"
+                if key in _EXTREMA
+                else ""
+            ),
         )
     replay_signs(step, needed, context, what)
 

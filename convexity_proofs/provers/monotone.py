@@ -11,7 +11,9 @@ variables and the parameters range over their domains like parameters):
   monotone when it is nondecreasing (nonincreasing) in each argument that depends on
   ``v`` under its table row's sign conditions and that argument is monotone in the
   matching direction (strict when one dependent argument is strictly monotone and
-  the atom strictly monotone in it); a product of nonnegative factors that are all
+  the atom strictly monotone in it, or, for max and min, which are nondecreasing in
+  every argument, when every argument depends on ``v`` and all are strictly monotone
+  in the one direction); a product of nonnegative factors that are all
   nondecreasing (nonincreasing) is so too, strictly when every factor is positive
   and one is strict.  Powers u**p are atoms of the table.
 * :func:`gradient_sign`: ∂f/∂v (``sympy.diff``, no simplification) enclosed over the
@@ -109,6 +111,25 @@ def monotone_rows(atom: Atom, kind: str, index: int) -> tuple[tuple[When, ...], 
     """The alternatives of ``atom`` for ``kind`` (increasing, decreasing,
     strictly-increasing, strictly-decreasing) in argument ``index``."""
     return atom.monotone(kind, index)
+
+
+#: Atoms nondecreasing in every argument whose value, a max or min of its arguments,
+#: is strictly monotone when every argument is strictly monotone in one direction.
+EXTREMA = ("max", "min")
+
+
+def _extremum_strict(atom: Atom, inner: list[_Result], arity: int, target: int) -> bool:
+    """Max (min) of arguments all strictly monotone in ``target``'s direction: for
+    a < b each u_i(a) < u_i(b), so max_i u_i(a) < max_i u_i(b) (min likewise).  Needs
+    every argument to depend on v (a constant argument can flatten the extremum)."""
+    if atom.key not in EXTREMA or len(inner) != arity or arity == 0:
+        return False
+    return all(
+        r.conclusion is not None
+        and is_strict(r.conclusion)
+        and direction_of(r.conclusion) == target
+        for r in inner
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +283,8 @@ class _Lattice:
                     break
                 facts.append(AtomFact(atom.key, kind, chosen, index))
             else:
-                conclusion = _named(target, strict_found)
+                strict = strict_found or _extremum_strict(atom, inner, len(args), target)
+                conclusion = _named(target, strict)
                 step = ProofStep(
                     "monotone-composition",
                     expr,
