@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from rich.console import Console
 
@@ -159,93 +159,6 @@ def _assert(
     return _require(settle(table, seconds))
 
 
-def assert_convex(
-    function: str,
-    variables: Sequence[str],
-    *,
-    domain: Mapping[str, Any] | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
-) -> Verdict:
-    """Fail unless ``function`` is proved convex in ``variables`` (other symbols are
-    parameters: the claim must hold for each of their values)."""
-    __tracebackhide__ = True
-    return _assert("assert_convex", function, variables, "convex", domain=domain, timeout=timeout)
-
-
-def assert_concave(
-    function: str,
-    variables: Sequence[str],
-    *,
-    domain: Mapping[str, Any] | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
-) -> Verdict:
-    """Fail unless ``function`` is proved concave in ``variables``."""
-    __tracebackhide__ = True
-    return _assert("assert_concave", function, variables, "concave", domain=domain, timeout=timeout)
-
-
-def assert_strictly_convex(
-    function: str,
-    variables: Sequence[str],
-    *,
-    domain: Mapping[str, Any] | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
-) -> Verdict:
-    """Fail unless ``function`` is proved strictly convex in ``variables``."""
-    __tracebackhide__ = True
-    return _assert(
-        "assert_strictly_convex",
-        function,
-        variables,
-        "strictly-convex",
-        domain=domain,
-        timeout=timeout,
-    )
-
-
-def assert_affine(
-    function: str,
-    variables: Sequence[str],
-    *,
-    domain: Mapping[str, Any] | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
-) -> Verdict:
-    """Fail unless ``function`` is proved affine (both convex and concave) in ``variables``."""
-    __tracebackhide__ = True
-    return _assert("assert_affine", function, variables, "affine", domain=domain, timeout=timeout)
-
-
-def assert_not_convex(
-    function: str,
-    variables: Sequence[str],
-    *,
-    domain: Mapping[str, Any] | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
-) -> Verdict:
-    """Fail unless a certified witness shows ``function`` is not convex in ``variables``.
-
-    Not finding a proof of convexity is not enough: the verdict must be a witness.
-    """
-    __tracebackhide__ = True
-    return _assert(
-        "assert_not_convex", function, variables, "nonconvex", domain=domain, timeout=timeout
-    )
-
-
-def assert_not_concave(
-    function: str,
-    variables: Sequence[str],
-    *,
-    domain: Mapping[str, Any] | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
-) -> Verdict:
-    """Fail unless a certified witness shows ``function`` is not concave in ``variables``."""
-    __tracebackhide__ = True
-    return _assert(
-        "assert_not_concave", function, variables, "nonconcave", domain=domain, timeout=timeout
-    )
-
-
 def assert_invariant(
     function: str,
     substitution: Mapping[str, str],
@@ -267,9 +180,23 @@ def assert_invariant(
     )
 
 
-def _property_assertion(helper: str, prop: str, expect: str, doc: str) -> Any:
-    """An ``assert_*`` helper for one property and expectation (same signature as
-    :func:`assert_convex`)."""
+class PropertyAssertion(Protocol):
+    """The signature every ``assert_<property>`` helper has."""
+
+    def __call__(
+        self,
+        function: str,
+        variables: Sequence[str],
+        *,
+        domain: Mapping[str, Any] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> Verdict: ...
+
+
+def _property_assertion(helper: str, prop: str, expect: str, doc: str) -> PropertyAssertion:
+    """The ``assert_*`` helper named ``helper``: settle the claim that ``function`` has
+    ``prop`` in ``variables`` (expected to ``expect``) and fail with the report unless
+    it meets that expectation."""
 
     def assertion(
         function: str,
@@ -288,6 +215,44 @@ def _property_assertion(helper: str, prop: str, expect: str, doc: str) -> Any:
     return assertion
 
 
+assert_convex = _property_assertion(
+    "assert_convex",
+    "convex",
+    "holds",
+    "Fail unless ``function`` is proved convex in ``variables`` (other symbols are "
+    "parameters: the claim must hold for each of their values).",
+)
+assert_concave = _property_assertion(
+    "assert_concave",
+    "concave",
+    "holds",
+    "Fail unless ``function`` is proved concave in ``variables``.",
+)
+assert_strictly_convex = _property_assertion(
+    "assert_strictly_convex",
+    "strictly-convex",
+    "holds",
+    "Fail unless ``function`` is proved strictly convex in ``variables``.",
+)
+assert_affine = _property_assertion(
+    "assert_affine",
+    "affine",
+    "holds",
+    "Fail unless ``function`` is proved affine (both convex and concave) in ``variables``.",
+)
+assert_not_convex = _property_assertion(
+    "assert_not_convex",
+    "nonconvex",
+    "holds",
+    "Fail unless a certified witness shows ``function`` is not convex in ``variables``.\n\n"
+    "Not finding a proof of convexity is not enough: the verdict must be a witness.",
+)
+assert_not_concave = _property_assertion(
+    "assert_not_concave",
+    "nonconcave",
+    "holds",
+    "Fail unless a certified witness shows ``function`` is not concave in ``variables``.",
+)
 assert_nondecreasing = _property_assertion(
     "assert_nondecreasing",
     "nondecreasing",
