@@ -43,6 +43,7 @@ from convexity_proofs._decision import pinned_label as _pinned_label
 from convexity_proofs._decision import pins as _pins
 from convexity_proofs._decision import why_not_for_every_value
 from convexity_proofs._definedness import definedness_facts
+from convexity_proofs._early_exit import no_answer_possible
 from convexity_proofs._problem import Problem
 from convexity_proofs._proof import ProofStep
 from convexity_proofs._reductions import LOG_PROPERTIES, reduced_claim
@@ -69,7 +70,7 @@ from convexity_proofs._values import (
     Witness,
 )
 from convexity_proofs.errors import ArgumentError
-from convexity_proofs.provers import composition, identity, polynomial, second_order
+from convexity_proofs.provers import composition, hessian, identity, polynomial, second_order
 from convexity_proofs.refuters import flat, invariance, segment, uniform
 from convexity_proofs.refuters._space import Deadline
 
@@ -159,6 +160,12 @@ class _Run:
         ):
             # Said once: no proof counts until the written function is defined everywhere.
             self.note("definedness" + _pinned_label(problem), not_defined_note(problem))
+        hopeless = self.guard(
+            "early exit", lambda: no_answer_possible(problem, provers_only=provers_only)
+        )
+        if isinstance(hopeless, str):  # structure alone shows no strategy can answer
+            self.note("no strategy can answer" + where, hopeless)
+            strategies = ()
         for strategy in strategies:
             if problem.deadline.expired():
                 self.note("time limit", f"{strategy.name} and later strategies did not run")
@@ -412,9 +419,17 @@ def _strict(run: _Run, problem: Problem, convex: Answer) -> _Decision:
     segment (exact equality in Jensen's inequality)."""
     if convex.strict is True:
         return _Decision(Status.PROVED, convex.proof)
+    # A line on which f is exactly affine, from the structure (cheap: linear algebra
+    # over QQ and a float screen of the Hessian), settles strictness before any prover.
+    flat_line = run.guard("flat direction (structure)", lambda: flat.structural(problem))
+    if isinstance(flat_line, ProofStep):
+        return _Decision(Status.REFUTED, refuting=(flat_line,))
+    if flat_line is not None:
+        return _Decision(Status.REFUTED, witness=flat_line)  # type: ignore[arg-type]
     for name, prover in (
         ("constant Hessian", second_order.quadratic),
         ("second derivative", second_order.univariate),
+        ("symbolic Hessian", hessian.symbolic_hessian_strict),
     ):
         result = run.guard(
             name, lambda p=prover: p(problem.signed, problem.variables, problem.domains)
@@ -434,6 +449,11 @@ def _strict(run: _Run, problem: Problem, convex: Answer) -> _Decision:
     term = run.guard("strictly convex term", lambda: _strict_term(run, problem))
     if isinstance(term, ProofStep):
         return _Decision(Status.PROVED, (signed_step(term, problem.sign, problem.function),))  # type: ignore[arg-type]
+    from convexity_proofs.provers import strict_blocks
+
+    blocks = run.guard("strictly convex blocks", lambda: strict_blocks.for_problem(problem))
+    if isinstance(blocks, ProofStep):
+        return _Decision(Status.PROVED, (signed_step(blocks, problem.sign, problem.function),))  # type: ignore[arg-type]
     budget = problem.deadline.remaining_ms(cap=5000)
     strict_step = (
         run.guard(
@@ -499,7 +519,8 @@ def _invariant(run: _Run) -> _Decision:
     problem = run.problem
     substitution = problem.claim.substitution
     step = run.guard(
-        "symbolic identity", lambda: identity.prove_invariant(problem.function, substitution)
+        "symbolic identity",
+        lambda: identity.prove_invariant(problem.function, substitution, problem.domains),
     )
     if isinstance(step, ProofStep):
         image_obligations = _image_obligations(problem)

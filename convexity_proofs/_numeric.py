@@ -130,7 +130,7 @@ class Program:
         if isinstance(cond, sympy.Not):
             inner = self._condition(cond.args[0])
             return lambda values: np.logical_not(inner(values))
-        if isinstance(cond, sympy.core.relational.Relational):
+        if isinstance(cond, sympy.core.relational.Relational) and type(cond) in _COMPARE:
             lhs, rhs = self._slot[cond.lhs], self._slot[cond.rhs]
             compare = _COMPARE[type(cond)]
             return lambda values: compare(values[lhs], values[rhs])
@@ -168,6 +168,9 @@ _COMPARE = {
     sympy.LessThan: np.less_equal,
     sympy.StrictGreaterThan: np.greater,
     sympy.GreaterThan: np.greater_equal,
+    # Not written by claims (the parser refuses == and !=), but SymPy may produce them.
+    sympy.Equality: np.equal,
+    sympy.Unequality: np.not_equal,
 }
 
 

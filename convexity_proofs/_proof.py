@@ -38,6 +38,7 @@ from convexity_proofs.kernel.expressions import (
     read_number,
 )
 from convexity_proofs.kernel.intervals import Interval
+from convexity_proofs.kernel.subdivision import Piece
 
 # --- small codecs ---------------------------------------------------------------------
 
@@ -109,32 +110,66 @@ def _brief(expr: sympy.Basic) -> str:
 class SignFact:
     """The range of ``subject`` over the step's box has ``sign``: ``enclosure`` (an
     interval containing the range, computed by the kernel's interval arithmetic) shows
-    it.  Signs: positive, nonnegative, negative, nonpositive, nonzero."""
+    it.  Signs: positive, nonnegative, negative, nonpositive, nonzero.
+
+    With ``pieces`` the sign is shown piece by piece: the pieces' boxes cover the step's
+    box and the enclosure on each piece shows the sign (``enclosure`` is then the hull
+    of the pieces' enclosures).  JSON: ``"pieces"`` is omitted when there are none."""
 
     subject: sympy.Expr
     sign: str
     enclosure: Interval
+    pieces: tuple[Piece, ...] = ()
 
     kind: ClassVar[str] = "sign"
 
     def condition(self) -> Condition:
-        return Condition(
-            f"{_brief(self.subject)} is {self.sign}", f"interval enclosure {self.enclosure}"
-        )
+        if self.pieces:
+            how = f"interval enclosures on {len(self.pieces)} pieces, hull {self.enclosure}"
+        else:
+            how = f"interval enclosure {self.enclosure}"
+        return Condition(f"{_brief(self.subject)} is {self.sign}", how)
 
     def to_json(self, table: ExpressionTable) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "kind": self.kind,
             "subject": table.add(self.subject),
             "sign": self.sign,
             "enclosure": enclosure_to_json(self.enclosure),
         }
+        if self.pieces:
+            data["pieces"] = [piece_to_json(p, table) for p in self.pieces]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> SignFact:
+        pieces = data.get("pieces", [])
+        if not isinstance(pieces, list):
+            raise ExpressionDataError("sign fact: pieces must be a list")
         return cls(
-            reader.expr(data["subject"]), str(data["sign"]), enclosure_from_json(data["enclosure"])
+            reader.expr(data["subject"]),
+            str(data["sign"]),
+            enclosure_from_json(data["enclosure"]),
+            tuple(piece_from_json(p, reader) for p in pieces),
         )
+
+
+def piece_to_json(piece: Piece, table: ExpressionTable) -> dict[str, Any]:
+    return {
+        "box": [[table.add(s), domain_to_json(d)] for s, d in piece.box],
+        "enclosure": enclosure_to_json(piece.enclosure),
+    }
+
+
+def piece_from_json(data: object, reader: ExpressionReader) -> Piece:
+    if not isinstance(data, dict) or not isinstance(data.get("box"), list):
+        raise ExpressionDataError("a piece must be an object with a box list")
+    box = []
+    for entry in data["box"]:
+        if not (isinstance(entry, list) and len(entry) == 2):
+            raise ExpressionDataError("a piece's box entry must be [symbol, domain]")
+        box.append((_symbol(reader, entry[0]), domain_from_json(entry[1], "piece")))
+    return Piece(tuple(box), enclosure_from_json(data.get("enclosure"), "piece enclosure"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,7 +407,10 @@ class IdentityFact:
     """``rhs`` is ``lhs`` with ``substitution`` applied simultaneously, and ``lhs − rhs``
     reduces to 0 by ``method``: "structural" (equal trees), "expansion" (``expand``
     gives 0) or "cancellation" (``cancel`` gives 0), the last two after rewriting
-    max(0, c·u) = c·max(0, u) for numbers c > 0 on both sides."""
+    max(0, c·u) = c·max(0, u) for numbers c > 0 on both sides; "normal-form-expansion"
+    and "normal-form-cancellation" reduce the difference of both sides' normal forms
+    (:mod:`convexity_proofs.kernel.identities`), whose sign conditions are the step's
+    sign facts."""
 
     lhs: sympy.Expr
     rhs: sympy.Expr
@@ -520,6 +558,111 @@ class ContextFact:
         )
 
 
+# --- one variable beyond rational functions: substitution and tails --------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SubstitutionFact:
+    """``subject`` (an expression in ``variable``) equals ``result`` (a rational function
+    of ``symbol``) under ``symbol`` = ``definition`` (exp(x/q) or x**(1/q)), and ``image``
+    encloses the range of ``definition`` on the domain: the exact, deterministic
+    substitution of :func:`convexity_proofs.kernel.substitution.exponential_substitution`,
+    which a checker recomputes and compares.  ``symbol`` is written as a plain real
+    symbol with the substitution's name (``_u_x``), which no claim can use."""
+
+    subject: sympy.Expr
+    variable: sympy.Symbol
+    symbol: sympy.Symbol
+    definition: sympy.Expr
+    result: sympy.Expr
+    image: Interval
+
+    kind: ClassVar[str] = "substitution"
+
+    def condition(self) -> Condition:
+        return Condition(
+            f"{_brief(self.subject)} = {_brief(self.result)} with {self.symbol} = "
+            f"{_brief(self.definition)} in {self.image}",
+            "exact substitution",
+        )
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": table.add(self.subject),
+            "variable": table.add(self.variable),
+            "symbol": table.add(self.symbol),
+            "definition": table.add(self.definition),
+            "result": table.add(self.result),
+            "image": enclosure_to_json(self.image),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> SubstitutionFact:
+        return cls(
+            reader.expr(data["subject"]),
+            _symbol(reader, data["variable"]),
+            _symbol(reader, data["symbol"]),
+            reader.expr(data["definition"]),
+            reader.expr(data["result"]),
+            enclosure_from_json(data["image"], "substitution image"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TailFact:
+    """``subject`` g is >= 0 on a half-line of ``variable`` by a monotone bound: on the
+    tail [cut, oo) (``side`` "right") or (-oo, cut] ("left"), with k = len(values) >= 1,
+    ``values[j]`` encloses g^(j)(cut) for j < k and ``bound`` encloses g^(k) on the tail
+    (the other symbols over their domains); every s^j·g^(j)(cut) >= 0 and s^k·g^(k) >= 0
+    on the tail, s = 1 on the right and -1 on the left, make g >= g(cut) >= 0 there
+    (g > 0 when g(cut) > 0)."""
+
+    subject: sympy.Expr
+    variable: sympy.Symbol
+    side: str
+    cut: Fraction
+    values: tuple[Interval, ...]
+    bound: Interval
+
+    kind: ClassVar[str] = "tail"
+
+    def condition(self) -> Condition:
+        c = format_number(self.cut)
+        tail = f"[{c}, oo)" if self.side == "right" else f"(-oo, {c}]"
+        k = len(self.values)
+        return Condition(
+            f"{_brief(self.subject)} >= 0 on {tail}",
+            f"derivatives of orders < {k} have the right sign at {self.variable} = {c} and "
+            f"the derivative of order {k} on the whole tail (enclosure {self.bound})",
+        )
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": table.add(self.subject),
+            "variable": table.add(self.variable),
+            "side": self.side,
+            "cut": format_number(self.cut),
+            "values": [enclosure_to_json(v) for v in self.values],
+            "bound": enclosure_to_json(self.bound),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> TailFact:
+        values = data["values"]
+        if not isinstance(values, list):
+            raise ExpressionDataError("tail fact: values must be a list")
+        return cls(
+            reader.expr(data["subject"]),
+            _symbol(reader, data["variable"]),
+            str(data["side"]),
+            read_number(data["cut"], "tail cut"),
+            tuple(enclosure_from_json(v, "tail value") for v in values),
+            enclosure_from_json(data["bound"], "tail bound"),
+        )
+
+
 Fact = (
     SignFact
     | AtomFact
@@ -530,6 +673,8 @@ Fact = (
     | DefinedFact
     | ObligationFact
     | ContextFact
+    | SubstitutionFact
+    | TailFact
 )
 
 FACT_TYPES: dict[str, Any] = {
@@ -544,8 +689,504 @@ FACT_TYPES: dict[str, Any] = {
         DefinedFact,
         ObligationFact,
         ContextFact,
+        SubstitutionFact,
+        TailFact,
     )
 }
+
+
+# --- symbolic Hessians (rule ``symbolic-hessian``) ------------------------------------
+
+
+def _shown_sign(sign: str) -> str:
+    return {"positive": "> 0", "nonnegative": ">= 0", "negative": "< 0", "nonpositive": "<= 0"}.get(
+        sign, sign
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Factored:
+    """``constant`` · Π factor**multiplicity: a polynomial written as a product (a value
+    inside a :class:`MinorFact`, not a fact)."""
+
+    constant: Fraction
+    factors: tuple[tuple[sympy.Expr, int], ...] = ()
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "constant": format_number(self.constant),
+            "factors": [[table.add(f), int(k)] for f, k in self.factors],
+        }
+
+    @classmethod
+    def from_json(cls, data: object, reader: ExpressionReader) -> Factored:
+        if not isinstance(data, dict) or not isinstance(data.get("factors"), list):
+            raise ExpressionDataError("a factored polynomial needs constant and factors")
+        factors = []
+        for entry in data["factors"]:
+            if not (isinstance(entry, list) and len(entry) == 2 and type(entry[1]) is int):
+                raise ExpressionDataError("a factor must be [expression, multiplicity]")
+            factors.append((reader.expr(entry[0]), entry[1]))
+        return cls(read_number(data["constant"], "constant"), tuple(factors))
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolicHessianFact:
+    """The Hessian of the step's subject in ``variables``, formed symbolically.
+
+    ``entries``: the upper triangle (i <= j) row by row, each ``diff(diff(f, x_i), x_j)``.
+    ``method``: "principal-minors" (every principal minor >= 0: positive semidefinite) or
+    "leading-minors" (every leading principal minor > 0: positive definite, Sylvester's
+    criterion).  ``box``: where the minors' signs are shown, "interior" (the open box of
+    the variables; convexity extends to the closed box by continuity) or "domain" (the
+    variables' domains as given, so positive definiteness there makes f strictly convex).
+    ``substitution``: the exponential substitution shared by all entries (pairs
+    ``[u, exp(x/q)]``, ``[s, x**(1/q)]``), ``bounds`` the enclosures of each new symbol's
+    range on the box, ``generators`` the symbols the minors are polynomials in (the
+    variables, the parameters by name, then the new symbols).  ``denominator``: a
+    common denominator L of the entries (in the generators, after the substitution),
+    as a product of factors; the minors are shown as fractions over powers of them.
+    """
+
+    variables: tuple[sympy.Symbol, ...]
+    entries: tuple[sympy.Expr, ...]
+    method: str
+    box: str
+    generators: tuple[sympy.Symbol, ...]
+    substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
+    bounds: tuple[tuple[sympy.Symbol, Interval], ...] = ()
+    denominator: Factored = Factored(Fraction(1))
+
+    kind: ClassVar[str] = "symbolic-hessian"
+
+    def condition(self) -> Condition:
+        n = len(self.variables)
+        what = "positive definite" if self.method == "leading-minors" else "positive semidefinite"
+        where = "inside the domain" if self.box == "interior" else "on the whole domain"
+        how = (
+            f"the {n} leading principal minors are > 0 (Sylvester)"
+            if self.method == "leading-minors"
+            else f"the {2**n - 1} principal minors are >= 0"
+        )
+        if self.substitution:
+            how += "; with " + ", ".join(f"{s} = {_brief(d)}" for s, d in self.substitution[:4])
+        return Condition(f"the {n}×{n} symbolic Hessian is {what} {where}", how)
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "variables": [table.add(v) for v in self.variables],
+            "entries": [table.add(e) for e in self.entries],
+            "method": self.method,
+            "box": self.box,
+            "generators": [table.add(g) for g in self.generators],
+            "substitution": [[table.add(s), table.add(d)] for s, d in self.substitution],
+            "bounds": [[table.add(s), enclosure_to_json(b)] for s, b in self.bounds],
+            "denominator": self.denominator.to_json(table),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> SymbolicHessianFact:
+        return cls(
+            tuple(_symbol(reader, v) for v in data["variables"]),
+            tuple(reader.expr(e) for e in data["entries"]),
+            str(data["method"]),
+            str(data["box"]),
+            tuple(_symbol(reader, g) for g in data["generators"]),
+            tuple((_symbol(reader, s), reader.expr(d)) for s, d in data["substitution"]),
+            tuple(
+                (_symbol(reader, s), enclosure_from_json(b, "bounds")) for s, b in data["bounds"]
+            ),
+            Factored.from_json(data["denominator"], reader),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class MinorFact:
+    """The principal minor of the Hessian on the indices ``subset`` equals
+    ``numerator``/``denominator`` (polynomials in the Hessian fact's generators, each
+    written as a constant times powers of factors; the denominator's factors are factors
+    of the Hessian fact's common denominator L, at most to their power in L**k for a
+    k×k minor) and has ``sign`` ("nonnegative" or "positive") on the box: the sign of
+    each factor is a fact of the same step."""
+
+    subset: tuple[int, ...]
+    sign: str
+    numerator: Factored
+    denominator: Factored
+
+    kind: ClassVar[str] = "hessian-minor"
+
+    def condition(self) -> Condition:
+        rows = ", ".join(str(i + 1) for i in self.subset)
+        parts = len(self.numerator.factors) + len(self.denominator.factors)
+        return Condition(
+            f"the minor on rows ({rows}) is {_shown_sign(self.sign)}",
+            f"exact rational function, {parts} factor{'s' if parts != 1 else ''} of known sign",
+        )
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subset": list(self.subset),
+            "sign": self.sign,
+            "numerator": self.numerator.to_json(table),
+            "denominator": self.denominator.to_json(table),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> MinorFact:
+        subset = data["subset"]
+        if not isinstance(subset, list) or not all(type(i) is int for i in subset):
+            raise ExpressionDataError("hessian-minor fact: subset must be a list of integers")
+        return cls(
+            tuple(subset),
+            str(data["sign"]),
+            Factored.from_json(data["numerator"], reader),
+            Factored.from_json(data["denominator"], reader),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CoefficientSignFact:
+    """``subject`` (a polynomial over QQ in the step's generators) has ``sign`` on the box
+    by its coefficients: after g = a + d·t for each ``shifts`` entry (g, a, d) (t >= 0 on
+    the box; other generators unshifted, >= 0 there) every coefficient has one sign
+    (see :func:`convexity_proofs.kernel.positivity.coefficient_sign`)."""
+
+    subject: sympy.Expr
+    sign: str
+    shifts: tuple[tuple[sympy.Symbol, Fraction, int], ...] = ()
+
+    kind: ClassVar[str] = "coefficient-sign"
+
+    def condition(self) -> Condition:
+        how = "every coefficient has that sign"
+        if self.shifts:
+            shown = ", ".join(
+                f"{g} = {format_number(a)} {'+' if d > 0 else '-'} t" for g, a, d in self.shifts[:4]
+            )
+            how += f" after {shown}"
+        return Condition(f"{_brief(self.subject)} is {self.sign}", how)
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": table.add(self.subject),
+            "sign": self.sign,
+            "shifts": [[table.add(g), format_number(a), int(d)] for g, a, d in self.shifts],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> CoefficientSignFact:
+        shifts = []
+        for entry in data["shifts"]:
+            if not (isinstance(entry, list) and len(entry) == 3 and entry[2] in (1, -1)):
+                raise ExpressionDataError("a shift must be [generator, offset, 1 or -1]")
+            shifts.append((_symbol(reader, entry[0]), read_number(entry[1], "shift"), entry[2]))
+        return cls(reader.expr(data["subject"]), str(data["sign"]), tuple(shifts))
+
+
+@dataclass(frozen=True, slots=True)
+class SolverSignFact:
+    """``subject`` (a polynomial over QQ in ``symbols``, the step's generators) has
+    ``sign`` on the box because the SMT-LIB query ``smtlib``, which asks for a point of
+    the box where it fails, is ``result`` ("unsat") for ``solver`` ``version``.  The
+    text has the format of the ``polynomial`` fact's queries (docs/certificates.md)."""
+
+    subject: sympy.Expr
+    sign: str
+    symbols: tuple[sympy.Symbol, ...]
+    smtlib: str
+    solver: str
+    version: str
+    result: str
+
+    kind: ClassVar[str] = "solver-sign"
+
+    def condition(self) -> Condition:
+        return Condition(
+            f"{_brief(self.subject)} is {self.sign}",
+            f"{self.solver} {self.version}: the violation query is {self.result}",
+        )
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": table.add(self.subject),
+            "sign": self.sign,
+            "symbols": [table.add(s) for s in self.symbols],
+            "smtlib": self.smtlib,
+            "solver": self.solver,
+            "version": self.version,
+            "result": self.result,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> SolverSignFact:
+        if not isinstance(data["smtlib"], str):
+            raise ExpressionDataError("solver-sign fact: smtlib must be a string")
+        return cls(
+            reader.expr(data["subject"]),
+            str(data["sign"]),
+            tuple(_symbol(reader, s) for s in data["symbols"]),
+            data["smtlib"],
+            str(data["solver"]),
+            str(data["version"]),
+            str(data["result"]),
+        )
+
+
+FACT_TYPES.update(
+    {cls.kind: cls for cls in (SymbolicHessianFact, MinorFact, CoefficientSignFact, SolverSignFact)}
+)
+
+
+# --- Piecewise functions on a line (convexity_proofs/kernel/piecewise.py) --------------
+
+
+@dataclass(frozen=True, slots=True)
+class PiecewiseFact:
+    """f = g(``variable``) on the step's box, where ``variable`` stands for the linear
+    ``form`` of the context's variables (the variable itself in one variable) and g is
+    the Piecewise read on that line; ``image`` encloses the range of the form on the box,
+    and ``segments`` cut it into intervals, closed at the breakpoints between them (the
+    image's own ends at the ends), each with the number of the branch (0 for the first
+    pair) that gives f inside it.  Recomputed by the checker from the subject."""
+
+    variable: sympy.Symbol
+    form: sympy.Expr
+    image: Interval
+    segments: tuple[tuple[Interval, int], ...]
+
+    kind: ClassVar[str] = "piecewise"
+
+    def condition(self) -> Condition:
+        line = (
+            f"f = g({self.variable}) with {self.variable} = {_brief(self.form)} in {self.image}; "
+            if self.variable != self.form
+            else ""
+        )
+        cuts = ", ".join(
+            str(format_number(iv.lo)) for iv, _ in self.segments[1:] if iv.lo is not None
+        )
+        cut = f" cut at {cuts}" if len(self.segments) > 1 else ""
+        return Condition(
+            f"{line}{len(self.segments)} piece{'s' * (len(self.segments) != 1)}{cut}",
+            "the conditions decided exactly at rational points",
+        )
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "variable": table.add(self.variable),
+            "form": table.add(self.form),
+            "image": enclosure_to_json(self.image),
+            "segments": [
+                {"interval": enclosure_to_json(iv), "branch": branch}
+                for iv, branch in self.segments
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> PiecewiseFact:
+        segments = data["segments"]
+        if not isinstance(segments, list):
+            raise ExpressionDataError("piecewise fact: segments must be a list")
+        return cls(
+            _symbol(reader, data["variable"]),
+            reader.expr(data["form"]),
+            enclosure_from_json(data["image"], "piecewise image"),
+            tuple(
+                (enclosure_from_json(s["interval"], "segment"), _index(s["branch"]))
+                for s in segments
+            ),
+        )
+
+
+def _value_text(iv: Interval) -> str:
+    """An enclosure as a report shows it: the number itself when it is exact."""
+    if iv.lo is not None and iv.lo == iv.hi:
+        return str(format_number(iv.lo))
+    return str(iv)
+
+
+def _index(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ExpressionDataError(f"a branch number must be an integer >= 0, not {value!r:.20}")
+    return value
+
+
+def _pair(data: object, what: str) -> list[Any]:
+    if not isinstance(data, list):
+        raise ExpressionDataError(f"{what} must be a list")
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class BreakpointFact:
+    """At the interior breakpoint ``point`` between the segments of branches ``left``
+    and ``right``, f is given by ``branch``: the branches' values there (``values``: the
+    left one, the right one, f's; each enclosed over the parameters' box) are equal, the
+    two branches are C¹ on the windows [point − windows[0], point] and [point, point +
+    windows[1]], and their one-sided derivatives at the point (``derivatives``: from the
+    left, from the right) compare by ``relation`` ("=", "<", "<=", ">", ">=")."""
+
+    point: Fraction
+    branch: int
+    left: int
+    right: int
+    values: tuple[Interval, Interval, Interval]
+    windows: tuple[Fraction, Fraction]
+    derivatives: tuple[Interval, Interval]
+    relation: str
+
+    kind: ClassVar[str] = "breakpoint"
+
+    def condition(self) -> Condition:
+        at = format_number(self.point)
+        left, right = (_value_text(d) for d in self.derivatives)
+        return Condition(
+            f"at {at}: continuous (value {_value_text(self.values[2])}), one-sided "
+            f"derivatives {left} {self.relation} {right}",
+            "exact or enclosed values of the branches, each C¹ on a window beside the point",
+        )
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "point": format_number(self.point),
+            "branch": self.branch,
+            "left": self.left,
+            "right": self.right,
+            "values": [enclosure_to_json(v) for v in self.values],
+            "windows": [format_number(w) for w in self.windows],
+            "derivatives": [enclosure_to_json(d) for d in self.derivatives],
+            "relation": self.relation,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> BreakpointFact:
+        values = _pair(data["values"], "breakpoint values")
+        windows = _pair(data["windows"], "breakpoint windows")
+        derivatives = _pair(data["derivatives"], "breakpoint derivatives")
+        if (len(values), len(windows), len(derivatives)) != (3, 2, 2):
+            raise ExpressionDataError("breakpoint fact: 3 values, 2 windows, 2 derivatives")
+        return cls(
+            read_number(data["point"], "breakpoint"),
+            _index(data["branch"]),
+            _index(data["left"]),
+            _index(data["right"]),
+            tuple(enclosure_from_json(v, "breakpoint value") for v in values),  # type: ignore[arg-type]
+            tuple(read_number(w, "breakpoint window") for w in windows),  # type: ignore[arg-type]
+            tuple(enclosure_from_json(d, "breakpoint derivative") for d in derivatives),  # type: ignore[arg-type]
+            str(data["relation"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EndValueFact:
+    """At the closed ``end`` ("lower" or "upper") ``point`` of the image, f is given by
+    ``branch``, another branch than ``adjacent``, the one of the segment that ends
+    there: f's value and the adjacent branch's value at the point (``values``, each
+    enclosed over the parameters' box) compare by ``relation``."""
+
+    point: Fraction
+    end: str
+    branch: int
+    adjacent: int
+    values: tuple[Interval, Interval]
+    relation: str
+
+    kind: ClassVar[str] = "end-value"
+
+    def condition(self) -> Condition:
+        return Condition(
+            f"at the {self.end} end {format_number(self.point)}: f = "
+            f"{_value_text(self.values[0])} {self.relation} {_value_text(self.values[1])}, "
+            "the adjacent branch's value",
+            "exact or enclosed values",
+        )
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "point": format_number(self.point),
+            "end": self.end,
+            "branch": self.branch,
+            "adjacent": self.adjacent,
+            "values": [enclosure_to_json(v) for v in self.values],
+            "relation": self.relation,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> EndValueFact:
+        values = _pair(data["values"], "end values")
+        if len(values) != 2:
+            raise ExpressionDataError("end-value fact: 2 values")
+        return cls(
+            read_number(data["point"], "end"),
+            str(data["end"]),
+            _index(data["branch"]),
+            _index(data["adjacent"]),
+            tuple(enclosure_from_json(v, "end value") for v in values),  # type: ignore[arg-type]
+            str(data["relation"]),
+        )
+
+
+FACT_TYPES.update({cls.kind: cls for cls in (PiecewiseFact, BreakpointFact, EndValueFact)})
+
+
+# --- a line on which f is affine (rule ``affine-on-line``) ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineFact:
+    """f(p + t·v) = ``value`` + ``slope``·t identically in t (every variable moved:
+    ``point`` p and ``direction`` v, exact rationals), and the segment |t| <= ``reach``
+    lies in the domain: f is affine on it, so Jensen's inequality holds with equality
+    there and f is neither strictly convex nor strictly concave."""
+
+    point: tuple[tuple[sympy.Symbol, Fraction], ...]
+    direction: tuple[tuple[sympy.Symbol, Fraction], ...]
+    reach: Fraction
+    value: sympy.Expr
+    slope: sympy.Expr
+
+    kind: ClassVar[str] = "line"
+
+    def condition(self) -> Condition:
+        p = ", ".join(f"{s} = {format_number(q)}" for s, q in self.point[:6])
+        v = ", ".join(f"{format_number(q)}" for _, q in self.direction[:6])
+        more = ", ..." if len(self.point) > 6 else ""
+        return Condition(
+            f"f(p + t·v) = {_brief(self.value)} + ({_brief(self.slope)})·t for |t| <= "
+            f"{format_number(self.reach)}, p: {p}{more}; v = ({v}{more})",
+            "exact substitution and expansion",
+        )
+
+    def to_json(self, table: ExpressionTable) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "point": [[table.add(s), format_number(q)] for s, q in self.point],
+            "direction": [[table.add(s), format_number(q)] for s, q in self.direction],
+            "reach": format_number(self.reach),
+            "value": table.add(self.value),
+            "slope": table.add(self.slope),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], reader: ExpressionReader) -> LineFact:
+        return cls(
+            tuple((_symbol(reader, s), read_number(q)) for s, q in data["point"]),
+            tuple((_symbol(reader, s), read_number(q)) for s, q in data["direction"]),
+            read_number(data["reach"]),
+            reader.expr(data["value"]),
+            reader.expr(data["slope"]),
+        )
+
+
+FACT_TYPES.update({LineFact.kind: LineFact})
 
 
 def fact_from_json(data: object, reader: ExpressionReader) -> Fact:
@@ -754,6 +1395,40 @@ RULES: dict[str, Callable[[ProofStep], str]] = {
         ("f'' > 0" if step.conclusion.startswith("strictly") else "f'' >= 0")
         + f" on the whole domain (interval enclosure), so f is {step.conclusion}"
     ),
+    "second-derivative-substitution": lambda step: (
+        "f'' is a rational function of u = "
+        + next((_brief(f.definition) for f in step.facts if isinstance(f, SubstitutionFact)), "u")
+        + ", and that function is >= 0 on an interval containing every value of u "
+        "(exact sign decision)"
+        + (
+            "; its zeros are isolated, so f' is strictly increasing"
+            if step.conclusion.startswith("strictly")
+            else ""
+        )
+        + f", so f is {step.conclusion}"
+    ),
+    "second-derivative-subdivision": lambda step: (
+        ("f'' > 0" if step.conclusion.startswith("strictly") else "f'' >= 0")
+        + " on the whole domain: "
+        + " and ".join(
+            part
+            for part in (
+                next(
+                    (
+                        f"interval enclosures on {len(f.pieces)} pieces covering it"
+                        for f in step.facts
+                        if isinstance(f, SignFact) and f.pieces
+                    ),
+                    "",
+                ),
+                "monotone bounds on the tails"
+                if any(isinstance(f, TailFact) for f in step.facts)
+                else "",
+            )
+            if part
+        )
+        + f", so f is {step.conclusion}"
+    ),
     "polynomial-hessian": lambda step: (
         "f is a polynomial whose Hessian is "
         + (
@@ -766,6 +1441,22 @@ RULES: dict[str, Callable[[ProofStep], str]] = {
     "strictly-convex-term": _words(
         "a sum of convex terms one of which is strictly convex "
         "in all the variables is strictly convex"
+    ),
+    "combined-exponentials": _words(
+        "exp(a)·exp(b) = exp(a + b): the product with its exponential factors combined "
+        "is {conclusion}"
+    ),
+    "distributed-product": _words(
+        "(a + b)·r = a·r + b·r: the product distributed over its sum factor is {conclusion}"
+    ),
+    "regrouped-sum": _words(
+        "the terms regrouped into blocks (polynomial terms expanded and collected where "
+        "the blocks say so), each block {conclusion}: a sum of {conclusion} blocks is "
+        "{conclusion}"
+    ),
+    "strictly-convex-blocks": _words(
+        "the terms regrouped into blocks, each convex; the blocks named strictly convex "
+        "in their own variables cover all the variables, so f is strictly convex"
     ),
     "at-parameters": _words("with the parameters fixed at one value inside their domains"),
     "witness": lambda step: (
@@ -839,7 +1530,14 @@ RULES: dict[str, Callable[[ProofStep], str]] = {
         "substituting leaves the function unchanged"
         + next(
             (
-                f": the difference is 0 by {f.method}"
+                (
+                    ": with both sides in normal form (logarithms of factors of known sign "
+                    "split, exponentials factored, max/min/abs pulled apart by factors of "
+                    "known sign, Piecewise conditions normalised), the difference is 0 by "
+                    + f.method.removeprefix("normal-form-")
+                )
+                if f.method.startswith("normal-form-")
+                else f": the difference is 0 by {f.method}"
                 for f in step.facts
                 if isinstance(f, IdentityFact) and f.method != "structural"
             ),
@@ -847,6 +1545,46 @@ RULES: dict[str, Callable[[ProofStep], str]] = {
         )
     ),
 }
+
+
+def _symbolic_hessian_words(step: ProofStep) -> str:
+    fact = next((f for f in step.facts if isinstance(f, SymbolicHessianFact)), None)
+    definite = fact is not None and fact.method == "leading-minors"
+    where = "inside the domain" if fact is not None and fact.box == "interior" else "on the domain"
+    return (
+        "the Hessian of f, formed symbolically, is "
+        + ("positive definite" if definite else "positive semidefinite")
+        + f" at every point {where} (the sign of each "
+        + ("leading principal minor" if definite else "principal minor")
+        + " shown exactly)"
+        + (", and f is continuous on the domain" if where == "inside the domain" else "")
+        + f", so f is {step.conclusion.replace('-', ' ')}"
+    )
+
+
+RULES["symbolic-hessian"] = _symbolic_hessian_words
+
+
+def _piecewise_words(step: ProofStep) -> str:
+    concave = "concave" in step.conclusion
+    return (
+        "f is given by one branch on each closed piece of the line, each branch is "
+        + ("strictly " if step.conclusion.startswith("strictly") else "")
+        + ("concave" if concave else "convex")
+        + " there, f is continuous at every breakpoint, its one-sided derivatives do not "
+        + ("increase" if concave else "decrease")
+        + " across it, and at a closed end of the domain f can only jump "
+        + ("down" if concave else "up")
+        + f", so f is {step.conclusion.replace('-', ' ')}"
+    )
+
+
+RULES["piecewise"] = _piecewise_words
+
+RULES["affine-on-line"] = _words(
+    "f is affine on a segment of a line in the domain (its restriction is A + B·t, exactly), "
+    "so Jensen's inequality holds with equality there: f is {conclusion}"
+)
 
 
 def witness_data(witness: Witness) -> dict[str, Any]:
@@ -858,18 +1596,24 @@ __all__ = [
     "FACT_TYPES",
     "RULES",
     "AtomFact",
+    "BreakpointFact",
     "ContextFact",
     "CurvatureWitness",
     "DefinedFact",
+    "EndValueFact",
     "Fact",
     "HessianFact",
     "IdentityFact",
+    "LineFact",
     "ObligationFact",
+    "PiecewiseFact",
     "PointWitness",
     "PolynomialFact",
     "ProofStep",
     "SegmentWitness",
     "SignFact",
+    "SubstitutionFact",
+    "TailFact",
     "UnivariateSignFact",
     "fact_from_json",
     "step_from_json",

@@ -8,8 +8,10 @@ the order of ``cost``:
 cost strategy              answers                                              share
 ==== ===================== ==================================================== =====
 10   composition rules     proved (atom table; second-order provers for terms)  0.5
+15   piecewise             proved piece by piece, or refuted across a kink      0.5
 20   constant Hessian      proved, or refuted by an exact negative direction    0.5
 30   second derivative     proved (one variable), or refuted by a direction     0.5
+35   symbolic Hessian      proved (2-6 variables: minors' signs shown exactly)  0.5
 40   permutation argument  refuted (a proved symmetry and a certified midpoint) 0.3
 50   curvature search      refuted (smooth f: certified negative curvature)     0.5
 60   polynomial decision   proved or refuted (z3, small polynomials)            0.5
@@ -25,20 +27,23 @@ on ``problem.carrier``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
 
 from convexity_proofs._brief import brief
+from convexity_proofs._early_exit import twice_differentiable
 from convexity_proofs._problem import Problem
 from convexity_proofs._proof import ProofStep
 from convexity_proofs._strategy import Inconclusive, Outcome, Proved, Refuted, Strategy
-from convexity_proofs._values import Witness
+from convexity_proofs._values import Domain, Witness
 from convexity_proofs.checker._core import negated
-from convexity_proofs.provers import composition, polynomial, second_order
+from convexity_proofs.provers import composition, hessian, piecewise, polynomial, second_order
 from convexity_proofs.refuters import curvature, permutation, segment
-from convexity_proofs.refuters._space import simple_values
+from convexity_proofs.refuters import piecewise as kinks
+from convexity_proofs.refuters._space import narrowed_domains, simple_values
 
 #: A z3 query may use at most this many milliseconds of the remaining budget.
 Z3_CAP_MS = 5000
@@ -96,16 +101,45 @@ def analysis(problem: Problem) -> composition.Analysis:
     return problem.shared.analysis  # type: ignore[no-any-return]
 
 
+#: The subdivision budget of :func:`second_order.univariate` on a subterm: the fallback
+#: may try every subterm, so each gets few pieces (fixed, so verdicts do not depend on
+#: the machine's speed).
+SUBTERM_PIECES = 16
+
+
+def _subterm_univariate(
+    expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], domains: Mapping[sympy.Symbol, Domain]
+) -> second_order.SecondOrderResult | None:
+    return second_order.univariate(expr, variables, domains, max_pieces=SUBTERM_PIECES)
+
+
 def second_order_fallback(problem: Problem) -> composition.Fallback:
     """Second-order provers for subterms the composition rules cannot handle (the
     composer's fallback, for the curvature and the quasiconvexity provers alike)."""
 
     def prove(sub: sympy.Expr, own: tuple[sympy.Symbol, ...]) -> composition.Analysis | None:
+        if (
+            isinstance(sub, sympy.Piecewise)
+            and sub != problem.function
+            and set(own) <= set(problem.variables)
+        ):
+            # A Piecewise term (the whole function is the "piecewise" strategy's).
+            for sign, curvature_ in (
+                (1, composition.Curvature.CONVEX),
+                (-1, composition.Curvature.CONCAVE),
+            ):
+                found = piecewise.prove(sub, problem.variables, problem.domains, sign, strict=False)
+                if found.step is not None:
+                    return composition.Analysis(curvature_, found.step)
         for sign, curvature_ in (
             (1, composition.Curvature.CONVEX),
             (-1, composition.Curvature.CONCAVE),
         ):
-            for prover in (second_order.quadratic, second_order.univariate):
+            for prover in (
+                second_order.quadratic,
+                _subterm_univariate,
+                hessian.symbolic_hessian_subterm,
+            ):
                 result = prover(sign * sub, own, problem.domains)
                 if result is not None and result.convex is True and result.step is not None:
                     # Strictness in the subterm's own variables is not strictness in
@@ -243,6 +277,69 @@ class PolynomialDecision:
         return Inconclusive(result.note or "no answer within the resource limit")
 
 
+@dataclass(frozen=True)
+class PiecewiseRule:
+    """A Piecewise of one variable or of one linear form (provers/piecewise.py): proved
+    piece by piece, or refuted by a certified segment across a failing breakpoint."""
+
+    name: str = "piecewise"
+    cost: int = 15
+    share: float = 0.5
+
+    def why_not(self, problem: Problem) -> str | None:
+        return piecewise.applicability(problem.function)
+
+    def run(self, problem: Problem) -> Outcome:
+        result = piecewise.prove(problem.function, problem.variables, problem.domains, problem.sign)
+        if result.step is not None:
+            if not problem.total:
+                return Inconclusive(NOT_DEFINED)
+            return Proved((result.step,), strict=result.strict)
+        line = result.line
+        points = [(f.point, f.place) for f in result.failures if f.point is not None]
+        if line is not None and points:
+            found = kinks.straddling_witness(
+                problem.carrier,
+                line.form,
+                points,
+                line.image,
+                problem.variables,
+                problem.parameters,
+                problem.domains,
+                sign=problem.sign,
+                total=problem.total,
+                deadline=problem.deadline,
+            )
+            if found is not None:
+                return Refuted(found)
+        return Inconclusive(result.note or "the rule's conditions are not established")
+
+
+@dataclass(frozen=True)
+class SymbolicHessian:
+    """The symbolic Hessian proved positive (semi)definite on the whole domain
+    (provers/hessian.py): leading minors > 0 or principal minors >= 0, each sign shown
+    exactly.  Proves only; positive definite on the domain proves strictness."""
+
+    name: str = "symbolic Hessian"
+    cost: int = 35
+    share: float = 0.5
+
+    def why_not(self, problem: Problem) -> str | None:
+        return hessian.hessian_applicability(problem.signed, problem.variables)
+
+    def run(self, problem: Problem) -> Outcome:
+        result = hessian.symbolic_hessian(problem.signed, problem.variables, problem.domains)
+        if result is None:
+            return Inconclusive("does not apply")
+        if result.convex is True and result.step is not None:
+            if not problem.total:
+                return Inconclusive(NOT_DEFINED)
+            step = signed_step(result.step, problem.sign, problem.function)
+            return Proved((step,), strict=result.strict)  # type: ignore[arg-type]
+        return Inconclusive(result.note or "the minors' signs were not established")
+
+
 # --- refuters -----------------------------------------------------------------------
 
 
@@ -250,6 +347,15 @@ def _no_program(problem: Problem) -> str | None:
     if problem.program is None:
         return "the function holds something the numeric search cannot evaluate"
     return None
+
+
+def search_domains(problem: Problem) -> dict[sympy.Symbol, Domain]:
+    """Where the curvature and segment searches look: the domain, cut down to where the
+    written function can be defined when that is not the whole box (every point drawn
+    is still in the claim's domain; refuters/_space.narrowed_domains)."""
+    if problem.total:
+        return problem.domains
+    return narrowed_domains(problem.domains, problem.obligations)
 
 
 @dataclass(frozen=True)
@@ -313,13 +419,16 @@ class CurvatureSearch:
             problem.program,
             problem.variables,
             problem.parameters,
-            problem.domains,
+            search_domains(problem),
             sign=problem.sign,
             settings=curvature.CurvatureSearch(points, problem.seed),
             deadline=problem.deadline,
         )
         if found is None:
-            return Inconclusive(f"no certified negative curvature at {points} points")
+            return Inconclusive(
+                f"no certified negative curvature at {points} points, "
+                "nor after a local descent and scans along axis lines"
+            )
         return Refuted(found)
 
 
@@ -334,20 +443,26 @@ class SegmentSearch:
 
     def run(self, problem: Problem) -> Outcome:
         cfg = problem.settings.segment
+        # f C² around the box: a Jensen violation implies a point of negative curvature,
+        # which the curvature search looks for; only the cheap batch runs (_early_exit).
+        examples = 0 if twice_differentiable(problem) else cfg.hypothesis_examples
         found = segment.find_segment_witness(
             problem.carrier,
             problem.program,
             problem.variables,
             problem.parameters,
-            problem.domains,
+            search_domains(problem),
             sign=problem.sign,
             total=problem.total,
-            settings_=segment.SegmentSearch(
-                cfg.batch, cfg.certify_best, cfg.hypothesis_examples, problem.seed
-            ),
+            settings_=segment.SegmentSearch(cfg.batch, cfg.certify_best, examples, problem.seed),
             deadline=problem.deadline,
         )
         if found is None:
+            if examples < cfg.hypothesis_examples:
+                return Inconclusive(
+                    "no certified violation of Jensen's inequality on random segments "
+                    "(f is C² on the domain, so the curvature search covers the rest)"
+                )
             return Inconclusive("no certified violation of Jensen's inequality")
         return Refuted(found)
 
@@ -357,8 +472,10 @@ CURVATURE: tuple[Strategy, ...] = tuple(
     sorted(
         (
             CompositionRules(),
+            PiecewiseRule(),
             SecondOrder("constant Hessian", 20, "quadratic"),
             SecondOrder("second derivative", 30, "univariate"),
+            SymbolicHessian(),
             PermutationArgument(),
             CurvatureSearch("curvature search", 50, smooth=True),
             PolynomialDecision(),
@@ -371,5 +488,9 @@ CURVATURE: tuple[Strategy, ...] = tuple(
 
 #: The strategies that can prove (used alone for a problem with pinned parameters).
 PROVERS: tuple[Strategy, ...] = tuple(
-    s for s in CURVATURE if isinstance(s, CompositionRules | SecondOrder | PolynomialDecision)
+    s
+    for s in CURVATURE
+    if isinstance(
+        s, CompositionRules | PiecewiseRule | SecondOrder | SymbolicHessian | PolynomialDecision
+    )
 )

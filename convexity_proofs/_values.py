@@ -115,7 +115,11 @@ class Domain:
     def describe(self) -> str:
         if self.name != "interval":
             return self.name
-        return f"[{format_number(self.lo)}, {format_number(self.hi)}]"  # type: ignore[arg-type]
+        # Claims write closed bounded intervals; a piece of one (piecewise proofs) may
+        # be half-open or unbounded.
+        lo = "(-oo" if self.lo is None else "(["[not self.lo_open] + str(format_number(self.lo))
+        hi = "oo)" if self.hi is None else str(format_number(self.hi)) + ")]"[not self.hi_open]
+        return f"{lo}, {hi}"
 
 
 REAL = Domain()

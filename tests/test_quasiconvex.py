@@ -371,8 +371,9 @@ def test_quasi_log_gives_one_direction_only():
     # log(x*y) is concave, not affine: never a quasilinear quasi-log step.
     assert prove("x*y", "quasilinear", (x, y), x=POSITIVE, y=POSITIVE) is None
     assert prove("x*y", "quasiconvex", (x, y), x=POSITIVE, y=POSITIVE) is None
-    # 1/(x*y) on the orthant: log = -log x - log y is convex, so quasiconvex
-    step = prove("1/(x*y)", "quasiconvex", (x, y), x=POSITIVE, y=POSITIVE)
+    # cosh(x)/y**2 on the orthant: log = log(cosh(x)) - 2 log y is convex, so quasiconvex
+    # (1/(x*y), exp(y)/x**2 and (1 + exp(y))/x**2 are convex by composition)
+    step = prove("cosh(x)/y**2", "quasiconvex", (x, y), x=POSITIVE, y=POSITIVE)
     assert step is not None and step.rule == "quasi-log" and step.conclusion == "quasiconvex"
 
 

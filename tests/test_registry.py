@@ -78,6 +78,10 @@ HISTORIC_KEYS = {
     "rel-entropy",
     "power",
     "exponential",
+    "power-product",
+    "abs-power",
+    "quad-over-negative",
+    "exp-power-product",
 }
 
 # (key, subject, its arguments): arguments are the u_i, or 0 for a constant entry.
@@ -126,6 +130,35 @@ CASES: list[tuple[str, sympy.Expr, tuple[sympy.Expr, ...]]] = [
         )
     ),
     *(("exponential", sympy.Rational(c) ** u0, (u0,)) for c in ("2", "1/3", "5/2", "7/8")),
+    ("logsumexp", sympy.log(sympy.sqrt(2) * sympy.exp(u0) + sympy.pi), (u0, 0)),
+    ("abs-power", sympy.Abs(u0) ** 3, (u0,)),
+    ("abs-power", sympy.Abs(u0) ** 5, (u0,)),
+    ("abs-power", sympy.Abs(u0) * sympy.Pow(u0, 2, evaluate=False), (u0,)),
+    ("quad-over-negative", u0**2 / u1, (u0, u1)),
+    ("exp-power-product", sympy.exp(u0) / u1, (u0, u1)),
+    (
+        "exp-power-product",
+        sympy.exp(u0) * sympy.exp(u1) * u2 ** sympy.Rational(-3, 2),
+        (u0, u1, u2),
+    ),
+    ("exp-power-product", sympy.exp(u0) / (u1**2 * sympy.sqrt(u2)), (u0, u1, u2)),
+    *(
+        (
+            "power-product",
+            sympy.Mul(*(u ** sympy.Rational(a) for u, a in zip(us, exps, strict=True))),
+            us,
+        )
+        for us, exps in (
+            ((u0, u1), ("1/2", "1/2")),
+            ((u0, u1, u2), ("1/3", "1/3", "1/3")),
+            ((u0, u1), ("1/4", "1/2")),
+            ((u0, u1), ("3/2", "-1/4")),
+            ((u0, u1, u2), ("3/2", "-1/5", "-1/5")),
+            ((u0, u1), ("-1", "-1")),
+            ((u0, u1, u2), ("-1/2", "-2", "-1/3")),
+            ((u0, u1), ("3", "-2")),
+        )
+    ),
 ]
 
 IDS = [f"{key}:{subject}" for key, subject, _ in CASES]
@@ -254,7 +287,8 @@ def test_every_function_has_a_row_or_says_why_not() -> None:
 def test_atom_keys_are_kept_and_shared() -> None:
     assert registry.KEYS == HISTORIC_KEYS
     assert prover_atoms.KEYS == checker_atoms.KEYS == registry.KEYS
-    assert set(checker_atoms.ROWS) == registry.KEYS - {"power", "exponential"}
+    parameterised = {"power", "exponential", "power-product", "exp-power-product"}
+    assert set(checker_atoms.ROWS) == registry.KEYS - parameterised
 
 
 def test_parity_is_true_and_normalised_by_the_parser() -> None:

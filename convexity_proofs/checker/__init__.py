@@ -13,14 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from convexity_proofs._proof import PolynomialFact, ProofStep
+from convexity_proofs._proof import PolynomialFact, ProofStep, SolverSignFact
 from convexity_proofs._values import Status, Verdict
 
 # The rule modules register their replays on import.
 from convexity_proofs.checker import composition as _composition  # noqa: F401
+from convexity_proofs.checker import flat as _flat  # noqa: F401
+from convexity_proofs.checker import hessian as _hessian  # noqa: F401
 from convexity_proofs.checker import identity as _identity  # noqa: F401
 from convexity_proofs.checker import log_concave as _log_concave  # noqa: F401
 from convexity_proofs.checker import monotone as _monotone  # noqa: F401
+from convexity_proofs.checker import normal_forms as _normal_forms  # noqa: F401
+from convexity_proofs.checker import piecewise as _piecewise  # noqa: F401
 from convexity_proofs.checker import polynomial as _polynomial  # noqa: F401
 from convexity_proofs.checker import quasiconvex as _quasiconvex  # noqa: F401
 from convexity_proofs.checker import second_order as _second_order  # noqa: F401
@@ -85,7 +89,7 @@ def _trust(steps: Iterable[ProofStep], rechecked: bool = False) -> tuple[str, ..
         step = stack.pop()
         stack.extend(step.children)
         for fact in step.facts:
-            if isinstance(fact, PolynomialFact):
+            if isinstance(fact, PolynomialFact | SolverSignFact):
                 key = f"{fact.solver} {fact.version}"
                 versions[key] = versions.get(key, 0) + 1
     how = (

@@ -19,6 +19,13 @@ import sympy
 MAX_TERMS: Final = 200_000
 
 
+#: A tail replay differentiates f'' up to four times: each derivative it differentiates
+#: or encloses has fewer nodes than this (tree nodes,
+#: :func:`convexity_proofs.kernel.subdivision.node_count`), and the prover
+#: (:mod:`convexity_proofs.provers.univariate`) gives up on larger ones first.
+MAX_DIFFERENTIATED_NODES: Final = 1000
+
+
 def expansion_bound(expr: sympy.Basic, cap: int = MAX_TERMS) -> int:
     """An upper bound on the terms of ``expand(expr)`` (and of the work inside function
     arguments), or ``cap + 1`` once it exceeds ``cap``."""

@@ -29,6 +29,10 @@ from convexity_proofs.checker._core import (
 )
 from convexity_proofs.checker.atoms import Row, row_for
 from convexity_proofs.kernel.intervals import Interval, Undefined, from_domain, range_of
+from convexity_proofs.kernel.subdivision import MAX_PIECES, covers, enclosure_on, max_pieces_for
+
+#: A sign fact shown on more pieces than ``MAX_PIECES`` (fewer in two or more
+#: dimensions, :func:`max_pieces_for`) is refused: the replay's cost.
 
 CURVATURES = ("affine", "convex", "concave")
 
@@ -83,8 +87,12 @@ def enclosure(expr: sympy.Expr, context: Context, what: str) -> Interval:
 
 def replay_sign(fact: SignFact, context: Context, what: str) -> None:
     """Recompute the enclosure of a sign fact: it must show the sign, and the recorded
-    enclosure must contain it."""
+    enclosure must contain it.  With pieces: they cover the box exactly, and on each the
+    recomputed enclosure shows the sign and lies in the piece's and the fact's records."""
     require(fact.sign in SHOWS, f"{what}: unknown sign {fact.sign!r}")
+    if fact.pieces:
+        replay_pieces(fact, context, what)
+        return
     box = enclosure(fact.subject, context, what)
     require(
         SHOWS[fact.sign](box),
@@ -99,6 +107,50 @@ def replay_sign(fact: SignFact, context: Context, what: str) -> None:
             f"enclose the recomputed {box}"
         ),
     )
+
+
+def replay_pieces(fact: SignFact, context: Context, what: str) -> None:
+    """The sign of ``fact.subject`` piece by piece (see :func:`replay_sign`)."""
+    require(len(fact.pieces) <= MAX_PIECES, f"{what}: more than {MAX_PIECES} pieces")
+    require(SHOWS[fact.sign](fact.enclosure), f"{what}: the hull does not show {fact.sign}")
+    symbols = tuple(s for s, _ in fact.pieces[0].box)
+    free = fact.subject.free_symbols
+    require(
+        len(set(symbols)) == len(symbols)
+        and all(s in context.domains and s in free for s in symbols),
+        f"{what}: the pieces' symbols are repeated, or not symbols of the box in the subject",
+    )
+    require(
+        all(tuple(s for s, _ in piece.box) == symbols for piece in fact.pieces),
+        f"{what}: the pieces do not all subdivide the same symbols",
+    )
+    limit = max_pieces_for(len(symbols))
+    require(
+        len(fact.pieces) <= limit,
+        f"{what}: more than {limit} pieces in {len(symbols)} dimensions",
+    )
+    require(
+        covers(context.domains, symbols, fact.pieces),
+        f"{what}: the pieces do not cover the box of {[str(s) for s in symbols]}",
+    )
+    for piece in fact.pieces:
+        box = enclosure_on(fact.subject, context.domains, piece.box)
+        require(
+            box is not None,
+            lambda: f"{what}: {_show(fact.subject)} is not shown defined on a piece",
+        )
+        assert box is not None
+        require(
+            SHOWS[fact.sign](box) and encloses(piece.enclosure, box),
+            lambda: (
+                f"{what}: on a piece the enclosure {box} does not show {fact.sign} "
+                f"or is not the recorded {piece.enclosure}"
+            ),
+        )
+        require(
+            encloses(fact.enclosure, box),
+            lambda: f"{what}: the hull {fact.enclosure} does not enclose a piece's {box}",
+        )
 
 
 def replay_signs(

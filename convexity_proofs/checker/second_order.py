@@ -13,6 +13,18 @@
   inside (``Poly.count_roots``), and P/Q > 0 at the recorded interior sample.
 * ``second-derivative-intervals``: f'' is recomputed and its sign re-derived from the
   kernel's own enclosure over the box.
+* ``second-derivative-substitution``: f'' is recomputed (no parameters), the kernel's
+  substitution (:func:`~convexity_proofs.kernel.substitution.exponential_substitution`)
+  is recomputed and must have one new symbol u with the recorded definition and result
+  (a rational function of u alone); the recorded image encloses the recomputed range of
+  u; every base of f'' raised to a negative power is shown nonzero on the domain (exact,
+  :func:`~convexity_proofs.kernel.substitution.nonzero_on`); then the exact sign
+  decision of the result in u is replayed on the image as for ``second-derivative-exact``.
+* ``second-derivative-subdivision``: the pieces (boxes of the variable, each enclosure
+  of f'' recomputed and showing the sign) and the tails (monotone bounds: the
+  derivatives of f'' of orders < k recomputed and enclosed at the cut with the right
+  signs, the one of order k on the whole tail, every order defined on the tail) together
+  cover the domain exactly (:func:`~convexity_proofs.kernel.subdivision.covers`).
 
 Each needs the subject smooth (no abs/max/min/Piecewise) and defined on the whole box
 (a DefinedFact, re-derived), so f is C² there and f'' >= 0 makes it convex.  A strict
@@ -35,20 +47,39 @@ from convexity_proofs._proof import (
     HessianFact,
     ProofStep,
     SignFact,
+    SubstitutionFact,
+    TailFact,
     UnivariateSignFact,
 )
-from convexity_proofs._values import REAL, Domain
+from convexity_proofs._values import REAL, Domain, interval_domain
 from convexity_proofs.checker._core import Checker, CheckFailure, Context, require, rule
-from convexity_proofs.checker._size import MAX_TERMS, small_enough
-from convexity_proofs.checker.composition import encloses, only_facts, replay_sign
+from convexity_proofs.checker._size import MAX_DIFFERENTIATED_NODES, MAX_TERMS, small_enough
+from convexity_proofs.checker.composition import SHOWS, encloses, only_facts, replay_sign
 from convexity_proofs.functions import NON_SMOOTH_HEADS
 from convexity_proofs.kernel.intervals import Undefined, from_domain, range_of
 from convexity_proofs.kernel.psd import check_ldl
+from convexity_proofs.kernel.subdivision import (
+    MAX_PIECES,
+    Piece,
+    covers,
+    enclosure_on,
+    node_count,
+)
+from convexity_proofs.kernel.substitution import (
+    as_real,
+    exponential_substitution,
+    image_domain,
+    negative_power_bases,
+    nonzero_on,
+)
 
 F = TypeVar("F", bound=Fact)
 
 #: Exponents above this are refused by the exact sign replay (polynomials too large).
 _MAX_EXPONENT = 512
+#: Monotone tail bounds of higher order, and more pieces than the kernel's
+#: ``MAX_PIECES``, are refused.
+MAX_TAIL_ORDER = 4
 
 
 def _show(expr: sympy.Basic) -> str:
@@ -399,3 +430,201 @@ def check_second_derivative_exact(step: ProofStep, context: Context, checker: Ch
     _strict_allowed(step, context, {x}, what)
     if step.conclusion == "strictly-convex":
         require(strict, f"{what}: f'' is identically 0: f is affine, not strictly convex")
+
+
+# --- one variable beyond rational functions -------------------------------------------
+
+
+@rule("second-derivative-substitution")
+def check_second_derivative_substitution(
+    step: ProofStep, context: Context, checker: Checker
+) -> None:
+    what = "second derivative (substitution)"
+    only_facts(step, (SubstitutionFact, UnivariateSignFact, DefinedFact), what)
+    fact = _one(step, SubstitutionFact, what)
+    decided = _one(step, UnivariateSignFact, what)
+    assert isinstance(fact, SubstitutionFact) and isinstance(decided, UnivariateSignFact)
+    x = _the_variable(step, context, fact.variable, what)
+    replay_defined(step, context, what)
+    second = _second_derivative(step, x, what)
+    require(
+        fact.subject == second,
+        lambda: f"{what}: the substitution is about {_show(fact.subject)}, not f''",
+    )
+    require(
+        second.free_symbols <= {x},
+        f"{what}: f'' depends on parameters: the exact decision does not apply",
+    )
+    require(small_enough(second), f"{what}: f'' would expand to more than {MAX_TERMS} terms")
+    sub = exponential_substitution(second, (x,), context.domains)
+    require(
+        sub is not None and len(sub.definitions) == 1,
+        f"{what}: f'' is not a rational function of one exp(x/q) or x**(1/q)",
+    )
+    assert sub is not None
+    ((v, definition),) = sub.definitions
+    symbol = sympy.Symbol(v.name, real=True)
+    require(
+        fact.symbol == symbol and fact.definition == definition,
+        lambda: (
+            f"{what}: the recorded substitution {fact.symbol} = {_show(fact.definition)} is "
+            f"not the recomputed {symbol} = {_show(definition)}"
+        ),
+    )
+    result = as_real(sub)
+    require(
+        fact.result == result and result.free_symbols <= {symbol},
+        lambda: f"{what}: the recorded result is not the recomputed {_show(result)}",
+    )
+    image = sub.bounds[0][1]
+    require(
+        encloses(fact.image, image),
+        f"{what}: the recorded image {fact.image} does not enclose the range {image} of {symbol}",
+    )
+    for base in negative_power_bases(second, frozenset({x})):
+        require(
+            nonzero_on(base, x, context.domains),
+            lambda: f"{what}: the denominator {_show(base)} is not shown nonzero on the domain",
+        )
+    require(
+        decided.variable == symbol and decided.expression == result,
+        f"{what}: the sign decision is not about the substituted f'' in {symbol}",
+    )
+    strict = replay_exact_sign(
+        decided, symbol, image_domain(fact.image), what, "f'' in " + str(symbol)
+    )
+    _strict_allowed(step, context, {x}, what)
+    if step.conclusion == "strictly-convex":
+        require(strict, f"{what}: f'' is identically 0: f is affine, not strictly convex")
+
+
+def _tail_piece(fact: TailFact) -> Piece:
+    d = (
+        Domain(fact.cut, None, False, True, "interval")
+        if fact.side == "right"
+        else Domain(None, fact.cut, True, False, "interval")
+    )
+    return Piece(((fact.variable, d),), fact.bound)
+
+
+def replay_tail(fact: TailFact, context: Context, what: str) -> None:
+    """g >= 0 on the tail: each derivative of order j < k is defined on the tail and
+    s^j·g^(j)(cut) >= 0 (enclosure at the cut), s^k·g^(k) >= 0 on the tail (enclosure),
+    s = 1 on the right, -1 on the left; the recorded enclosures contain the recomputed."""
+    require(fact.side in ("right", "left"), f"{what}: unknown tail side {fact.side!r}")
+    k = len(fact.values)
+    require(1 <= k <= MAX_TAIL_ORDER, f"{what}: a tail bound of order {k}")
+    sign = 1 if fact.side == "right" else -1
+    x = fact.variable
+    tail = _tail_piece(fact).box[0][1]
+    point = interval_domain(fact.cut, fact.cut)
+    derivative = fact.subject
+    for j in range(k + 1):
+        # Bounded before each differentiation (and the last derivative before its
+        # enclosure): derivatives grow, and an untrusted subject may be large.
+        require(
+            node_count(derivative, MAX_DIFFERENTIATED_NODES) < MAX_DIFFERENTIATED_NODES,
+            f"{what}: the derivative of order {j} has {MAX_DIFFERENTIATED_NODES} nodes or more",
+        )
+        if j:
+            derivative = sympy.diff(derivative, x)
+            require(
+                node_count(derivative, MAX_DIFFERENTIATED_NODES) < MAX_DIFFERENTIATED_NODES,
+                f"{what}: the derivative of order {j} has {MAX_DIFFERENTIATED_NODES} nodes or more",
+            )
+        on_tail = enclosure_on(derivative, context.domains, ((x, tail),))
+        require(
+            on_tail is not None,
+            f"{what}: the derivative of order {j} is not shown defined on the tail",
+        )
+        assert on_tail is not None
+        if j == k:
+            require(
+                encloses(fact.bound, on_tail),
+                f"{what}: the recorded bound {fact.bound} does not enclose {on_tail}",
+            )
+            signed = on_tail if sign**j > 0 else -on_tail
+            require(
+                signed.is_nonnegative(),
+                f"{what}: the derivative of order {k} has not the right sign on the tail",
+            )
+            continue
+        at_cut = enclosure_on(derivative, context.domains, ((x, point),))
+        require(at_cut is not None, f"{what}: the derivative of order {j} at the cut")
+        assert at_cut is not None
+        require(
+            encloses(fact.values[j], at_cut),
+            f"{what}: the recorded value {fact.values[j]} does not enclose {at_cut}",
+        )
+        signed = at_cut if sign**j > 0 else -at_cut
+        require(
+            signed.is_nonnegative(),
+            f"{what}: the derivative of order {j} has not the right sign at the cut",
+        )
+
+
+@rule("second-derivative-subdivision")
+def check_second_derivative_subdivision(
+    step: ProofStep, context: Context, checker: Checker
+) -> None:
+    what = "second derivative (subdivision)"
+    only_facts(step, (SignFact, TailFact, DefinedFact), what)
+    signs: list[SignFact] = step.facts_of(SignFact)
+    tails: list[TailFact] = step.facts_of(TailFact)
+    require(len(signs) <= 1, f"{what}: more than one sign fact")
+    require(len(tails) <= 2, f"{what}: more than two tails")
+    require(
+        all(s.pieces for s in signs),
+        f"{what}: the sign fact has no pieces (that is the rule second-derivative-intervals)",
+    )
+    require(bool(signs or tails), f"{what}: neither pieces nor tails")
+    x = _the_variable(step, context, None if not tails else tails[0].variable, what)
+    replay_defined(step, context, what)
+    second = _second_derivative(step, x, what)
+    pieces: list[Piece] = []
+    for fact in signs:
+        require(fact.subject == second, f"{what}: the sign fact is not about f''")
+        require(
+            fact.sign in ("nonnegative", "positive"),
+            f"{what}: f'' {fact.sign} does not make f convex",
+        )
+        require(
+            len(fact.pieces) <= MAX_PIECES and SHOWS[fact.sign](fact.enclosure),
+            f"{what}: too many pieces, or the hull does not show {fact.sign}",
+        )
+        for piece in fact.pieces:
+            require(
+                tuple(s for s, _ in piece.box) == (x,),
+                f"{what}: a piece is not a box of {x} alone",
+            )
+            box = enclosure_on(second, context.domains, piece.box)
+            require(box is not None, f"{what}: f'' is not shown defined on a piece")
+            assert box is not None
+            require(
+                SHOWS[fact.sign](box)
+                and encloses(piece.enclosure, box)
+                and encloses(fact.enclosure, box),
+                lambda: (
+                    f"{what}: on a piece the enclosure {box} of f'' does not show "
+                    f"{fact.sign} or is not the recorded one"
+                ),
+            )
+        pieces.extend(fact.pieces)
+    for tail in tails:
+        require(
+            tail.subject == second and tail.variable == x,
+            f"{what}: a tail bound is not about f'' in {x}",
+        )
+        replay_tail(tail, context, what)
+        pieces.append(_tail_piece(tail))
+    require(
+        covers(context.domains, (x,), pieces),
+        f"{what}: the pieces and tails do not cover the domain of {x}",
+    )
+    _strict_allowed(step, context, {x}, what)
+    if step.conclusion == "strictly-convex":
+        require(
+            all(s.sign == "positive" for s in signs)
+            and all(t.values[0].is_positive() for t in tails),
+            f"{what}: f'' > 0 is not shown on every piece and tail",
+        )

@@ -38,6 +38,7 @@ from typing import Final
 import sympy
 
 from convexity_proofs.functions import (
+    abs_power,
     absolute,
     atan,
     cos,
@@ -45,6 +46,7 @@ from convexity_proofs.functions import (
     entropy,
     erf,
     exp,
+    exp_power_product,
     exponential,
     geo_mean,
     heaviside,
@@ -58,7 +60,9 @@ from convexity_proofs.functions import (
     norm2,
     piecewise,
     power,
+    power_product,
     quad_over_lin,
+    quad_over_negative,
     rel_entropy,
     relu,
     sigmoid,
@@ -119,6 +123,7 @@ __all__ = [
     "on",
     "power_row",
     "recognise",
+    "recognise_all",
     "row_for",
 ]
 
@@ -157,6 +162,10 @@ ENTRIES: Final[tuple[Entry, ...]] = tuple(
         log_cosh,
         power,
         exponential,
+        exp_power_product,
+        power_product,
+        abs_power,
+        quad_over_negative,
     )
 )
 
@@ -220,6 +229,18 @@ def recognise(node: sympy.Expr, depends: Depends) -> tuple[Entry, Row, Arguments
         if matched is not None:
             return entry, *matched
     return None
+
+
+def recognise_all(node: sympy.Expr, depends: Depends) -> tuple[tuple[Entry, Row, Arguments], ...]:
+    """Every atom the prover may name ``node`` as, in the order of :func:`recognise`
+    (the first is its answer): ``u**2/v`` is quad-over-lin when v > 0 and
+    quad-over-negative when v < 0, which only the conditions tell apart."""
+    found = []
+    for entry in _BY_SUBJECT.get(type(node), ()):
+        matched = entry.match(node, depends)
+        if matched is not None:
+            found.append((entry, *matched))
+    return tuple(found)
 
 
 def row_for(key: str, subject: sympy.Expr) -> Row | None:

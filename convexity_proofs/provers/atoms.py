@@ -39,6 +39,7 @@ __all__ = [
     "When",
     "exponential_atom",
     "match_atom",
+    "match_atoms",
     "power_atom",
     "when",
 ]
@@ -184,3 +185,12 @@ def match_atom(
         return None
     _, row, args = found
     return _atom(row), args
+
+
+def match_atoms(
+    node: sympy.Expr, depends: Callable[[sympy.Expr], bool]
+) -> tuple[tuple[Atom, tuple[sympy.Expr, ...]], ...]:
+    """Every atom ``node`` can be named, :func:`match_atom`'s first: shapes that only
+    the sign conditions tell apart (u**2/v: quad-over-lin for v > 0, quad-over-negative
+    for v < 0, a power product) are tried in turn."""
+    return tuple((_atom(row), args) for _, row, args in _registry.recognise_all(node, depends))

@@ -30,7 +30,8 @@ from convexity_proofs._values import POSITIVE as _POSITIVE
 from convexity_proofs._values import REAL as _REAL
 from convexity_proofs._values import Domain
 from convexity_proofs.kernel import intervals as _intervals
-from convexity_proofs.provers.atoms import Atom, When, match_atom
+from convexity_proofs.kernel.subdivision import node_count, subdivide_sign
+from convexity_proofs.provers.atoms import Atom, When, match_atoms
 
 
 class Curvature(Enum):
@@ -109,6 +110,7 @@ class Composer:
             {} if ranges is None else ranges
         )
         self._depends_memo: dict[sympy.Basic, bool] = {}
+        self._pieces: dict[tuple[sympy.Expr, str], SignFact | None] = {}
 
     def depends(self, expr: sympy.Basic) -> bool:
         """Does ``expr`` involve a variable?  Memoised: SymPy does not cache free_symbols,
@@ -163,16 +165,35 @@ class Composer:
             constant, varying = self._split_constant(expr)
             if constant != 1:
                 return self._scaled(expr, constant, varying)
-        matched = match_atom(expr, self.depends)
-        if matched is not None:
-            atom, args = matched
-            return self._apply(expr, atom, args)
+        first: Analysis | None = None
+        for atom, args in match_atoms(expr, self.depends):  # the first that applies
+            result = self._apply(expr, atom, args)
+            if result.curvature is not Curvature.UNKNOWN:
+                return result
+            first = result if first is None else first
         if expr.is_Mul:
-            perspective = self._perspective(expr)
-            if perspective is not None:
-                return perspective
-            return self._unknown(expr, "a product of factors that all depend on the variables")
+            return self._product(expr, first)
+        if first is not None:
+            return first
         return self._unknown(expr, f"no rule for {type(expr).__name__}")
+
+    def _product(self, expr: sympy.Mul, atom: Analysis | None) -> Analysis:
+        """A product no atom settles (``atom``: the first atom's unknown analysis): its
+        exponential factors combined, the perspective rule, a sum factor distributed."""
+        from convexity_proofs.provers import normal_forms  # it builds on this module
+
+        combined = normal_forms.rewrite_product(self, expr, "combined-exponentials")
+        if combined is not None:
+            return combined
+        if atom is not None:
+            return atom
+        perspective = self._perspective(expr)
+        if perspective is not None:
+            return perspective
+        spread = normal_forms.rewrite_product(self, expr, "distributed-product")
+        if spread is not None:
+            return spread
+        return self._unknown(expr, "a product of factors that all depend on the variables")
 
     def _ratio_domain(self, ratio: sympy.Expr) -> tuple[Domain, SignFact | None]:
         """The named domain the range of ``ratio`` is shown to lie in, with its sign fact."""
@@ -230,6 +251,11 @@ class Composer:
         parts = [self.analyse(term) for term in expr.args]
         curvature = _join([p.curvature for p in parts])
         if curvature is Curvature.UNKNOWN:
+            from convexity_proofs.provers import normal_forms  # it builds on this module
+
+            regrouped = normal_forms.regroup(self, expr)
+            if regrouped is not None:
+                return regrouped
             culprit = next((p for p in parts if p.curvature is Curvature.UNKNOWN), None)
             if culprit is not None:
                 return Analysis(Curvature.UNKNOWN, None, culprit.culprit, culprit.why)
@@ -356,12 +382,56 @@ class Composer:
             except _intervals.Undefined:
                 self._ranges[expr] = None
         box = self._ranges[expr]
-        if box is None or not SHOWS[sign](box):
-            return None
-        return SignFact(expr, sign, box)
+        if box is not None and SHOWS[sign](box):
+            return SignFact(expr, sign, box)
+        if (expr, sign) not in self._pieces:  # the subdivision fallback, once per sign
+            self._pieces[expr, sign] = _subdivided(expr, sign, self.domains)
+        return self._pieces[expr, sign]
 
     def _unknown(self, expr: sympy.Expr, why: str) -> Analysis:
         return Analysis(Curvature.UNKNOWN, None, expr, why)
+
+
+#: Budget of the subdivision fallback of :meth:`Composer.sign` (pieces per sign).
+SIGN_PIECES = 64
+#: Expressions with this many nodes or more get no subdivision fallback.
+SIGN_NODES = 400
+#: The enclosure of a piece that shows the opposite of each sign: no refinement helps.
+_OPPOSITE = {
+    "positive": "nonpositive",
+    "nonnegative": "negative",
+    "negative": "nonnegative",
+    "nonpositive": "positive",
+    "nonzero": None,
+}
+
+
+def _subdivided(
+    expr: sympy.Expr, sign: str, domains: Mapping[sympy.Symbol, Domain]
+) -> SignFact | None:
+    """A sign fact shown piece by piece over a bounded box (every symbol of ``expr`` has
+    a bounded domain), when the hull of the pieces shows ``sign`` too; else None."""
+    free = expr.free_symbols
+    if not free or any(
+        s not in domains or domains[s].lo is None or domains[s].hi is None for s in free
+    ):
+        return None
+    if node_count(expr, SIGN_NODES) >= SIGN_NODES:
+        return None  # each piece costs one enclosure of the whole expression
+    opposite = _OPPOSITE[sign]
+    pieces = subdivide_sign(
+        expr,
+        domains,
+        SHOWS[sign],
+        max_pieces=SIGN_PIECES,
+        hopeless=None if opposite is None else SHOWS[opposite],
+    )
+    if not pieces:
+        return None
+    hull = pieces[0].enclosure
+    for piece in pieces[1:]:
+        hull = hull.union(piece.enclosure)
+    return SignFact(expr, sign, hull, pieces) if SHOWS[sign](hull) else None
 
 
 #: What an enclosure must show for each sign a condition asks for.

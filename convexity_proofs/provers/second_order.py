@@ -7,10 +7,12 @@
   singular Hessians, a direction along which f is affine.
 * One variable: f'' is computed symbolically (cheap for one variable) and its sign
   established on the domain: exactly (Sturm) for rational functions without
-  parameters, otherwise by rigorous interval analysis over the whole box, parameters
-  included.  Only smooth expressions qualify (no abs/max/min/Piecewise), and f'' must
-  be defined on the whole closed box, so f is C² there and the second-order condition
-  is valid.
+  parameters; by rigorous interval analysis over the whole box, parameters included;
+  exactly after the substitution u = exp(x/q) (or s = x**(1/q)) when that makes f'' a
+  rational function of u alone (Sturm on an enclosure of the range of u); otherwise
+  piece by piece (a bounded domain subdivided, half-lines by monotone tail bounds).
+  Only smooth expressions qualify (no abs/max/min/Piecewise), and f'' must be defined
+  on the whole closed box, so f is C² there and the second-order condition is valid.
 
 Each prover returns None exactly when its applicability function
 (:func:`quadratic_applicability`, :func:`univariate_applicability`) gives a reason, as
@@ -21,8 +23,11 @@ a sign not established).
 The steps are data (:mod:`convexity_proofs._proof`): ``constant-hessian`` holds the
 exact Hessian with its pivoted LDLᵀ factors, ``second-derivative-exact`` the exact sign
 decision of f'' (:class:`UnivariateSignFact`), ``second-derivative-intervals`` the
-enclosure of f''; both second-derivative steps and the constant-Hessian step hold the
-enclosure that shows f defined on the box.  A step concludes ``strictly-convex`` when
+enclosure of f'', ``second-derivative-substitution`` the substitution
+(:class:`SubstitutionFact`) and the exact decision in u, ``second-derivative-subdivision``
+the pieces (a :class:`SignFact` with pieces) and the tail bounds (:class:`TailFact`);
+every second-derivative step and the constant-Hessian step hold the enclosure that
+shows f defined on the box.  A step concludes ``strictly-convex`` when
 the prover shows strictness *in the variables it was given*; a caller that uses it as
 a step about more variables must weaken the conclusion to ``convex``.
 """
@@ -39,6 +44,7 @@ import sympy
 from convexity_proofs._brief import brief
 from convexity_proofs._proof import (
     DefinedFact,
+    Fact,
     HessianFact,
     ProofStep,
     SignFact,
@@ -47,7 +53,14 @@ from convexity_proofs._values import Domain
 from convexity_proofs.functions import NON_SMOOTH_HEADS, is_smooth
 from convexity_proofs.kernel import intervals as _intervals
 from convexity_proofs.kernel.psd import definiteness
-from convexity_proofs.provers.univariate import rational_sign, sign_fact
+from convexity_proofs.provers.univariate import (
+    MAX_PIECES,
+    PiecewiseSign,
+    rational_sign,
+    sign_by_pieces,
+    sign_fact,
+    substituted_sign,
+)
 
 #: Quadratic forms over more variables than this are not expanded into a Poly.
 MAX_QUADRATIC_VARIABLES = 200
@@ -299,9 +312,17 @@ def univariate_applicability(f: sympy.Expr, variables: tuple[sympy.Symbol, ...])
 
 
 def univariate(
-    expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], domains: Mapping[sympy.Symbol, Domain]
+    expr: sympy.Expr,
+    variables: tuple[sympy.Symbol, ...],
+    domains: Mapping[sympy.Symbol, Domain],
+    *,
+    max_pieces: int = MAX_PIECES,
 ) -> SecondOrderResult | None:
-    """Prove f'' >= 0 (or > 0) on the domain for a function of one variable."""
+    """Prove f'' >= 0 (or > 0) on the domain for a function of one variable.
+
+    ``max_pieces``: the budget of :func:`sign_by_pieces` (0: no subdivision, no tails);
+    callers that try many subterms pass a small one.
+    """
     variables = tuple(variables)
     if univariate_applicability(expr, variables) is not None:
         return None
@@ -338,21 +359,63 @@ def univariate(
     except _intervals.Undefined:
         enclosure = None
     if enclosure is not None and enclosure.is_positive():
-        sign, strict = "positive", True
-    elif enclosure is not None and enclosure.is_nonnegative():
-        sign, strict = "nonnegative", None
-    else:
-        why = f"interval analysis could not establish f'' = {shown} >= 0 on the domain"
-        if exact is not None:
-            why += f" (exact method: {exact.reason})"
-        return SecondOrderResult(None, None, None, note=why)
-    step = ProofStep(
-        rule="second-derivative-intervals",
+        step = ProofStep(
+            rule="second-derivative-intervals",
+            subject=expr,
+            conclusion="strictly-convex",
+            facts=(SignFact(second, "positive", enclosure), defined),
+        )
+        return SecondOrderResult(True, True, step)
+    # Beyond one enclosure: exactly after u = exp(x/q) (strictness too), then piece by
+    # piece with monotone tails.  A nonnegative whole-box enclosure is the fallback.
+    if not parameters:
+        substituted = substituted_sign(second, x, domains)
+        if substituted is not None:
+            strict = substituted.decided.isolated_zeros
+            step = ProofStep(
+                rule="second-derivative-substitution",
+                subject=expr,
+                conclusion="strictly-convex" if strict else "convex",
+                facts=(*substituted.facts(second, x), defined),
+            )
+            return SecondOrderResult(True, strict, step)
+    if enclosure is not None and enclosure.is_nonnegative():
+        step = ProofStep(
+            rule="second-derivative-intervals",
+            subject=expr,
+            conclusion="convex",
+            facts=(SignFact(second, "nonnegative", enclosure), defined),
+        )
+        return SecondOrderResult(True, None, step)
+    pieces = sign_by_pieces(second, x, domains, max_pieces=max_pieces) if max_pieces > 0 else None
+    if pieces is not None:
+        return SecondOrderResult(
+            True, pieces.strict or None, _pieces_step(expr, second, pieces, defined)
+        )
+    why = f"interval analysis could not establish f'' = {shown} >= 0 on the domain"
+    if exact is not None:
+        why += f" (exact method: {exact.reason})"
+    return SecondOrderResult(None, None, None, note=why)
+
+
+def _pieces_step(
+    expr: sympy.Expr, second: sympy.Expr, shown: PiecewiseSign, defined: DefinedFact
+) -> ProofStep:
+    """The ``second-derivative-subdivision`` step of :func:`sign_by_pieces`'s answer."""
+    facts: list[Fact] = []
+    if shown.pieces:
+        hull = shown.pieces[0].enclosure
+        for piece in shown.pieces[1:]:
+            hull = hull.union(piece.enclosure)
+        sign = "positive" if hull.is_positive() else "nonnegative"
+        facts.append(SignFact(second, sign, hull, shown.pieces))
+    facts.extend(shown.tails)
+    return ProofStep(
+        rule="second-derivative-subdivision",
         subject=expr,
-        conclusion="strictly-convex" if strict else "convex",
-        facts=(SignFact(second, sign, enclosure), defined),
+        conclusion="strictly-convex" if shown.strict else "convex",
+        facts=(*facts, defined),
     )
-    return SecondOrderResult(True, strict, step)
 
 
 _NOT_DEFINED = "f is not proved defined on the whole domain"

@@ -1,4 +1,5 @@
-"""The exact sign of a univariate rational function on an interval.
+"""The sign of one variable's expression on an interval: exactly for rational functions,
+after a substitution u = exp(x/q) for exponential ones, piece by piece otherwise.
 
 When f'' is a rational function of x with rational coefficients, "f'' >= 0 on the
 domain" is decidable with exact arithmetic: a polynomial can change sign only at a root
@@ -8,13 +9,25 @@ and check that no odd-multiplicity factor of P·Q has a root inside the domain; 
 exact evaluation at a point where P·Q != 0 gives the sign everywhere.  If such a root
 exists, P·Q changes sign there, and we find an exact rational point where it is < 0.
 
+Beyond rational functions (:func:`substituted_sign`, :func:`sign_by_pieces`):
+
+* when the substitution u = exp(x/q) or s = x**(1/q) of
+  :mod:`convexity_proofs.kernel.substitution` turns the expression into a rational
+  function of u alone, the exact method decides it on an enclosure of the range of u
+  (a superset of the values u takes, so "nonnegative" there is sound);
+* otherwise a bounded domain is subdivided until the kernel's enclosure shows the sign
+  on every piece, and on a half-line a monotone bound handles the tail: if the
+  derivatives of orders j < k are >= 0 at a cut point c (times (-1)**j on a left tail)
+  and the one of order k on the whole tail, the expression is >= its value at c there.
+
 No floating point takes part in any decision here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -23,11 +36,29 @@ import sympy
 from sympy import QQ, Poly, Rational
 from sympy.polys.polyerrors import CoercionFailed, PolynomialError
 
-from convexity_proofs._proof import UnivariateSignFact
+from convexity_proofs._proof import SubstitutionFact, TailFact, UnivariateSignFact
 from convexity_proofs._values import Domain
-from convexity_proofs.kernel.intervals import from_domain
+from convexity_proofs.checker._size import MAX_DIFFERENTIATED_NODES
+from convexity_proofs.kernel.intervals import Interval, Undefined, from_domain, range_of
+from convexity_proofs.kernel.subdivision import Piece, node_count, subdivide_sign
+from convexity_proofs.kernel.substitution import (
+    Substitution,
+    as_real,
+    exponential_substitution,
+    image_domain,
+    negative_power_bases,
+    nonzero_on,
+)
 
-__all__ = ["SignOnInterval", "rational_sign", "sign_fact"]
+__all__ = [
+    "PiecewiseSign",
+    "SignOnInterval",
+    "SubstitutedSign",
+    "rational_sign",
+    "sign_by_pieces",
+    "sign_fact",
+    "substituted_sign",
+]
 
 #: Larger exponents make the polynomials too big to be worth the exact route.
 _MAX_EXPONENT = 512
@@ -343,3 +374,244 @@ def _negative_point(poly: Poly, domain: Domain) -> Fraction | None:
             if domain.contains_interior(q) and _value(poly, q) < 0:
                 return q
     return None
+
+
+# --- beyond rational functions: substitution, subdivision, monotone tails ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class SubstitutedSign:
+    """An exact sign decision of ``expr`` after the substitution ``symbol`` =
+    ``definition`` (:func:`substituted_sign`): ``result`` and ``symbol`` are in the plain
+    real form certificates write, ``domain`` the enclosure of the symbol's range."""
+
+    substitution: Substitution
+    symbol: sympy.Symbol
+    definition: sympy.Expr
+    result: sympy.Expr
+    image: Interval
+    decided: SignOnInterval
+
+    def facts(
+        self, expr: sympy.Expr, x: sympy.Symbol
+    ) -> tuple[SubstitutionFact, UnivariateSignFact]:
+        sub = SubstitutionFact(expr, x, self.symbol, self.definition, self.result, self.image)
+        return sub, sign_fact(self.decided, self.symbol, self.result, image_domain(self.image))
+
+
+def substituted_sign(
+    expr: sympy.Expr, x: sympy.Symbol, domains: Mapping[sympy.Symbol, Domain]
+) -> SubstitutedSign | None:
+    """Decide ``expr >= 0`` on the domain of ``x`` through u = exp(x/q) or s = x**(1/q).
+
+    Applies when the substitution (:func:`exponential_substitution`) has exactly one new
+    symbol v and leaves a rational function of v alone, with rational coefficients, and
+    every base of ``expr`` raised to a negative power is proved nonzero on the domain
+    (:func:`nonzero_on`: ``expr`` is defined there).  Then the exact method decides the
+    result on the enclosure of v's range; ``decided.nonnegative`` True proves
+    ``expr >= 0`` on the domain (a superset is sound), with isolated zeros when the
+    numerator is not 0 (v is strictly monotone in x).  A negative point of the result
+    is no refutation (it may lie outside the true range).  None when it does not apply.
+    """
+    sub = exponential_substitution(expr, (x,), domains)
+    if sub is None or len(sub.definitions) != 1:
+        return None
+    ((v, definition),) = sub.definitions
+    image = sub.bounds[0][1]
+    symbol = sympy.Symbol(v.name, real=True)
+    result = as_real(sub)
+    if result.free_symbols - {symbol}:
+        return None
+    decided = rational_sign(result, symbol, image_domain(image))
+    if decided is None or decided.nonnegative is not True:
+        return None
+    if not all(nonzero_on(b, x, domains) for b in negative_power_bases(expr, frozenset({x}))):
+        return None
+    return SubstitutedSign(sub, symbol, definition, result, image, decided)
+
+
+#: Pieces the subdivision of one variable's domain may use.
+MAX_PIECES = 128
+#: Expressions with this many nodes or more are not subdivided; below, the pieces times
+#: the nodes stay under the budget (at least 16 pieces).
+_MAX_PIECES_NODES = 3000
+_PIECE_NODES_BUDGET = 40_000
+#: Highest derivative order of a monotone tail bound.
+MAX_TAIL_ORDER = 3
+#: Cut points of the tails: this far from the domain's end (or from 0).
+_TAIL_OFFSETS = (0, 1, 4, 16, 64)
+#: Expressions larger than this (operations) get no tail bound, and derivatives of this
+#: many nodes are not enclosed (their derivatives grow).
+_MAX_TAIL_OPS = 300
+_MAX_TAIL_NODES = 400
+
+
+@dataclass(frozen=True, slots=True)
+class PiecewiseSign:
+    """``expr >= 0`` on the whole domain of x: ``pieces`` (boxes of x only, bounded or
+    half-lines whose enclosure shows the sign) and ``tails`` (monotone bounds on
+    half-lines) together cover it.  ``strict``: shown > 0 everywhere."""
+
+    pieces: tuple[Piece, ...]
+    tails: tuple[TailFact, ...]
+    strict: bool
+
+
+@functools.lru_cache(maxsize=256)
+def operation_count(expr: sympy.Expr) -> int:
+    return int(sympy.count_ops(expr, visual=False))
+
+
+class _Derivatives:
+    """g, g', g'', ... computed once each."""
+
+    def __init__(self, g: sympy.Expr, x: sympy.Symbol) -> None:
+        self.x = x
+        self.items = [g]
+
+    def __getitem__(self, j: int) -> sympy.Expr:
+        while len(self.items) <= j:
+            self.items.append(sympy.diff(self.items[-1], self.x))
+        return self.items[j]
+
+
+def _enclose(
+    expr: sympy.Expr, domains: Mapping[sympy.Symbol, Domain], x: sympy.Symbol, d: Domain
+) -> Interval | None:
+    try:
+        return range_of(expr, {**domains, x: d})
+    except Undefined:
+        return None
+
+
+def _tail(
+    derivatives: _Derivatives,
+    x: sympy.Symbol,
+    domains: Mapping[sympy.Symbol, Domain],
+    side: str,
+    cut: Fraction,
+) -> Piece | TailFact | None:
+    """g >= 0 on the tail at ``cut``: by its enclosure there (a Piece) or by a monotone
+    bound of order 1..MAX_TAIL_ORDER (a TailFact)."""
+    tail = (
+        Domain(cut, None, False, True, "interval")
+        if side == "right"
+        else Domain(None, cut, True, False, "interval")
+    )
+    g = derivatives[0]
+    whole = _enclose(g, domains, x, tail)
+    if whole is not None and whole.is_nonnegative():
+        return Piece(((x, tail),), whole)
+    if (
+        whole is None
+        or operation_count(g) > _MAX_TAIL_OPS
+        or node_count(g, MAX_DIFFERENTIATED_NODES) >= MAX_DIFFERENTIATED_NODES
+    ):
+        return None  # g not shown defined on the tail, or too large to differentiate
+    point = Domain(cut, cut, False, False, "interval")
+    values: list[Interval] = []
+    sign = 1 if side == "right" else -1
+    for k in range(1, MAX_TAIL_ORDER + 1):
+        if node_count(derivatives[k], _MAX_TAIL_NODES) >= _MAX_TAIL_NODES:
+            return None  # derivatives grow: enclosing them costs more than it helps
+        if k > 1 and _enclose(derivatives[k - 1], domains, x, tail) is None:
+            return None  # every derivative below the bound's order is defined on the tail
+        value = _enclose(derivatives[k - 1], domains, x, point)
+        if value is None or not (value if sign ** (k - 1) > 0 else -value).is_nonnegative():
+            return None
+        values.append(value)
+        bound = _enclose(derivatives[k], domains, x, tail)
+        if bound is None:
+            return None  # a derivative not shown defined on the tail
+        if (bound if sign**k > 0 else -bound).is_nonnegative():
+            return TailFact(g, x, side, cut, tuple(values), bound)
+    return None
+
+
+def _first_tail(
+    derivatives: _Derivatives,
+    x: sympy.Symbol,
+    domains: Mapping[sympy.Symbol, Domain],
+    side: str,
+    base: Fraction,
+) -> Piece | TailFact | None:
+    for offset in _TAIL_OFFSETS:
+        cut = base + offset if side == "right" else base - offset
+        found = _tail(derivatives, x, domains, side, cut)
+        if found is not None:
+            return found
+    return None
+
+
+def _cut(found: Piece | TailFact) -> tuple[Fraction, bool]:
+    if isinstance(found, TailFact):
+        return found.cut, found.values[0].is_positive()
+    d = found.box[0][1]
+    end = d.lo if d.hi is None else d.hi
+    assert end is not None
+    return end, found.enclosure.is_positive()
+
+
+def sign_by_pieces(
+    expr: sympy.Expr,
+    x: sympy.Symbol,
+    domains: Mapping[sympy.Symbol, Domain],
+    *,
+    max_pieces: int = MAX_PIECES,
+) -> PiecewiseSign | None:
+    """Show ``expr >= 0`` on the whole domain of x (parameters over their domains).
+
+    A bounded domain is subdivided (:func:`subdivide_sign`, x only).  On an unbounded
+    side, a tail at the first cut point that works (0, 1, 4, 16, 64 beyond the finite end
+    or 0) is shown either by its enclosure, or by a monotone bound: the derivatives of
+    g = ``expr`` of orders < k have the right sign at the cut and the one of order k on
+    the whole tail (then g >= g(cut) >= 0 there); what lies between the tails and the
+    domain's ends is subdivided.  None when a piece or a tail cannot be shown (or a
+    piece shows ``expr`` < 0).
+    """
+    size = node_count(expr, _MAX_PIECES_NODES)
+    if size >= _MAX_PIECES_NODES:
+        return None
+    # Each piece costs one enclosure of expr: fewer pieces for larger expressions.
+    max_pieces = min(max_pieces, max(16, _PIECE_NODES_BUDGET // size))
+    d = domains.get(x, Domain())
+    derivatives = _Derivatives(expr, x)
+    found: list[Piece | TailFact] = []
+    lo, lo_open, hi, hi_open = d.lo, d.lo_open, d.hi, d.hi_open
+    if d.hi is None:
+        right = _first_tail(
+            derivatives, x, domains, "right", d.lo if d.lo is not None else Fraction(0)
+        )
+        if right is None:
+            return None
+        found.append(right)
+        hi, hi_open = _cut(right)[0], True
+    if d.lo is None:
+        left = _first_tail(
+            derivatives, x, domains, "left", d.hi if d.hi is not None else Fraction(0)
+        )
+        if left is None:
+            return None
+        found.append(left)
+        lo, lo_open = _cut(left)[0], True
+    strict = all(_cut(f)[1] for f in found)
+    pieces: tuple[Piece, ...] = ()
+    assert lo is not None and hi is not None
+    if lo < hi:
+        # The tails are closed at their cuts, so the middle may be open there.
+        middle = Domain(lo, hi, lo_open, hi_open, "interval")
+        subdivided = subdivide_sign(
+            expr,
+            {**domains, x: middle},
+            Interval.is_nonnegative,
+            symbols=(x,),
+            max_pieces=max_pieces,
+            hopeless=Interval.is_negative,
+        )
+        if subdivided is None:
+            return None
+        pieces = subdivided
+        strict = strict and all(p.enclosure.is_positive() for p in pieces)
+    tail_pieces = tuple(f for f in found if isinstance(f, Piece))
+    tails = tuple(f for f in found if isinstance(f, TailFact))
+    return PiecewiseSign(pieces + tail_pieces, tails, strict)

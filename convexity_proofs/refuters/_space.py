@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 import sympy
 
-from convexity_proofs._values import Domain
+from convexity_proofs._values import Domain, Obligation
 
 _SIMPLE = [Fraction(v) for v in ("0", "1", "-1", "1/2", "-1/2", "2", "-2", "3", "-3", "1/3")]
 _DENOMINATORS = (1, 2, 3, 4, 8)
@@ -222,3 +224,147 @@ def rationalise(vector: np.ndarray, denominator: int = 8) -> list[Fraction] | No
         scaled = -scaled
     out = [Fraction(round(float(v) * denominator), denominator) for v in scaled]
     return out if any(out) else None
+
+
+# --- where the written function is defined ----------------------------------------------
+
+#: Obligations examined when narrowing (a model can carry thousands; the first suffice).
+NARROW_OBLIGATIONS = 256
+#: Arguments with more nodes than this are not examined.
+_NARROW_NODES = 40
+#: Bits of the rational bounds around an irrational root.
+_ROOT_BITS = 40
+
+
+def narrowed_domains(
+    domains: dict[sympy.Symbol, Domain], obligations: Iterable[Obligation]
+) -> dict[sympy.Symbol, Domain]:
+    """Each symbol's domain cut down to a box that still holds every point where the
+    written function is defined (as far as obligations on one symbol show).
+
+    An obligation ``u > 0`` or ``u >= 0`` whose argument ``u`` is a polynomial of degree
+    <= 2 in a single symbol with rational coefficients (``x``, ``x - 10**10``,
+    ``1 - x**2``) restricts that symbol; the result is the hull of the domain's part
+    where it holds, rounded outwards to rationals when a root is irrational.  So the
+    set where the carrier is defined lies inside the returned box; the box may be
+    empty in some symbol (``lo > hi``, or one open point: see :func:`is_empty`), which
+    means the written function is defined nowhere.  Obligations inside a Piecewise
+    branch bind only where the branch is taken and are not used.  Deterministic and
+    cheap: it only ever shrinks the search, never certifies anything.
+    """
+    examined = tuple(ob for ob, _ in zip(obligations, range(NARROW_OBLIGATIONS), strict=False))
+    key = tuple(sorted(domains.items(), key=lambda item: item[0].name))
+    narrowed = dict(domains)
+    narrowed.update(_narrowed(key, examined))
+    return narrowed
+
+
+@lru_cache(maxsize=256)
+def _narrowed(
+    domains: tuple[tuple[sympy.Symbol, Domain], ...], obligations: tuple[Obligation, ...]
+) -> dict[sympy.Symbol, Domain]:
+    out = dict(domains)
+    for ob in obligations:
+        if ob.kind not in ("positive", "nonnegative") or isinstance(ob.subject, sympy.Piecewise):
+            continue
+        found = _one_symbol_polynomial(ob.argument)
+        if found is None or found[0] not in out:
+            continue
+        symbol, coefficients = found
+        out[symbol] = _cut(out[symbol], coefficients, strict=ob.kind == "positive")
+    return {s: d for s, d in out.items() if d != dict(domains)[s]}
+
+
+def is_empty(domain: Domain) -> bool:
+    """True when the domain holds no number at all."""
+    if domain.lo is None or domain.hi is None:
+        return False
+    return domain.lo > domain.hi or (domain.lo == domain.hi and (domain.lo_open or domain.hi_open))
+
+
+def _one_symbol_polynomial(u: sympy.Expr) -> tuple[sympy.Symbol, list[Fraction]] | None:
+    """(s, [c0, c1, c2]) when ``u`` is c0 + c1·s + c2·s² with rational c_i."""
+    nodes = 0
+    for _ in sympy.preorder_traversal(u):
+        nodes += 1
+        if nodes > _NARROW_NODES:
+            return None
+    free = u.free_symbols
+    if len(free) != 1:
+        return None
+    (symbol,) = free
+    try:
+        poly = sympy.Poly(u, symbol)
+    except sympy.PolynomialError:
+        return None
+    if poly.degree() > 2 or not all(c.is_Rational for c in poly.all_coeffs()):
+        return None
+    coefficients = [Fraction(int(c.p), int(c.q)) for c in reversed(poly.all_coeffs())]
+    coefficients += [Fraction(0)] * (3 - len(coefficients))
+    return symbol, coefficients  # type: ignore[return-value]
+
+
+def _sqrt_bounds(q: Fraction) -> tuple[Fraction, Fraction]:
+    """Rationals lo <= sqrt(q) <= hi (q >= 0), equal when q is a rational square."""
+    # sqrt(p/d) = sqrt(p·d·4**k) / (d·2**k)
+    n = q.numerator * q.denominator * 4**_ROOT_BITS
+    root = math.isqrt(n)
+    scale = q.denominator * 2**_ROOT_BITS
+    lo = Fraction(root, scale)
+    return lo, (lo if root * root == n else Fraction(root + 1, scale))
+
+
+def _cut(domain: Domain, c: list[Fraction], *, strict: bool) -> Domain:
+    """The hull of the part of ``domain`` where c0 + c1·s + c2·s² > 0 (``strict``) or >= 0."""
+    c0, c1, c2 = c
+    if c2 == 0:
+        if c1 == 0:
+            holds = c0 > 0 or (c0 == 0 and not strict)
+            return domain if holds else _EMPTY
+        root = -c0 / c1
+        return _meet(domain, (root, None, strict) if c1 > 0 else (None, root, strict))
+    disc = c1 * c1 - 4 * c2 * c0
+    if disc < 0:
+        return domain if c2 > 0 else _EMPTY
+    if disc == 0:
+        root = -c1 / (2 * c2)
+        if c2 > 0:
+            return domain  # >= 0 everywhere, > 0 except at one point: the hull is the domain
+        return _EMPTY if strict else _meet(_meet(domain, (root, None, False)), (None, root, False))
+    s_lo, s_hi = _sqrt_bounds(disc)
+    # The two roots, each bracketed: r1 in [r1_lo, r1_hi], r2 in [r2_lo, r2_hi].
+    a = 2 * c2
+    ends = sorted(((-c1 - s_hi) / a, (-c1 - s_lo) / a, (-c1 + s_lo) / a, (-c1 + s_hi) / a))
+    exact = s_lo == s_hi
+    r1_lo, r1_hi = (ends[0], ends[1]) if not exact else (ends[0], ends[0])
+    r2_lo, r2_hi = (ends[2], ends[3]) if not exact else (ends[3], ends[3])
+    if c2 < 0:  # holds between the roots
+        return _meet(
+            _meet(domain, (r1_lo, None, strict and exact)), (None, r2_hi, strict and exact)
+        )
+    # holds outside the roots: the hull of the two pieces that meet the domain
+    left = _meet(domain, (None, r1_hi, strict and exact))
+    right = _meet(domain, (r2_lo, None, strict and exact))
+    if is_empty(left):
+        return right
+    if is_empty(right):
+        return left
+    return domain
+
+
+_EMPTY = Domain(lo=Fraction(1), hi=Fraction(0), name="interval")
+
+
+def _meet(domain: Domain, bound: tuple[Fraction | None, Fraction | None, bool]) -> Domain:
+    """``domain`` intersected with the half-line ``s > lo`` / ``s < hi`` (``open``) or
+    ``>=`` / ``<=``; one of lo, hi is None."""
+    lo, hi, open_ = bound
+    new_lo, new_hi = domain.lo, domain.hi
+    lo_open, hi_open = domain.lo_open, domain.hi_open
+    if lo is not None and (new_lo is None or lo > new_lo or (lo == new_lo and open_)):
+        new_lo, lo_open = lo, open_ if new_lo is None or lo > new_lo else True
+    if hi is not None and (new_hi is None or hi < new_hi or (hi == new_hi and open_)):
+        new_hi, hi_open = hi, open_ if new_hi is None or hi < new_hi else True
+    if (new_lo, new_hi, lo_open, hi_open) == (domain.lo, domain.hi, domain.lo_open, domain.hi_open):
+        return domain
+    return Domain(lo=new_lo, hi=new_hi, lo_open=lo_open, hi_open=hi_open, name="interval")
