@@ -201,7 +201,7 @@ def test_changed_coefficient_shifts_are_rejected(monkeypatch) -> None:
     # a shift past the lower bound: t = x - 3 is not >= 0 on [2, 5]
     (g, _, direction), rest = fact.shifts[0], fact.shifts[1:]
     bad = replace(fact, shifts=((g, Fraction(3), direction), *rest))
-    rejected(replaced(step, fact, bad), context(BOX), "coefficients")
+    rejected(replaced(step, fact, bad), context(BOX), "its bound")
     bad = replace(fact, shifts=())  # unshifted: the coefficients have both signs
     rejected(replaced(step, fact, bad), context(BOX), "coefficients")
 
@@ -261,3 +261,18 @@ def test_other_variables_and_degenerate_boxes_are_rejected(enclosed) -> None:
     rejected(replace(enclosed, subject=LOG + z), context(BOX, (x, y, z)), "outside the Hessian")
     flat = {x: I(2, 2), y: I(2, 5)}
     rejected(enclosed, context(flat), "no interior")
+
+
+def test_deep_function_nests_are_refused_before_differentiation() -> None:
+    """A reviewer's atan(atan(...)) nest: its Hessian grows like depth**3..4 and a
+    60-deep one made SymPy's diff recurse too deeply; both sides refuse it first."""
+    from convexity_proofs.checker._size import MAX_FUNCTION_DEPTH, function_depth
+    from convexity_proofs.provers.hessian import hessian_applicability
+
+    x, y = sp.symbols("x y")
+    nest = x * y + x
+    for _ in range(MAX_FUNCTION_DEPTH + 1):
+        nest = sp.atan(nest)
+    assert function_depth(nest) == MAX_FUNCTION_DEPTH + 1
+    why = hessian_applicability(nest, (x, y))
+    assert why is not None and "nested" in why

@@ -70,3 +70,27 @@ def expansion_bound(expr: sympy.Basic, cap: int = MAX_TERMS) -> int:
 
 def small_enough(expr: sympy.Basic, cap: int = MAX_TERMS) -> bool:
     return expansion_bound(expr, cap) <= cap
+
+
+#: Functions nested deeper than this (atan(atan(...))) are not differentiated twice by
+#: the symbolic-Hessian rule: the Hessian of a depth-d nest grows roughly like d**3..d**4
+#: and SymPy's diff recurses through it (a 60-deep nest raised RecursionError).
+MAX_FUNCTION_DEPTH: Final = 8
+
+
+def function_depth(expr: sympy.Basic) -> int:
+    """The largest number of nested function applications (anything but Add, Mul and
+    Pow) on a path from the root of ``expr`` to a leaf; iterative, no recursion."""
+    best = 0
+    stack: list[tuple[sympy.Basic, int]] = [(expr, 0)]
+    seen: set[tuple[sympy.Basic, int]] = set()
+    while stack:
+        node, depth = stack.pop()
+        if (node, depth) in seen:
+            continue
+        seen.add((node, depth))
+        if not (node.is_Add or node.is_Mul or node.is_Pow) and node.args:
+            depth += 1
+        best = max(best, depth)
+        stack.extend((arg, depth) for arg in node.args)
+    return best

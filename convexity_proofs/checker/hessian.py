@@ -56,6 +56,7 @@ from convexity_proofs._proof import (
 )
 from convexity_proofs._values import REAL, Domain
 from convexity_proofs.checker._core import Checker, CheckFailure, Context, require, rule
+from convexity_proofs.checker._size import MAX_FUNCTION_DEPTH, function_depth
 from convexity_proofs.checker.composition import only_facts, replay_sign
 from convexity_proofs.checker.polynomial import RECHECK_TIMEOUT_MS, smt_poly, smt_script
 from convexity_proofs.checker.second_order import replay_defined
@@ -271,6 +272,10 @@ class _SignReplay:
                 require(g in self.generators, f"{what}: a shift of {g}, not a generator")
                 require(g not in shifts, f"{what}: {g} is shifted twice")
                 require(d in (1, -1), f"{what}: a shift direction must be 1 or -1")
+                # A shift is to the bound of the box it starts from (what the prover
+                # writes): any other offset only makes the expansion costlier to replay.
+                bound = self.box.get(g, REAL).lo if d == 1 else self.box.get(g, REAL).hi
+                require(a == bound, f"{what}: {g} is not shifted to its bound on the box")
                 shifts[g] = (a, d)
             shown = coefficient_sign(poly, shifts, self.box)
             require(
@@ -419,6 +424,10 @@ def check_symbolic_hessian(step: ProofStep, context: Context, checker: Checker) 
     require(
         int(sympy.count_ops(subject, visual=False)) <= MAX_SUBJECT_OPS,
         f"{what}: the subject has more than {MAX_SUBJECT_OPS} operations",
+    )
+    require(
+        function_depth(subject) <= MAX_FUNCTION_DEPTH,
+        f"{what}: functions are nested deeper than {MAX_FUNCTION_DEPTH}",
     )
     require(
         hessian.method in ("principal-minors", "leading-minors"),

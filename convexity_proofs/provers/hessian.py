@@ -74,6 +74,7 @@ from convexity_proofs._proof import (
     SymbolicHessianFact,
 )
 from convexity_proofs._values import REAL, Domain
+from convexity_proofs.checker._size import MAX_FUNCTION_DEPTH, function_depth
 from convexity_proofs.checker.polynomial import smt_poly, smt_script
 from convexity_proofs.kernel.intervals import Interval, Undefined, range_of
 from convexity_proofs.kernel.positivity import RationalHessian, coefficient_sign, rational_hessian
@@ -110,6 +111,9 @@ MAX_MINOR_TERMS = 3000
 MAX_DETERMINANT_DIGITS = 7
 #: Polynomials with more terms than this are not factored (they are one factor).
 MAX_FACTOR_TERMS = 300
+#: Factors with more terms than this are not subdivided (a reviewer's 128 enclosures of
+#: one large factor took 135 s).
+SUBDIVISION_MAX_TERMS = 40
 #: z3 queries one proof attempt may send, and the resource units (rlimit) of each.
 Z3_QUERIES = 8
 Z3_RLIMIT = 400_000
@@ -192,6 +196,9 @@ def hessian_applicability(
     ops = operation_count(f)
     if ops > MAX_OPS:
         return f"the function has {ops} operations, above the limit {MAX_OPS}"
+    depth = function_depth(f)
+    if depth > MAX_FUNCTION_DEPTH:
+        return f"functions are nested {depth} deep, above the limit {MAX_FUNCTION_DEPTH}"
     why = _not_substitutable(f, frozenset(own))
     if why is not None:
         return why
@@ -539,6 +546,8 @@ class _Signs:
     ) -> tuple[str, Fact] | None:
         """Enclosures on the pieces of a subdivided bounded box."""
         occurring = [g for g in self.generators if g in expr.free_symbols]
+        if len(poly.terms()) > SUBDIVISION_MAX_TERMS:
+            return None  # each enclosure of a large factor costs too much, times the pieces
         if not all(self.box[g].lo is not None and self.box[g].hi is not None for g in occurring):
             return None
         opposite = {
