@@ -14,6 +14,8 @@ from typing import Final
 
 import sympy
 
+from convexity_proofs.kernel.identities import expansion_bound as _kernel_expansion_bound
+
 #: More terms than this and a replay refuses to expand (no real proof comes near it:
 #: the largest shipped claims expand to a few thousand terms).
 MAX_TERMS: Final = 200_000
@@ -28,44 +30,9 @@ MAX_DIFFERENTIATED_NODES: Final = 1000
 
 def expansion_bound(expr: sympy.Basic, cap: int = MAX_TERMS) -> int:
     """An upper bound on the terms of ``expand(expr)`` (and of the work inside function
-    arguments), or ``cap + 1`` once it exceeds ``cap``."""
-    over = cap + 1
-    memo: dict[sympy.Basic, int] = {}
-    inner = 0
-    stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
-    while stack:
-        node, ready = stack.pop()
-        if node in memo:
-            continue
-        if not node.args:
-            memo[node] = 1
-            continue
-        if not ready:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args if a not in memo)
-            continue
-        parts = [memo[a] for a in node.args]
-        if node.is_Add:
-            value = min(over, sum(parts))
-        elif node.is_Mul:
-            value = 1
-            for p in parts:
-                value = min(over, value * p)
-        elif node.is_Pow:
-            base, exponent = node.args
-            n = abs(int(exponent)) if exponent.is_Integer else 1
-            value = 1
-            for _ in range(min(n, 64)):
-                value = min(over, value * memo[base])
-                if value >= over:
-                    break
-            if n > 64 and memo[base] > 1:
-                value = over
-        else:  # a function: one term, whose arguments are expanded too
-            inner = min(over, inner + sum(parts))
-            value = 1
-        memo[node] = value
-    return min(over, max(memo[expr], inner))
+    arguments), or ``cap + 1`` once it exceeds ``cap`` (the kernel's bound, which the
+    identity normal forms use too)."""
+    return _kernel_expansion_bound(expr, cap)
 
 
 def small_enough(expr: sympy.Basic, cap: int = MAX_TERMS) -> bool:

@@ -124,10 +124,12 @@ def _box(
     return box
 
 
-def _determinant(
+def polynomial_determinant(
     matrix: Mapping[tuple[int, int], PolyElement], rows: tuple[int, ...], one: PolyElement
 ) -> PolyElement:
-    """Cofactor (Laplace) expansion along the rows, memoised over the columns left."""
+    """det of the principal submatrix on ``rows``: cofactor (Laplace) expansion along
+    the rows, memoised over the columns left (2**k subproblems, polynomial products
+    only).  The prover computes its minors with this same function."""
     k = len(rows)
     memo: dict[tuple[int, ...], PolyElement] = {}
 
@@ -545,7 +547,7 @@ def _replay_minors(
             digits <= MAX_DETERMINANT_DIGITS,
             f"{what}: the minor on {list(subset)} is too large to expand",
         )
-        det = _determinant(matrix, subset, ring.one)
+        det = polynomial_determinant(matrix, subset, ring.one)
         _check_minor(
             fact,
             det,

@@ -75,6 +75,7 @@ from convexity_proofs._proof import (
 )
 from convexity_proofs._values import REAL, Domain
 from convexity_proofs.checker._size import MAX_FUNCTION_DEPTH, function_depth
+from convexity_proofs.checker.hessian import polynomial_determinant
 from convexity_proofs.checker.polynomial import smt_poly, smt_script
 from convexity_proofs.kernel.intervals import Interval, Undefined, range_of
 from convexity_proofs.kernel.positivity import RationalHessian, coefficient_sign, rational_hessian
@@ -338,33 +339,6 @@ def _common_denominator(rh: RationalHessian, n: int) -> _Common | None:
                 return None  # unreachable: every denominator divides L
             matrix[(i, j)] = matrix[(j, i)] = element.numer * quotient
     return _Common(tuple(exponents.items()), matrix)
-
-
-def polynomial_determinant(
-    matrix: Mapping[tuple[int, int], PolyElement], rows: tuple[int, ...], one: PolyElement
-) -> PolyElement:
-    """det of the principal submatrix on ``rows``: cofactor expansion along the rows,
-    memoised over the columns left (2**k subproblems, polynomial products only)."""
-    k = len(rows)
-    memo: dict[tuple[int, ...], PolyElement] = {}
-
-    def minor(columns: tuple[int, ...]) -> PolyElement:
-        r = k - len(columns)
-        if r == k:
-            return one
-        if columns in memo:
-            return memo[columns]
-        total = one - one
-        for position, c in enumerate(columns):
-            a = matrix[(rows[r], c)]
-            if not a:
-                continue
-            rest = minor(columns[:position] + columns[position + 1 :])
-            total = total - a * rest if position % 2 else total + a * rest
-        memo[columns] = total
-        return total
-
-    return minor(rows)
 
 
 def determinant_digits(
