@@ -18,7 +18,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +26,7 @@ from convexity_proofs import _early_exit as early
 from convexity_proofs._claimfile import build_claim
 from convexity_proofs._engine import Settings as EngineSettings
 from convexity_proofs._numeric import compile_program
-from convexity_proofs._parser import make_symbol
+from convexity_proofs._parser import make_symbol, parse_expression
 from convexity_proofs._problem import Problem
 from convexity_proofs._reductions import reduced_claim
 from convexity_proofs._values import Claim, Property
@@ -269,7 +268,7 @@ def test_the_exit_never_fires_where_a_witness_exists() -> None:
     ],
 )
 def test_twice_differentiable_is_read_from_the_structure(function, domain, expected) -> None:
-    names = sorted(str(s) for s in sympy.sympify(function).free_symbols)
+    names = sorted(str(s) for s in parse_expression(function).free_symbols)
     claim = _claim(function, names, domain=domain) if domain else _claim(function, names)
     problem = Problem.for_claim(claim, EngineSettings(), Deadline.after(30))
     assert early.twice_differentiable(problem) is expected

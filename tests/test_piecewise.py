@@ -413,3 +413,18 @@ def test_the_shipped_examples_are_decided_by_the_families() -> None:
         ("Piecewise((x**2, x <= 1/2), (x**2 - 1, True))", Status.REFUTED),
     ]:
         assert check_claim(_claim(text), FAST).status is status, text
+
+
+def test_a_value_at_a_point_needs_the_branch_as_written_defined_there() -> None:
+    """SymPy evaluates 0**u at u = 0 to 1, which is no limit of 0**u (= 0 for u > 0):
+    an end's jump judged by that value could look upward when it is downward."""
+    from fractions import Fraction
+
+    import sympy
+
+    from convexity_proofs.kernel.piecewise import value_at
+
+    u = sympy.Symbol("u")
+    assert value_at(-sympy.Pow(0, u), u, Fraction(0), {}) is None
+    found = value_at(u**2 + 1, u, Fraction(0), {})
+    assert found is not None and found[0] == 1

@@ -499,10 +499,16 @@ def value_at(
     expr: sympy.Expr, u: sympy.Symbol, t: Fraction, domains: Mapping[sympy.Symbol, Domain]
 ) -> tuple[sympy.Expr, Interval] | None:
     """``expr`` at u = t (SymPy's value, a function of the parameters) with its kernel
-    enclosure over the parameters' box; None when it is not shown defined there."""
+    enclosure over the parameters' box; None when it is not shown defined there.
+
+    The expression as written must be defined at the point too (the kernel encloses it
+    there before SymPy evaluates): SymPy's automatic evaluation gives 0**0 = 1, a value
+    that is no limit of 0**u for u > 0, and an end's jump is judged by this value."""
+    point = _point(domains, u, t)
     value = expr.xreplace({u: sympy.Rational(t.numerator, t.denominator)})
     try:
-        return value, range_of(value, _point(domains, u, t))
+        range_of(expr, point)
+        return value, range_of(value, point)
     except (Undefined, TypeError):
         return None
 
