@@ -14,11 +14,18 @@ SMALL = 60
 
 
 def _small(expr: sympy.Basic) -> bool:
+    """At most SMALL nodes (counted with repetition, as sympy.preorder_traversal walks);
+    an explicit stack that stops counting there (a generator per node cost more than
+    the printing of a small subject)."""
     count = 0
-    for _ in sympy.preorder_traversal(expr):
+    stack = [expr]
+    while stack:
         count += 1
         if count > SMALL:
             return False
+        node = stack.pop()
+        if isinstance(node, sympy.Basic):
+            stack.extend(node.args)
     return True
 
 

@@ -19,14 +19,9 @@ import sympy
 
 from convexity_proofs._proof import ProofStep, fact_from_json, step_from_json
 from convexity_proofs._values import (
+    _WITNESS_KINDS,
     Claim,
-    CurvatureWitness,
-    LevelWitness,
-    OrderedWitness,
-    PointWitness,
-    SegmentWitness,
     Status,
-    ValueWitness,
     Verdict,
     Witness,
 )
@@ -86,6 +81,9 @@ def certificate_of(verdict: Verdict) -> dict[str, Any]:
             "passed": verdict.passed,
         },
     }
+    data_digests = model_data_digests(claim)
+    if data_digests is not None:
+        data["claim"]["data"] = data_digests
     if verdict.definedness:
         data["definedness"] = [f.to_json(table) for f in verdict.definedness]
     if verdict.proof:
@@ -98,19 +96,26 @@ def certificate_of(verdict: Verdict) -> dict[str, Any]:
     return data
 
 
+def model_data_digests(claim: Claim) -> dict[str, Any] | None:
+    """Which data a model claim is about, when the claim's table does not hold it: data
+    read from files, or any structured claim (SHA-256 digests of the numbers read, and
+    the number of rows).  None for claims whose data are all written in the table."""
+    model = claim.model
+    if model is None or model.network is None:
+        return None
+    net = model.network
+    if model.scalar and net.x.source == "inline" and net.y.source == "inline":
+        return None
+    return {"rows": net.rows, "x": net.x.digest, "y": net.y.digest}
+
+
 def dumps(data: dict[str, Any]) -> str:
     """The certificate's bytes: canonical JSON (sorted keys, one trailing newline)."""
     return json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
 
 
-_WITNESSES: dict[str, Any] = {
-    "segment": SegmentWitness,
-    "curvature": CurvatureWitness,
-    "point": PointWitness,
-    "ordered": OrderedWitness,
-    "level": LevelWitness,
-    "value": ValueWitness,
-}
+#: Every witness kind, by its JSON ``kind`` (one table, :mod:`convexity_proofs._values`).
+_WITNESSES: dict[str, Any] = _WITNESS_KINDS
 
 
 def witness_from_json(data: object) -> Witness:

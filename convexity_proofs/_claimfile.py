@@ -19,10 +19,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sympy
 
 from convexity_proofs._obligations import merge, obligations_of
 from convexity_proofs._parser import ParsedFunction, make_symbol, parse_function, parse_number
+from convexity_proofs._structure import MODEL_LOSS, ModelClaim, ParameterLayout
 from convexity_proofs._values import (
     NAMED_DOMAINS,
     REAL,
@@ -187,6 +189,10 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
     rewritten: tuple[str, ...] = ()
     if "model" in reader.table:
         built = _model(reader, prop)
+        if not built.scalar:
+            return _structured_claim(
+                reader, table, built, prop, expect, quantifier, statement, name, file, line
+            )
         function, source, groups, hints = (
             built.function,
             built.description,
@@ -246,6 +252,9 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
     if not substitution:
         # The substituted side must be defined as written too (x -> x*y/y needs y != 0).
         substitution, conditions = _substitution(reader, prop, by_name)
+    model_claim = None
+    if "model" in reader.table and built.network is not None:
+        model_claim = _model_claim(built, variables, scalar=True)
     return Claim(
         name=name,
         function=function,
@@ -266,7 +275,123 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         table=_canonical_table(table),
         modulus=_modulus(reader, prop),
         along=along,
+        model=model_claim,
     )
+
+
+def _model_claim(
+    built: _BuiltClaim, variables: tuple[sympy.Symbol, ...], *, scalar: bool
+) -> ModelClaim:
+    """A scalar model claim's structure, its variables located in the layout."""
+    network = built.network
+    index = network.layout.index_of()
+    selected = sorted(index[s.name] for s in variables if s.name in index)
+    return ModelClaim(
+        kind=built.kind,
+        description=built.description,
+        network=network,
+        template=built.template,
+        selected=np.array(selected, dtype=np.int64),
+        selected_names=tuple(s.name for s in variables),
+        scalar=scalar,
+        function=built.function,
+    )
+
+
+def _structured_claim(
+    reader: _Reader,
+    table: Mapping[str, Any],
+    built: _BuiltClaim,
+    prop: Property,
+    expect: Expect,
+    quantifier: Quantifier,
+    statement: str,
+    name: str,
+    file: str,
+    line: int | None,
+) -> Claim:
+    """A model claim too large to expand: its variables are layout indices and its
+    function the stand-in :data:`~convexity_proofs._structure.MODEL_LOSS`."""
+    for key, why in (
+        ("domain", "its parameters range over all reals"),
+        ("along", "write the model's loss as a function text to slice it"),
+    ):
+        if key in reader.table:
+            raise reader.error(
+                key,
+                f"a model claim this large (decided from its structure) takes no {key}: {why}",
+            )
+    layout = built.network.layout
+    selected, names = _model_selection(reader, prop, layout)
+    if quantifier is Quantifier.SOME and len(selected) == layout.size:
+        # As for a function text: "some" quantifies the parameters, and there are none.
+        raise reader.error(
+            "parameters",
+            '"some" needs parameters, but every parameter of the model is a variable here; '
+            "list the variables (groups or names) so that the others are parameters",
+        )
+    modulus = _modulus(reader, prop)
+    return Claim(
+        name=name,
+        function=MODEL_LOSS,
+        variables=(),
+        property=prop,
+        expect=expect,
+        statement=statement,
+        source=built.description,
+        file=file,
+        line=line,
+        quantifier=quantifier,
+        table=_canonical_table(table),
+        modulus=modulus,
+        model=ModelClaim(
+            kind=built.kind,
+            description=built.description,
+            network=built.network,
+            template=built.template,
+            selected=selected,
+            selected_names=names,
+            scalar=False,
+        ),
+    )
+
+
+def _model_selection(
+    reader: _Reader, prop: Property, layout: ParameterLayout
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The variables of a structured model claim: group names or parameter names, as
+    sorted layout indices (a name listed twice, or in two groups, counts once)."""
+    if "variables" not in reader.table:
+        if prop is Property.INVARIANT:
+            return layout.groups["all"], ("all",)
+        raise reader.error("variables", "missing required field (parameter groups or names)")
+    raw = reader.table["variables"]
+    if raw == "all":
+        raw = ["all"]
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise reader.error(
+            "variables", f'expected a list of strings or "all", found {_describe(raw)}'
+        )
+    if not raw:
+        raise reader.error("variables", "expected at least one variable, found an empty list")
+    if len(set(raw)) != len(raw):
+        twice = next(v for v in raw if raw.count(v) > 1)
+        raise reader.error("variables", f"{twice!r} is listed twice")
+    parts: list[np.ndarray] = []
+    singles = [v for v in raw if v not in layout.groups]
+    index = layout.index_of() if singles else {}
+    for name in raw:
+        if name in layout.groups:
+            parts.append(layout.groups[name])
+        elif name in index:
+            parts.append(np.array([index[name]], dtype=np.int64))
+        else:
+            raise reader.error(
+                "variables",
+                f"{name!r} is neither a parameter group of the model "
+                f"({', '.join(layout.groups)}) nor one of its parameters",
+            )
+    return np.unique(np.concatenate(parts)), tuple(raw)
 
 
 def _modulus(reader: _Reader, prop: Property) -> Fraction | None:
@@ -417,11 +542,16 @@ def _variables(
     if not raw:
         raise reader.error("variables", "expected at least one variable, found an empty list")
     result: list[sympy.Symbol] = []
+    chosen: set[sympy.Symbol] = set()  # the symbols of result: lookups in constant time
+    present = set(by_name.values())
     for name in raw:
         if name in groups:
             # A group's symbols that the loss does not involve (an unobserved row of a
             # factorisation) are not variables of this function.
-            result.extend(s for s in groups[name] if s in by_name.values() and s not in result)
+            for s in groups[name]:
+                if s in present and s not in chosen:
+                    result.append(s)
+                    chosen.add(s)
             continue
         if name not in by_name:
             if groups:
@@ -433,9 +563,10 @@ def _variables(
                 known = ", ".join(by_name) or "none"
                 message = f"{name!r} does not occur in the function (its symbols: {known})"
             raise reader.error("variables", message)
-        if by_name[name] in result:
+        if by_name[name] in chosen:
             raise reader.error("variables", f"{name!r} is listed twice")
         result.append(by_name[name])
+        chosen.add(by_name[name])
     if not result:
         raise reader.error("variables", "the named groups hold no symbol of the loss")
     return tuple(result)
@@ -448,6 +579,10 @@ class _BuiltClaim:
     groups: Mapping[str, tuple[sympy.Symbol, ...]]
     substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
     hints: tuple[tuple[tuple[sympy.Symbol, sympy.Symbol], ...], ...]
+    kind: str = ""
+    network: Any = None
+    template: Any = None
+    scalar: bool = True
 
 
 def _model(reader: _Reader, prop: Property) -> _BuiltClaim:
@@ -462,7 +597,7 @@ def _model(reader: _Reader, prop: Property) -> _BuiltClaim:
     if data is None:
         raise reader.error("data", "missing: a model claim needs a data table")
     try:
-        built = build_model(model, data)
+        built = build_model(model, data, base=_base_directory(reader.file))
         substitution: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
         if "symmetry" in reader.table:
             if prop is not Property.INVARIANT:
@@ -472,10 +607,28 @@ def _model(reader: _Reader, prop: Property) -> _BuiltClaim:
             raise reader.error(
                 "symmetry", "missing: e.g. symmetry = { swap-units = [1, 2], layer = 1 }"
             )
-        hints = _unit_swap_hints(model, symmetry_substitution)
+        hints = _unit_swap_hints(model, symmetry_substitution) if built.scalar else ()
     except ModelError as exc:
         raise reader.error(exc.field, exc.message) from None
-    return _BuiltClaim(built.function, built.description, built.groups, substitution, hints)
+    return _BuiltClaim(
+        built.function,
+        built.description,
+        built.groups,
+        substitution,
+        hints,
+        kind=str(model.get("kind", "")),
+        network=built.network,
+        template=built.template,
+        scalar=built.scalar,
+    )
+
+
+def _base_directory(file: str) -> Path | None:
+    """Where a model's data files are looked for: beside the claim file (None: the
+    current directory, for claims built in Python)."""
+    if file.startswith("<") and file.endswith(">"):
+        return None
+    return Path(file).parent
 
 
 def _unit_swap_hints(model: Any, symmetry_substitution: Any) -> tuple[Any, ...]:

@@ -60,6 +60,8 @@ from convexity_proofs._values import (
     Attempt,
     Claim,
     CurvatureWitness,
+    ModelCurvatureWitness,
+    ModelSegmentWitness,
     Obligation,
     Property,
     Quantifier,
@@ -386,7 +388,8 @@ def _uniform(run: _Run, problem: Problem, witness: Witness) -> Witness | None:
     result = run.guard(
         "uniform witness", lambda: uniform.certify_for_every_parameter(problem, witness)
     )
-    return result if isinstance(result, (SegmentWitness, CurvatureWitness)) else None
+    kinds = (SegmentWitness, CurvatureWitness, ModelSegmentWitness, ModelCurvatureWitness)
+    return result if isinstance(result, kinds) else None
 
 
 def _sign_of(witness: Witness, rule: PropertyRule) -> int:
@@ -609,6 +612,11 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
             f"check_claim: settings must be a Settings, found {type(settings).__name__}"
         )
     started = time.perf_counter()
+    if claim.structured:
+        # Too large to expand: decided from the model's structure (same checker exit).
+        from convexity_proofs._model_engine import decide_model
+
+        return _through_checker(decide_model(claim, settings), None, started)
     timeout = settings.timeout
     deadline = Deadline.after(timeout)
     reduced = reduced_claim(claim)
@@ -687,7 +695,7 @@ def _claim_definedness(run: _Run, decision: _Decision) -> tuple[Any, ...]:
     return run.problem.definedness or ()
 
 
-def _through_checker(verdict: Verdict, run: _Run, started: float) -> Verdict:
+def _through_checker(verdict: Verdict, run: _Run | None, started: float) -> Verdict:
     """The single exit: a decided verdict is returned only when its certificate replays."""
     if verdict.status is Status.UNKNOWN:
         return verdict

@@ -66,6 +66,7 @@ from convexity_proofs._obligations import (
 )
 from convexity_proofs._values import Obligation
 from convexity_proofs.errors import ExpressionError
+from convexity_proofs.functions._construct import Construction
 
 __all__ = [
     "CONSTANT_NAMES",
@@ -175,11 +176,131 @@ class _Function:
 
 _PIECEWISE: Final = "Piecewise"
 
+_LATTICE_HEADS: Final = (sympy.Max, sympy.Min)
+
+
+def _plain_symbol(node: sympy.Basic) -> bool:
+    """A variable as the parser makes it (real, no other assumption)."""
+    return node.is_Symbol and node is make_symbol(node.name)
+
+
+def _monomial_symbols(term: sympy.Basic) -> tuple[sympy.Basic, ...]:
+    """The symbols s of ``term = s * rest`` with ``rest`` a nonzero monomial.
+
+    ``term`` is a plain symbol, or a product of at most one rational and plain symbols
+    and positive integer powers of them; the symbols at power 1 are returned (none for
+    any other shape).
+    """
+    if term.is_Symbol:
+        return (term,) if _plain_symbol(term) else ()
+    if not term.is_Mul:
+        return ()
+    found = []
+    for index, factor in enumerate(term.args):
+        if factor.is_Symbol:
+            if not _plain_symbol(factor):
+                return ()
+            found.append(factor)
+        elif factor.is_Rational:
+            if index:
+                return ()
+        elif not (
+            factor.is_Pow
+            and _plain_symbol(factor.base)
+            and factor.exp.is_Integer
+            and factor.exp.is_positive
+        ):
+            return ()
+    return tuple(found)
+
+
+def _lattice_is_plain(args: Sequence[sympy.Basic]) -> bool:
+    """Whether ``Max(*args)`` and ``Min(*args)`` evaluate to themselves (arguments merely
+    ordered), so SymPy's evaluation, which compares every pair of arguments (quadratic,
+    and milliseconds per pair), can be skipped with an identical result.
+
+    Sufficient, linear-time test: at most one argument is a number, and it is a rational;
+    no argument is a Max or Min (nothing to flatten or collapse) or certainly non-real
+    (SymPy refuses those); every other argument has a term ``s * rest`` with ``s`` a
+    plain real symbol found nowhere else among the arguments and ``rest`` a nonzero
+    monomial.  Then the difference of any two arguments is, for almost all values of
+    the other symbols, a non-constant affine function of such an ``s``: it takes both
+    signs, so no sound comparison decides it, SymPy removes no argument, and the result
+    is ``Expr.__new__`` of the ordered arguments, as built with ``evaluate=False``.
+    """
+    if len(args) < 2:
+        return False
+    numbers = 0
+    owner: dict[sympy.Basic, int] = {}  # symbol -> the only argument it occurs in, or -1
+    private: list[tuple[sympy.Basic, ...]] = []
+    for index, arg in enumerate(args):
+        if arg.is_Rational:
+            numbers += 1
+            if numbers > 1:
+                return False
+            private.append(())
+            continue
+        if not isinstance(arg, sympy.Expr) or arg.is_number:
+            return False
+        if isinstance(arg, _LATTICE_HEADS):
+            return False
+        terms = sympy.Add.make_args(arg)
+        seen: dict[sympy.Basic, int] = {}  # symbol -> terms of arg it occurs in
+        for term in terms:
+            for symbol in term.free_symbols:
+                seen[symbol] = seen.get(symbol, 0) + 1
+        candidates = tuple(s for term in terms for s in _monomial_symbols(term) if seen.get(s) == 1)
+        if not candidates:
+            return False
+        private.append(candidates)
+        for symbol in seen:
+            owner[symbol] = index if symbol not in owner else -1
+    for index, candidates in enumerate(private):
+        if candidates and not any(owner[s] == index for s in candidates):
+            return False
+    return not any(arg.is_extended_real is False for arg in args)
+
+
+class _ParserConstruction(Construction):
+    """The parser's construction (:data:`convexity_proofs.functions.PARSER`), with
+    Max and Min (``relu`` is ``Max(0, u)``) built unevaluated when
+    :func:`_lattice_is_plain` shows that evaluation would return the same expression."""
+
+    def call(self, entry: _registry.Entry, *args: sympy.Expr) -> sympy.Expr:
+        head = entry.head
+        if (
+            entry.variadic
+            and head in _LATTICE_HEADS
+            and not any(_large(a) for a in args)
+            and _lattice_is_plain(args)
+        ):
+            return head(*args, evaluate=False)
+        return _registry.PARSER.call(entry, *args)
+
+    def log_positive_sum(self, a: sympy.Expr) -> sympy.Expr:
+        return _registry.PARSER.log_positive_sum(a)
+
+    def reciprocal(self, base: sympy.Expr) -> sympy.Expr:
+        return _registry.PARSER.reciprocal(base)
+
+    def ramp(self, u: sympy.Expr) -> sympy.Expr:
+        if _lattice_is_plain((sympy.S.Zero, u)):
+            return sympy.Max(sympy.S.Zero, u, evaluate=False)
+        return _registry.PARSER.ramp(u)
+
+
+_CONSTRUCTION: Final = _ParserConstruction()
+
 # Generated from the function registry (convexity_proofs/functions/: adding a function
 # is a file there).  Piecewise is handled apart: its arguments are (expression,
 # condition) pairs, not expressions.
 _FUNCTIONS: Final[dict[str, _Function]] = {
-    name: _Function(entry.min_args, entry.max_args, entry.build, entry.obligation)
+    name: _Function(
+        entry.min_args,
+        entry.max_args,
+        functools.partial(entry.construct, _CONSTRUCTION),
+        entry.obligation,
+    )
     for entry in _registry.ENTRIES
     if not entry.syntax
     for name in entry.names

@@ -397,6 +397,54 @@ class PermutationArgument:
 
 
 @dataclass(frozen=True)
+class NetworkSearch:
+    """The network witness search of structured claims, on a small model claim whose
+    loss is also written out: a network evaluated as a computation (floats to search,
+    Arb balls to certify) refutes in milliseconds what the scalar searches take seconds
+    for.  Only when the question is about the model's loss itself, every symbol is a
+    variable and every domain is the real line (a model witness knows no domains)."""
+
+    name: str = "network search"
+    # First: with every weight of a hidden layer a variable a network is (almost)
+    # never convex, and the provers spend seconds on its loss before they give up.
+    cost: int = 5
+    share: float = 0.3
+
+    def why_not(self, problem: Problem) -> str | None:
+        model = problem.claim.model
+        if model is None or model.network is None:
+            return "the claim is not about a model with numeric data"
+        if model.network.depth < 2:
+            return "the model has no hidden layer"
+        if model.function is None or not (
+            problem.function is model.function or problem.function == model.function
+        ):
+            return "the question is about a function derived from the model's loss"
+        if problem.parameters or problem.pinned:
+            return "a model witness needs every parameter of the model as a variable"
+        if any(d.name != "real" for d in problem.domains.values()):
+            return "a model witness needs every domain to be the real line"
+        return None
+
+    def run(self, problem: Problem) -> Outcome:
+        import dataclasses
+
+        from convexity_proofs._model_engine import NETWORK_TRIES
+        from convexity_proofs.refuters.network import find_network_witness
+
+        model = problem.claim.model
+        found = find_network_witness(
+            model, problem.sign, seed=problem.seed, tries=NETWORK_TRIES, deadline=problem.deadline
+        )
+        if found is None:
+            return Inconclusive(
+                f"no certified witness from the network's forward passes ({NETWORK_TRIES} "
+                "starting points)"
+            )
+        return Refuted(dataclasses.replace(found, layout=model.layout))
+
+
+@dataclass(frozen=True)
 class CurvatureSearch:
     name: str
     cost: int
@@ -476,6 +524,7 @@ CURVATURE: tuple[Strategy, ...] = tuple(
             SecondOrder("constant Hessian", 20, "quadratic"),
             SecondOrder("second derivative", 30, "univariate"),
             SymbolicHessian(),
+            NetworkSearch(),
             PermutationArgument(),
             CurvatureSearch("curvature search", 50, smooth=True),
             PolynomialDecision(),

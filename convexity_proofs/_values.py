@@ -221,6 +221,35 @@ class Claim:
     #: the new variables) that ``function`` and ``obligations`` already have applied;
     #: kept for reports.
     along: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = ()
+    #: A model claim's structure (:class:`~convexity_proofs._structure.ModelClaim`):
+    #: its network, template and data.  When ``model.scalar`` is False the claim is
+    #: structured: ``function`` is the stand-in ``_model_loss`` and the variables are
+    #: ``model.selected`` (``variables`` is empty).  Not compared: it is derived from
+    #: the claim's table.
+    model: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def structured(self) -> bool:
+        """Decided from the model's structure, without a scalar expression."""
+        return self.model is not None and not self.model.scalar
+
+    def variables_text(self) -> str:
+        """The variables for reports: names, or a structured claim's groups as written
+        with the number of parameters they hold (a network's are too many to list)."""
+        if self.structured:
+            count = len(self.model.selected)
+            names = ", ".join(self.model.selected_names)
+            return f"{names} ({count} parameter{'s' * (count != 1)})"
+        return ", ".join(s.name for s in self.variables)
+
+    def parameters_text(self) -> str:
+        """The parameters (symbols that are not variables) for reports."""
+        if self.structured:
+            model = self.model
+            size = model.layout.size if model.layout is not None else len(model.template.parameters)
+            rest = size - len(model.selected)
+            return f"the other {rest} parameter{'s' * (rest != 1)} of the model" if rest else ""
+        return ", ".join(s.name for s in self.parameters)
 
     @property
     def parameters(self) -> tuple[sympy.Symbol, ...]:
@@ -745,8 +774,131 @@ class ValueWitness:
         )
 
 
+MODEL_SEGMENT_VALUES = ("f_a", "f_b", "f_m", "chord")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSegmentWitness:
+    """A segment witness for a structured model claim: points are whole parameter vectors
+    of the model's layout (:class:`~convexity_proofs._structure.ParameterVector`), so a
+    network with a million parameters has a compact, exact witness.
+
+    f(m), m = t·a + (1−t)·b, against the chord t·f(a) + (1−t)·f(b): ``relation`` ">"
+    (not convex) or "<" (not concave).  a and b agree on every parameter that is not a
+    variable of the claim (they are the parameter value at which the claim fails).
+    ``argument`` says how the points were found (``permutation``: b is a with two hidden
+    units swapped, ``swap`` names them; ``search``); the checker recomputes every value.
+    """
+
+    a: Any  # ParameterVector
+    b: Any  # ParameterVector
+    t: Fraction
+    relation: str
+    values: tuple[tuple[str, Enclosure], ...]
+    precision: int
+    argument: str = "search"
+    swap: str = ""
+    #: The claim's ParameterLayout, for reports to name coordinates (not part of the
+    #: witness's data: the checker takes the layout from the claim).
+    layout: Any = field(default=None, compare=False, repr=False)
+
+    kind = "model-segment"
+
+    def recorded(self, key: str) -> Enclosure | None:
+        return _value(self.values, key)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "argument": self.argument,
+            "a": self.a.to_json(),
+            "b": self.b.to_json(),
+            "t": format_number(self.t),
+            "relation": self.relation,
+            "values": _values_json(self.values),
+            "precision": self.precision,
+        }
+        if self.swap:
+            data["swap"] = self.swap
+        return data
+
+    @classmethod
+    def from_json(cls, data: object) -> ModelSegmentWitness:
+        from convexity_proofs._structure import ParameterVector
+
+        d = _kind(data, "model-segment")
+        try:
+            precision = _precision_from_json(d.get("precision"))
+            return cls(
+                a=ParameterVector.from_json(d["a"]),
+                b=ParameterVector.from_json(d["b"]),
+                t=_read(d["t"], "t"),
+                relation=_string(d, "relation"),
+                values=_values_from_json(d.get("values"), MODEL_SEGMENT_VALUES),
+                precision=precision if precision is not None else 0,
+                argument=_string(d, "argument", "search"),
+                swap=_string(d, "swap", ""),
+            )
+        except (KeyError, ValueError) as exc:
+            raise _data_error(f"model-segment witness: {exc}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCurvatureWitness:
+    """The second derivative of s ↦ f(point + s·direction) at 0 for a structured model
+    claim, certified ``relation`` ("<0": not convex, ">0": not concave) by a rigorous
+    second-order forward pass; ``direction`` is zero outside the claim's variables."""
+
+    point: Any  # ParameterVector
+    direction: Any  # ParameterVector
+    relation: str
+    values: tuple[tuple[str, Enclosure], ...]
+    precision: int
+    #: The claim's ParameterLayout, for reports only (see ModelSegmentWitness).
+    layout: Any = field(default=None, compare=False, repr=False)
+
+    kind = "model-curvature"
+
+    def recorded(self, key: str) -> Enclosure | None:
+        return _value(self.values, key)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "point": self.point.to_json(),
+            "direction": self.direction.to_json(),
+            "relation": self.relation,
+            "values": _values_json(self.values),
+            "precision": self.precision,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ModelCurvatureWitness:
+        from convexity_proofs._structure import ParameterVector
+
+        d = _kind(data, "model-curvature")
+        try:
+            precision = _precision_from_json(d.get("precision"))
+            return cls(
+                point=ParameterVector.from_json(d["point"]),
+                direction=ParameterVector.from_json(d["direction"]),
+                relation=_string(d, "relation"),
+                values=_values_from_json(d.get("values"), CURVATURE_VALUES),
+                precision=precision if precision is not None else 0,
+            )
+        except (KeyError, ValueError) as exc:
+            raise _data_error(f"model-curvature witness: {exc}") from None
+
+
 Witness = (
-    SegmentWitness | CurvatureWitness | PointWitness | OrderedWitness | LevelWitness | ValueWitness
+    SegmentWitness
+    | CurvatureWitness
+    | PointWitness
+    | OrderedWitness
+    | LevelWitness
+    | ValueWitness
+    | ModelSegmentWitness
+    | ModelCurvatureWitness
 )
 
 _WITNESS_KINDS: dict[str, Any] = {
@@ -756,6 +908,8 @@ _WITNESS_KINDS: dict[str, Any] = {
     "ordered": OrderedWitness,
     "level": LevelWitness,
     "value": ValueWitness,
+    "model-segment": ModelSegmentWitness,
+    "model-curvature": ModelCurvatureWitness,
 }
 
 

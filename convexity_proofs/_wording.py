@@ -20,6 +20,8 @@ from convexity_proofs._values import (
     Claim,
     CurvatureWitness,
     LevelWitness,
+    ModelCurvatureWitness,
+    ModelSegmentWitness,
     OrderedWitness,
     PointWitness,
     Quantifier,
@@ -74,10 +76,10 @@ def claim_facts(claim: Claim) -> list[tuple[str, str]]:
         rows.append(("along", safe(f"{line}: judged {sympy.sstr(claim.function, order='none')}")))
     if claim.rewritten:
         rows.append(("judged as", safe_block(_judged_as(claim))))
-    rows.append(("variables", safe(", ".join(s.name for s in claim.variables))))
-    if claim.parameters:
+    rows.append(("variables", safe(claim.variables_text())))
+    names = claim.parameters_text()
+    if names:
         reading = "for every value" if claim.quantifier is Quantifier.ALL else "for some value"
-        names = ", ".join(s.name for s in claim.parameters)
         rows.append(("parameters", safe(f"{names} ({reading})")))
     restricted = [(s, d) for s, d in claim.domains if d.name != "real"]
     if restricted:
@@ -147,8 +149,84 @@ def witness_title(witness: Witness) -> str:
     return f"{witness.kind} witness"
 
 
+#: At most this many coordinates of a model witness are shown in a report (the
+#: certificate has every one).
+MODEL_ROWS = 12
+
+
+def _coordinate_name(witness: ModelSegmentWitness | ModelCurvatureWitness, index: int) -> str:
+    layout = witness.layout
+    return layout.name(index) if layout is not None else f"θ[{index}]"
+
+
+def _model_columns(witness: ModelSegmentWitness | ModelCurvatureWitness) -> list[Column]:
+    """The coordinates that matter: where a and b differ (segment), or where the
+    direction is not zero (curvature), at most MODEL_ROWS of them."""
+    import numpy as np
+
+    if isinstance(witness, ModelSegmentWitness):
+        first, second, labels = witness.a, witness.b, ("a", "b")
+        moved = np.flatnonzero(first.floats() != second.floats())
+    else:
+        first, second, labels = witness.point, witness.direction, ("point", "direction")
+        moved = np.flatnonzero(second.numerators)
+    shown = [int(i) for i in moved[:MODEL_ROWS]]
+    return [
+        (label, [(_coordinate_name(witness, i), vector.value(i)) for i in shown])
+        for label, vector in zip(labels, (first, second), strict=True)
+    ]
+
+
+def _model_sentence(witness: ModelSegmentWitness | ModelCurvatureWitness, subject: str) -> str:
+    import numpy as np
+
+    size = len(
+        witness.a.numerators
+        if isinstance(witness, ModelSegmentWitness)
+        else witness.point.numerators
+    )
+    if isinstance(witness, ModelSegmentWitness):
+        moved = int(np.count_nonzero(witness.a.floats() != witness.b.floats()))
+        f_m, chord = _approx(witness, "f_m"), _approx(witness, "chord")
+        relation = {">": "above", "<": "below"}.get(witness.relation, witness.relation)
+        meaning = (
+            "a convex function never rises above a chord"
+            if witness.relation == ">"
+            else "a concave function never falls below a chord"
+        )
+        argument = ""
+        if witness.argument == "permutation":
+            argument = (
+                f"The permutation argument, made rigorous: b is a with {safe(witness.swap)} "
+                "swapped (incoming weights, bias and outgoing weights together), which leaves "
+                "the loss unchanged by construction. "
+            )
+        return (
+            f"{argument}a and b are points of all {size} parameters that differ in {moved} "
+            f"(shown{' first ' + str(MODEL_ROWS) if moved > MODEL_ROWS else ''}; the "
+            f"certificate lists every coordinate). On the segment from a to b, {subject} at "
+            f"t = {format_number(witness.t)} is {f_m:.6g}, {relation} its chord {chord:.6g}, "
+            f"certified by rigorous forward passes: {meaning}."
+        )
+    moved = int(np.count_nonzero(witness.direction.numerators))
+    word = "negative" if witness.relation == "<0" else "positive"
+    meaning = (
+        "a convex function never curves downward"
+        if witness.relation == "<0"
+        else "a concave function never curves upward"
+    )
+    return (
+        f"Along the line through the point (all {size} parameters) in a direction that moves "
+        f"{moved} of them, the second derivative of {subject} is "
+        f"{_approx(witness, 'second_derivative'):.6g} ({word}, certified by a rigorous "
+        f"second-order forward pass): {meaning}."
+    )
+
+
 def witness_columns(witness: Witness) -> list[Column]:
     """The exact numbers of a witness, column by column."""
+    if isinstance(witness, ModelSegmentWitness | ModelCurvatureWitness):
+        return _model_columns(witness)
     if isinstance(witness, SegmentWitness | OrderedWitness | LevelWitness):
         columns: list[Column] = [("a", witness.a), ("b", witness.b)]
     elif isinstance(witness, CurvatureWitness):
@@ -178,6 +256,8 @@ def symbol_rows(columns: Sequence[Column]) -> list[tuple[str, list[str]]]:
 
 def witness_sentence(witness: Witness, subject: str = "f") -> str:
     """One plain sentence saying what the witness shows and why it settles the claim."""
+    if isinstance(witness, ModelSegmentWitness | ModelCurvatureWitness):
+        return _model_sentence(witness, subject)
     if isinstance(witness, SegmentWitness):
         relation = {">": "above", "<": "below", "=": "exactly on"}[witness.relation]
         meaning = {

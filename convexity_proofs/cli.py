@@ -424,7 +424,7 @@ def _function_listing(claim: Claim) -> str:
     lines = [f"# {name} ({safe(str(claim.file))}:{claim.line})" if claim.line else f"# {name}"]
     if claim.source != sympy.sstr(claim.function):
         lines.append(f"# {safe(claim.source)}")
-    lines.append(f"variables: {safe(', '.join(s.name for s in claim.variables))}")
+    lines.append(f"variables: {safe(claim.variables_text())}")
     if claim.parameters:
         lines.append(f"parameters: {safe(', '.join(s.name for s in claim.parameters))}")
     if claim.substitution:
@@ -432,7 +432,13 @@ def _function_listing(claim: Claim) -> str:
             "substitution: "
             + safe(", ".join(f"{s} -> {sympy.sstr(v)}" for s, v in claim.substitution))
         )
-    lines.append(f"function: {safe(sympy.sstr(claim.function))}")
+    if claim.structured:
+        lines.append(
+            "function: the model's loss, decided from its structure (too large to expand "
+            "into one expression)"
+        )
+    else:
+        lines.append(f"function: {safe(sympy.sstr(claim.function))}")
     return "\n".join(lines) + "\n\n"
 
 
@@ -662,4 +668,8 @@ def _verify_json(checked: Sequence[CheckedFile]) -> str:
 
 def run() -> None:  # pragma: no cover - thin wrapper
     """Console-script entry point."""
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":  # ``python -m convexity_proofs.cli`` is ``convexity-check`` too
     raise SystemExit(main())

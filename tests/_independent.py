@@ -70,6 +70,11 @@ def recheck(claim: Claim, witness: dict, *, sign: int = 1) -> None:
     from convexity_proofs._values import Property
 
     kind = witness["kind"]
+    if kind.startswith("model-"):
+        from ._independent_model import recheck_model
+
+        recheck_model(claim, witness)
+        return
     reduced = reduced_claim(claim)
     if reduced is not None and kind in ("segment", "curvature"):
         claim = reduced

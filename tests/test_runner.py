@@ -378,3 +378,14 @@ def test_the_spawn_fallback_sends_claims_and_settings_as_pickles(
     from convexity_proofs._claimfile import load_claims
 
     assert load_files([path], limit=60) == load_claims(path)
+
+
+def _large(size: int) -> bytes:
+    return bytes(range(256)) * (size // 256)
+
+
+def test_a_large_answer_comes_back_through_the_spill_file_intact() -> None:
+    size = 2 * _runner._SPILL_BYTES
+    outcomes = run_tasks(_large, [(size,), (1024,)], jobs=2, limit=60)
+    assert [type(o).__name__ for o in outcomes] == ["Done", "Done"]
+    assert outcomes[0].value == _large(size) and outcomes[1].value == _large(1024)

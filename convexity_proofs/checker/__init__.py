@@ -64,7 +64,7 @@ def shows(claim: Any, status: Status) -> str:
     """The verdict in words, from the claim's data."""
     from convexity_proofs._brief import brief
 
-    variables = ", ".join(v.name for v in claim.variables)
+    variables = claim.variables_text()
     domains = ", ".join(f"{s.name} {d.describe()}" for s, d in claim.domains if d.name != "real")
     parameters = claim.parameters
     quantified = ""
@@ -76,8 +76,13 @@ def shows(claim: Any, status: Status) -> str:
     along = ""
     if getattr(claim, "along", ()):
         along = " (along " + ", ".join(f"{s.name} = {e}" for s, e in claim.along) + ")"
+    subject = (
+        f"the loss of the {claim.model.description}"
+        if getattr(claim, "structured", False)
+        else brief(claim.function, 80)
+    )
     return (
-        f"{status}: {brief(claim.function, 80)}{along} is {claim.property}{modulus} in "
+        f"{status}: {subject}{along} is {claim.property}{modulus} in "
         f"({variables}){where}{quantified}"
     )
 
@@ -149,13 +154,21 @@ def verify_certificate(data: object, *, recheck_z3: bool = False) -> CheckReport
     """Check a certificate (JSON data): the claim is read again from the table it
     carries, the judged expression must be the one that reading gives, and the verdict
     must replay.  Unreadable data raise :class:`~convexity_proofs._certificate.CertificateError`."""
-    from convexity_proofs._certificate import read_certificate
+    from convexity_proofs._certificate import model_data_digests, read_certificate
 
     read = read_certificate(data)
     claim = read.claim
     if read.judged != claim.function:
         return CheckReport(
             False, claim.name, "the judged expression is not the function the claim's text gives"
+        )
+    recorded_data = data["claim"].get("data")  # type: ignore[index]
+    if recorded_data != model_data_digests(claim):
+        return CheckReport(
+            False,
+            claim.name,
+            "the data the certificate is about are not the data the claim reads now "
+            "(a data file changed, or the digests were edited)",
         )
     recorded = data["verdict"]  # type: ignore[index]
     if recorded.get("passed") != ((read.status is Status.PROVED) == (str(claim.expect) == "holds")):

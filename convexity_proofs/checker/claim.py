@@ -24,6 +24,8 @@ from convexity_proofs._values import (
     CurvatureWitness,
     Expect,
     LevelWitness,
+    ModelCurvatureWitness,
+    ModelSegmentWitness,
     OrderedWitness,
     PointWitness,
     Property,
@@ -86,7 +88,39 @@ _WITNESS_SHOWS: dict[type, dict[str, str]] = {
     },
     LevelWitness: {">max": "not-quasiconvex", "<min": "not-quasiconcave"},
     ValueWitness: {"<=0": "not-positive"},
+    ModelSegmentWitness: {">": "not-convex", "<": "not-concave"},
+    ModelCurvatureWitness: {"<0": "not-convex", ">0": "not-concave"},
 }
+
+
+def _model_witness(claim: Claim, witness: Witness, label: str) -> str:
+    """A model witness on a scalar model claim: recomputed by the network kernel on the
+    claim's model, which must be the claim's function itself, with every symbol a
+    variable over the real line (a model witness fixes no parameter and knows no
+    domain)."""
+    from convexity_proofs.checker.model_witness import check_model_witness
+
+    model = claim.model
+    require(
+        model is not None and model.network is not None,
+        f"{label}: a model witness for a claim that is not about a model",
+    )
+    require(
+        model.function is not None and model.function == claim.function,
+        f"{label}: the model witness is not about the claim's function",
+    )
+    require(not claim.parameters, f"{label}: a model witness needs no parameters")
+    require(
+        all(d.name == "real" for _, d in claim.domains),
+        f"{label}: a model witness needs every domain to be the real line",
+    )
+    try:
+        return check_model_witness(witness, model)
+    except CheckFailure as failure:
+        raise CheckFailure(failure.message, failure.where or label) from None
+
+
+_MODEL_WITNESSES = (ModelSegmentWitness, ModelCurvatureWitness)
 
 
 def claim_context(claim: Claim) -> Context:
@@ -146,6 +180,13 @@ def replay_verdict(
 ) -> None:
     """Raise :class:`CheckFailure` unless the data show ``status`` for ``claim``."""
     checker = checker or Checker()
+    if claim.structured:
+        from convexity_proofs.checker.model import replay_model_verdict
+
+        replay_model_verdict(
+            claim, status, proof=proof, refuting=refuting, witness=witness, checker=checker
+        )
+        return
     reduced = reduced_claim(claim)
     if reduced is not None:
         if claim.property in LOG_PROPERTIES and isinstance(witness, ValueWitness):
@@ -197,6 +238,12 @@ def replay_verdict(
             any(implies(shown, need) for need in needs.fails),
             f"the witness shows f is {shown}, which does not refute {claim.property}",
         )
+        if isinstance(witness, _MODEL_WITNESSES):
+            require(
+                _model_witness(claim, witness, "witness") == shown,
+                "the model witness does not show what its relation says",
+            )
+            return
         where = context if some else _pinned_at(claim, context, witness)
         step = ProofStep("witness", f, shown, witness=witness)
         checker.check(step, where, "witness")
@@ -321,6 +368,11 @@ def _replay_witness_steps(
     for i, step in enumerate(proof):
         require(step.rule == "witness", f"proof[{i}] is not a witness step")
         require(step.subject == claim.function, f"proof[{i}] is not about the function")
+        if isinstance(step.witness, _MODEL_WITNESSES):
+            shown = _model_witness(claim, step.witness, f"proof[{i}]")
+            require(shown == step.conclusion, f"proof[{i}]: the witness shows f is {shown}")
+            concluded.append(shown)
+            continue
         concluded.append(checker.check(step, where, f"proof[{i}]"))
     for need in holds:
         require(any(implies(c, need) for c in concluded), f"no witness shows f is {need}")

@@ -214,8 +214,9 @@ def replayed_children(
     monotonicity, ... it shows), by the part of the subject it is about.  Every child
     must be about a part (argument, term, factor)."""
     found: dict[sympy.Expr, T] = {}
+    members = frozenset(parts)  # one hash per part: a scan per child is quadratic
     for child in step.children:
-        if child.subject not in parts:
+        if child.subject not in members:
             raise CheckFailure(
                 f"{what}: the child about {_show(child.subject)} is about no part of the subject"
             )

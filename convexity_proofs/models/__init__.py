@@ -21,6 +21,7 @@ everything is validated (unknown keys, types, ranges, sizes) and every refusal i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
 import sympy
@@ -52,16 +53,21 @@ def _kind(model: object) -> str:
     return choose(model["kind"], KINDS, "model.kind")
 
 
-def build_model(model: Mapping[str, Any], data: Mapping[str, Any]) -> BuiltModel:
-    """The loss of ``model`` on ``data`` (both tables from a claim file), or ModelError."""
+def build_model(
+    model: Mapping[str, Any], data: Mapping[str, Any], *, base: Path | None = None
+) -> BuiltModel:
+    """The loss of ``model`` on ``data`` (both tables from a claim file), or ModelError.
+
+    ``base`` is the directory data files are read from (the claim file's; None: the
+    current directory)."""
     kind = _kind(model)
     if kind in ("mlp", "linear-network"):
-        return build_mlp(model, data, kind)
+        return build_mlp(model, data, kind, base=base)
     if kind == "rbf-network":
-        return build_rbf(model, data)
+        return build_rbf(model, data, base=base)
     if kind == "matrix-factorization":
         return build_factorization(model, data)
-    return build_linear(model, data, kind)
+    return build_linear(model, data, kind, base=base)
 
 
 def symmetry_substitution(

@@ -21,15 +21,26 @@ from convexity_proofs._parser import parse_number
 from convexity_proofs.errors import ConvexityProofsError, ExpressionError
 
 __all__ = [
+    "MAX_DATA_VALUES",
+    "MAX_FILE_BYTES",
     "MAX_LAYERS",
     "MAX_PARAMETERS",
     "MAX_POINTS",
+    "MAX_ROWS",
     "MAX_TERMS",
     "MAX_WIDTH",
+    "SCALAR_PARAMETERS",
+    "SCALAR_POINTS",
+    "SCALAR_WIDTH",
+    "STRUCTURED_PARAMETERS",
+    "STRUCTURED_WIDTH",
     "BuiltModel",
     "ModelError",
     "Table",
     "check_limit",
+    "check_scalar_sizes",
+    "check_structured_parameters",
+    "check_widths",
     "choose",
     "describe_value",
     "exact",
@@ -51,6 +62,30 @@ MAX_LAYERS: Final = 32
 
 MAX_TERMS: Final = 200_000
 """Rough bound on the terms of the built expression, estimated before building."""
+
+# The limits above bound what is expanded into one scalar expression (they are the
+# SCALAR_* limits; MAX_* keep their names for the builders that use them today).  A
+# claim decided from its structure (numeric data, loss beyond SCALAR_TERMS) is bounded
+# by memory instead: the STRUCTURED_* limits and the data limits below.
+
+SCALAR_PARAMETERS: Final = MAX_PARAMETERS
+SCALAR_WIDTH: Final = MAX_WIDTH
+SCALAR_POINTS: Final = MAX_POINTS
+
+STRUCTURED_PARAMETERS: Final = 2_000_000
+"""Trainable parameters of a model decided from its structure (never expanded)."""
+
+STRUCTURED_WIDTH: Final = 4096
+"""Any one size of a structured model: a layer width, the input columns, classes."""
+
+MAX_ROWS: Final = 2_000_000
+"""Data rows (inline or from a file); symbolic data keep MAX_POINTS."""
+
+MAX_DATA_VALUES: Final = 20_000_000
+"""Numbers read for the columns used (rows x columns), inline or from files."""
+
+MAX_FILE_BYTES: Final = 256 * 1024 * 1024
+"""A data file (CSV or .npy) larger than this is refused before it is read."""
 
 
 class ModelError(ConvexityProofsError):
@@ -76,6 +111,12 @@ class BuiltModel:
     groups: dict[str, tuple[sympy.Symbol, ...]]
     data_symbols: tuple[sympy.Symbol, ...]
     description: str
+    #: The loss as structure (numeric data only; see convexity_proofs._structure): the
+    #: network, the row template (linear models) and whether ``function`` is the whole
+    #: loss (``scalar``) or the stand-in ``MODEL_LOSS`` of a loss too large to expand.
+    network: Any = None
+    template: Any = None
+    scalar: bool = True
 
 
 def describe_value(value: object) -> str:
@@ -127,6 +168,29 @@ def check_limit(count: int, limit: int, field: str, what: str) -> None:
     """Refuse absurd sizes with the count and the limit in the message."""
     if count > limit:
         raise ModelError(f"too many {what}: {count} (the limit is {limit})", field=field)
+
+
+def check_widths(sizes: Iterable[int], limit: int, field: str, what: str = "layer sizes") -> None:
+    """Every size in ``[1, limit]``, worded as :func:`integer` words it.
+
+    The scalar path calls it with SCALAR_WIDTH once it knows it expands the loss, so a
+    scalar model keeps today's message (``expected layer sizes from 1 to 1024``) while a
+    structured one is read with STRUCTURED_WIDTH.
+    """
+    for size in sizes:
+        if not 1 <= size <= limit:
+            raise ModelError(f"expected {what} from 1 to {limit}, found {size}", field=field)
+
+
+def check_scalar_sizes(parameters: int, terms: int, field: str) -> None:
+    """The scalar limits (as ``_build.check_sizes`` applies them today)."""
+    check_limit(parameters, SCALAR_PARAMETERS, field, "trainable parameters")
+    check_limit(terms, MAX_TERMS, field, "expression terms (estimated)")
+
+
+def check_structured_parameters(parameters: int, field: str) -> None:
+    """The structured limit on trainable parameters (memory, not SymPy)."""
+    check_limit(parameters, STRUCTURED_PARAMETERS, field, "trainable parameters")
 
 
 def sequence(value: object, field: str, what: str) -> Sequence[Any]:

@@ -19,7 +19,12 @@ from convexity_proofs.models._base import (
 )
 from convexity_proofs.models._functions import times
 
-__all__ = ["affine", "check_sizes", "finish", "symbols"]
+__all__ = [
+    "affine",
+    "check_sizes",
+    "finish",
+    "symbols",
+]
 
 
 def symbols(names: Iterable[str]) -> tuple[sympy.Symbol, ...]:

@@ -22,13 +22,30 @@ and ``b{c}`` (groups ``weights``, class by class, and ``biases``); and ``all``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
 from typing import Any, Final
 
-from convexity_proofs.models._base import MAX_WIDTH, BuiltModel, Table
-from convexity_proofs.models._build import affine, check_sizes, finish, symbols
+from convexity_proofs._structure import MODEL_LOSS, SCALAR_TERMS, TemplateStructure
+from convexity_proofs.models._base import (
+    SCALAR_WIDTH,
+    STRUCTURED_WIDTH,
+    BuiltModel,
+    Table,
+    check_structured_parameters,
+    check_widths,
+)
+from convexity_proofs.models._build import (
+    affine,
+    check_sizes,
+    finish,
+    symbols,
+)
 from convexity_proofs.models._data import read_data
 from convexity_proofs.models._losses import read_loss
+from convexity_proofs.models._structured import linear_layout, network_of
 
 __all__ = ["build_linear"]
 
@@ -46,19 +63,59 @@ _EXTRA_KEYS: Final = {
 }
 
 
-def build_linear(model: Mapping[str, Any], data: object, kind: str) -> BuiltModel:
+def build_linear(
+    model: Mapping[str, Any], data: object, kind: str, *, base: Path | None = None
+) -> BuiltModel:
     """Build a linear, logistic or softmax regression loss (see the module docstring)."""
     table = Table(model, "model", _COMMON_KEYS | _EXTRA_KEYS[kind], context=f"for {kind}")
     allowed, default, head = _KINDS[kind]
     softmax = kind == "softmax-regression"
-    classes = table.integer("classes", 2, MAX_WIDTH) if softmax else 1
-    inputs = table.integer("inputs", 1, MAX_WIDTH) if "inputs" in table else None
+    classes = table.integer("classes", 2, STRUCTURED_WIDTH) if softmax else 1
+    inputs = table.integer("inputs", 1, STRUCTURED_WIDTH) if "inputs" in table else None
     bias = table.boolean("bias", True)
     loss = read_loss(table, allowed=allowed, default=default, head=head, outputs=classes)
     l2 = table.nonnegative("l2")
-    dataset = read_data(data, inputs=inputs, outputs=classes, labels=loss.labels)
+    dataset = read_data(data, inputs=inputs, outputs=classes, labels=loss.labels, base=base)
     d = dataset.inputs
-    check_sizes(classes * (d + int(bias)), dataset.size * classes * (d + 2), "model")
+    terms_estimate = dataset.size * classes * (d + 2)
+    sizes = f"{d} input{'s' * (d != 1)}" + (f", {classes} classes" if softmax else "")
+    description = (
+        f"{kind}, {sizes}, {'bias' if bias else 'no bias'}, {loss.describe()}, {dataset.summary}"
+    )
+    network = template = None
+    if dataset.numeric_x is not None:
+        layout = linear_layout(d, classes, bias, softmax)
+        network = network_of(
+            layers=(d, classes if softmax else 1),
+            activations=(),
+            bias=bias,
+            loss=loss,
+            l2=Fraction(l2.p, l2.q),
+            x=dataset.numeric_x,
+            y=dataset.numeric_y,
+            layout=layout,
+        )
+        check_structured_parameters(layout.size, "model")
+        template = TemplateStructure.deferred(
+            dict(
+                d=d,
+                classes=classes,
+                bias=bias,
+                softmax=softmax,
+                loss=loss,
+                l2=network.l2,
+                x=dataset.numeric_x,
+                y=dataset.numeric_y,
+                layout=layout,
+            )
+        )
+        if terms_estimate > SCALAR_TERMS:
+            return BuiltModel(
+                MODEL_LOSS, {}, (), description, network=network, template=template, scalar=False
+            )
+    check_widths((d,), SCALAR_WIDTH, "model.inputs" if inputs else "data.x", "input sizes")
+    check_widths((classes,), SCALAR_WIDTH, "model.classes", "class counts")
+    check_sizes(classes * (d + int(bias)), terms_estimate, "model")
 
     if softmax:
         weights = [symbols(f"w{c}_{j}" for j in range(1, d + 1)) for c in range(1, classes + 1)]
@@ -72,12 +129,8 @@ def build_linear(model: Mapping[str, Any], data: object, kind: str) -> BuiltMode
         terms.extend(loss.terms(z, y))
 
     flat = tuple(symbol for row in weights for symbol in row)
-    sizes = f"{d} input{'s' * (d != 1)}" + (f", {classes} classes" if softmax else "")
-    description = (
-        f"{kind}, {sizes}, {'bias' if bias else 'no bias'}, {loss.describe()}, {dataset.summary}"
-    )
     groups = {"weights": flat, ("biases" if softmax else "bias"): biases}
-    return finish(
+    built = finish(
         terms,
         l2=l2,
         decayed=flat,
@@ -85,3 +138,4 @@ def build_linear(model: Mapping[str, Any], data: object, kind: str) -> BuiltMode
         data_symbols=dataset.symbols,
         description=description,
     )
+    return dataclasses.replace(built, network=network, template=template)

@@ -23,26 +23,39 @@ weights together) leaves the loss unchanged: :func:`swap_units` gives that subst
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
 from typing import Any, Final
 
 import sympy
 
+from convexity_proofs._structure import MODEL_LOSS, SCALAR_TERMS
 from convexity_proofs.models._base import (
     MAX_LAYERS,
-    MAX_WIDTH,
+    SCALAR_WIDTH,
+    STRUCTURED_WIDTH,
     BuiltModel,
     ModelError,
     Table,
+    check_structured_parameters,
+    check_widths,
     choose,
     integer,
     sequence,
 )
-from convexity_proofs.models._build import affine, check_sizes, finish, symbols
+from convexity_proofs.models._build import (
+    affine,
+    check_sizes,
+    finish,
+    symbols,
+)
 from convexity_proofs.models._data import read_data
 from convexity_proofs.models._functions import ACTIVATIONS
 from convexity_proofs.models._losses import DEFAULT_LOSS, HEADS, LOSSES, LossSpec, read_loss
+from convexity_proofs.models._structured import mlp_layout, network_of
 
 __all__ = ["MlpSpec", "build_mlp", "read_mlp", "swap_units"]
 
@@ -65,6 +78,13 @@ class MlpSpec:
     def depth(self) -> int:
         """Weight layers (hidden layers + 1)."""
         return len(self.layers) - 1
+
+    @property
+    def parameters(self) -> int:
+        """Trainable parameters: weights and biases of every layer."""
+        return sum(
+            self.layers[L] * (self.layers[L - 1] + int(self.bias)) for L in range(1, self.depth + 1)
+        )
 
     def weights(self, layer: int) -> tuple[tuple[sympy.Symbol, ...], ...]:
         """``w{L}_{j}_{k}``, one row per unit j of ``layer``."""
@@ -112,10 +132,7 @@ def read_mlp(model: Mapping[str, Any], kind: str) -> MlpSpec:
         outputs_field="model.layers",
     )
     spec = MlpSpec(kind, layers, activations, bias, loss, table.nonnegative("l2"))
-    parameters = sum(
-        spec.layers[L] * (spec.layers[L - 1] + int(bias)) for L in range(1, spec.depth + 1)
-    )
-    check_sizes(parameters, 0, "model.layers")
+    check_structured_parameters(spec.parameters, "model.layers")
     return spec
 
 
@@ -132,7 +149,7 @@ def _layers(table: Table) -> tuple[int, ...]:
             f"found {len(sizes)}",
             field=field,
         )
-    return tuple(integer(size, field, 1, MAX_WIDTH, "layer sizes") for size in sizes)
+    return tuple(integer(size, field, 1, STRUCTURED_WIDTH, "layer sizes") for size in sizes)
 
 
 def _activations(table: Table, hidden: int) -> tuple[str, ...]:
@@ -158,7 +175,9 @@ def _activations(table: Table, hidden: int) -> tuple[str, ...]:
     return (choose(value, _ACTIVATION_NAMES, field),) * hidden
 
 
-def build_mlp(model: Mapping[str, Any], data: object, kind: str) -> BuiltModel:
+def build_mlp(
+    model: Mapping[str, Any], data: object, kind: str, *, base: Path | None = None
+) -> BuiltModel:
     """Build the loss of an mlp or linear network over ``data`` (module docstring)."""
     spec = read_mlp(model, kind)
     dataset = read_data(
@@ -167,9 +186,27 @@ def build_mlp(model: Mapping[str, Any], data: object, kind: str) -> BuiltModel:
         outputs=spec.layers[-1],
         labels=spec.loss.labels,
         inputs_field="model.layers",
+        base=base,
     )
     per_point = sum(spec.layers[L] * (spec.layers[L - 1] + 2) for L in range(1, spec.depth + 1))
-    check_sizes(0, dataset.size * per_point, "model.layers")
+    terms_estimate = dataset.size * per_point
+    network = None
+    if dataset.numeric_x is not None:
+        network = network_of(
+            layers=spec.layers,
+            activations=spec.activations,
+            bias=spec.bias,
+            loss=spec.loss,
+            l2=Fraction(spec.l2.p, spec.l2.q),
+            x=dataset.numeric_x,
+            y=dataset.numeric_y,
+            layout=mlp_layout(spec.layers, spec.bias),
+        )
+        if terms_estimate > SCALAR_TERMS:
+            description = f"{spec.describe()}, {dataset.summary}"
+            return BuiltModel(MODEL_LOSS, {}, (), description, network=network, scalar=False)
+    check_widths(spec.layers, SCALAR_WIDTH, "model.layers")
+    check_sizes(spec.parameters, terms_estimate, "model.layers")
 
     weights = [spec.weights(L) for L in range(1, spec.depth + 1)]
     biases = [spec.biases(L) for L in range(1, spec.depth + 1)]
@@ -200,7 +237,7 @@ def build_mlp(model: Mapping[str, Any], data: object, kind: str) -> BuiltModel:
         "weights": tuple(s for layer in weights for row in layer for s in row),
         "biases": tuple(s for layer in biases for s in layer),
     }
-    return finish(
+    built = finish(
         terms,
         l2=spec.l2,
         decayed=groups["weights"],
@@ -208,6 +245,7 @@ def build_mlp(model: Mapping[str, Any], data: object, kind: str) -> BuiltModel:
         data_symbols=dataset.symbols,
         description=f"{spec.describe()}, {dataset.summary}",
     )
+    return dataclasses.replace(built, network=network)
 
 
 def swap_units(

@@ -20,6 +20,7 @@ Groups: ``centres`` (when trainable), ``weights`` (``v1..vm``), ``bias`` (``b``)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
 import sympy
@@ -46,7 +47,7 @@ _KEYS: Final = frozenset(
 )
 
 
-def build_rbf(model: Mapping[str, Any], data: object) -> BuiltModel:
+def build_rbf(model: Mapping[str, Any], data: object, *, base: Path | None = None) -> BuiltModel:
     """Build an rbf-network loss (see the module docstring)."""
     table = Table(model, "model", _KEYS, context="for rbf-network")
     centres = _centres(table)
@@ -59,7 +60,12 @@ def build_rbf(model: Mapping[str, Any], data: object) -> BuiltModel:
     )
     l2 = table.nonnegative("l2")
     dataset = read_data(
-        data, inputs=dimension, outputs=1, labels=loss.labels, inputs_field="model.centres"
+        data,
+        inputs=dimension,
+        outputs=1,
+        labels=loss.labels,
+        inputs_field="model.centres",
+        base=base,
     )
     parameters = count + int(bias) + (count * dimension if trainable else 0)
     check_sizes(parameters, dataset.size * count * (dimension + 2), "model.centres")
