@@ -239,7 +239,15 @@ def decide_model(claim: Claim, settings: Settings) -> Verdict:
     started = time.perf_counter()
     deadline = Deadline.after(settings.timeout)
     run = _ModelRun(claim, settings, deadline)
-    status, proof, witness, refuting = _decide(run)
+    try:
+        status, proof, witness, refuting = _decide(run)
+    except Exception as exc:  # a fault costs the answer, never the run (as in the engine)
+        from convexity_proofs._strategy import internal_error, raise_internal_errors
+
+        if raise_internal_errors():
+            raise
+        run.attempts.append(internal_error("model engine", exc))
+        status, proof, witness, refuting = Status.UNKNOWN, (), None, ()
     if status is Status.UNKNOWN and deadline.expired():
         run.note("time limit", f"the search stopped at the {settings.timeout:g} s limit")
     return Verdict(

@@ -291,3 +291,20 @@ def test_a_template_sent_through_the_worker_pipes_is_the_template_built_here() -
             assert b.model.template.regulariser == a.model.template.regulariser
             assert b.model.template.data.digest == a.model.template.data.digest
         assert b.model.network.x.digest == a.model.network.x.digest
+
+
+def test_a_fault_in_the_model_engine_costs_the_answer_not_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from convexity_proofs import _model_engine
+    from convexity_proofs._values import RAISE_INTERNAL_ERRORS_ENV
+
+    def broken(run: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.delenv(RAISE_INTERNAL_ERRORS_ENV, raising=False)
+    monkeypatch.setattr(_model_engine, "_decide", broken)
+    claim = build_claim(_claim({"kind": "logistic-regression"}, _data(600, 8)))
+    verdict = check_claim(claim, Settings(timeout=30))
+    assert verdict.status is Status.UNKNOWN
+    assert any("internal error in model engine" in a.outcome for a in verdict.attempts)
