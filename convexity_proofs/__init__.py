@@ -23,6 +23,7 @@ _EXPORTS = {
     "check": "convexity_proofs._api",
     "load_claims": "convexity_proofs._claimfile",
     "parse_claims": "convexity_proofs._claimfile",
+    "build_claim": "convexity_proofs._claimfile",
     "Settings": "convexity_proofs._engine",
     "check_claim": "convexity_proofs._engine",
     "Attempt": "convexity_proofs._values",
@@ -66,6 +67,7 @@ __all__ = [
     "Status",
     "Verdict",
     "__version__",
+    "build_claim",
     "check",
     "check_claim",
     "load_claims",
@@ -92,7 +94,7 @@ if TYPE_CHECKING:  # static checkers and IDEs see the real names
     from convexity_proofs._api import check
     from convexity_proofs._certificate import CertificateError
     from convexity_proofs._certificate_files import verify, verify_directory
-    from convexity_proofs._claimfile import load_claims, parse_claims
+    from convexity_proofs._claimfile import build_claim, load_claims, parse_claims
     from convexity_proofs._engine import Settings, check_claim
     from convexity_proofs._proof import ProofStep
     from convexity_proofs._values import (

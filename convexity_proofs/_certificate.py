@@ -97,9 +97,21 @@ def certificate_of(verdict: Verdict) -> dict[str, Any]:
 
 
 def model_data_digests(claim: Claim) -> dict[str, Any] | None:
-    """Which data a model claim is about, when the claim's table does not hold it: data
-    read from files, or any structured claim (SHA-256 digests of the numbers read, and
-    the number of rows).  None for claims whose data are all written in the table."""
+    """Which data a claim is about, when the claim's table does not hold it.
+
+    A model claim with data files, or any structured claim: SHA-256 digests of the
+    numbers read, and the number of rows.  A function claim whose ``data`` reads files
+    (vector notation): ``{"arrays": {name: {"shape": [...], "sha256": ...}}}`` for each
+    array read from a file (digests of the exact numbers, by
+    :func:`convexity_proofs._vector.data.digest`).  None for claims whose data are all
+    written in the table.  The checker reads the claim again and compares."""
+    if claim.data_digests:
+        return {
+            "arrays": {
+                name: {"shape": list(shape), "sha256": sha}
+                for name, shape, sha in claim.data_digests
+            }
+        }
     model = claim.model
     if model is None or model.network is None:
         return None

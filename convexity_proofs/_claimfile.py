@@ -10,11 +10,13 @@ which also records where the function as written is defined (the claim's
 from __future__ import annotations
 
 import json
+import math
 import re
 import reprlib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,8 @@ import numpy as np
 import sympy
 
 from convexity_proofs._obligations import merge, obligations_of
-from convexity_proofs._parser import ParsedFunction, make_symbol, parse_function, parse_number
+from convexity_proofs._parser import ParsedFunction, make_symbol, parse_number
+from convexity_proofs._scalar_ast import symbol_order
 from convexity_proofs._structure import MODEL_LOSS, ModelClaim, ParameterLayout
 from convexity_proofs._values import (
     NAMED_DOMAINS,
@@ -36,7 +39,9 @@ from convexity_proofs._values import (
     Quantifier,
     interval_domain,
 )
+from convexity_proofs._vector.claims import VectorClaim
 from convexity_proofs.errors import ClaimError, ExpressionError
+from convexity_proofs.models._base import ModelError
 
 #: Claim files larger than this are refused before they are parsed.
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -55,7 +60,8 @@ _CLAIM_KEYS = {
     "statement": "optional",
     "function": "required unless model is given",
     "model": "instead of function: a model table that builds the loss",
-    "data": "with model: the data table",
+    "data": "with model: the data table; with function: named constant arrays",
+    "shapes": "with function: shaped symbols, { w = 3, W = [2, 3] }",
     "symmetry": "with model and invariant: the hidden-unit swap",
     "variables": "required (optional for invariant)",
     "property": "required",
@@ -92,9 +98,17 @@ def load_claims(path: str | Path) -> list[Claim]:
 def parse_claims(text: str, *, file: str = "<string>") -> list[Claim]:
     """Validate the claims in TOML ``text``; ``file`` is used in error messages."""
     try:
-        document = tomllib.loads(text)
+        document = tomllib.loads(text, parse_float=_exact_float)
     except tomllib.TOMLDecodeError as exc:
         raise ClaimError(f"invalid TOML: {exc}", file=file) from None
+    except _InexactFloat as exc:
+        line = text[: text.find(exc.text)].count("\n") + 1 if exc.text in text else None
+        where = f" (line {line})" if line else ""
+        raise ClaimError(
+            f"the number {exc.text}{where} is not read exactly as a TOML float (a float holds "
+            f'{exc.value!r}); write it as a string, "{exc.text}", to have it exactly',
+            file=file,
+        ) from None
     except (RecursionError, MemoryError):
         # tomllib recurses on nested arrays and inline tables: hostile depth ends here.
         raise ClaimError("invalid TOML: values are nested too deeply", file=file) from None
@@ -130,6 +144,31 @@ def parse_claims(text: str, *, file: str = "<string>") -> list[Claim]:
         seen[claim.name] = index
         claims.append(claim)
     return claims
+
+
+class _InexactFloat(ValueError):
+    def __init__(self, text: str, value: float) -> None:
+        super().__init__(text)
+        self.text = text
+        self.value = value
+
+
+def _exact_float(text: str) -> float:
+    """A TOML float, refused when the float is not the decimal written.
+
+    Numbers of a claim are exact, and a float is taken as the decimal it prints as
+    (``0.1`` is 1/10); a decimal that no float prints as (``1e-400``, which TOML reads
+    as 0.0, or ``0.30000000000000001``, read as 0.3) would silently be another number.
+    """
+    value = float(text)
+    if math.isfinite(value):
+        try:
+            written = Decimal(text.replace("_", ""))
+        except ArithmeticError:  # pragma: no cover - TOML floats are decimals
+            return value
+        if Decimal(repr(value)) != written:
+            raise _InexactFloat(text, value)
+    return value
 
 
 class _Reader:
@@ -187,7 +226,14 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
     quantifier = _enum(reader, "parameters", Quantifier, required=False) or Quantifier.ALL
     obligations: tuple[Obligation, ...]
     rewritten: tuple[str, ...] = ()
+    vector = VectorClaim()
     if "model" in reader.table:
+        if "shapes" in reader.table:
+            raise reader.error(
+                "shapes",
+                "a model claim takes no shapes: the model names its parameters itself "
+                "(w1_2_3); shapes declare vectors of a function text",
+            )
         built = _model(reader, prop)
         if not built.scalar:
             return _structured_claim(
@@ -202,11 +248,11 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         obligations = obligations_of(function)
         symbols = sorted(function.free_symbols, key=lambda s: s.name)
     else:
-        for key in ("data", "symmetry"):
-            if key in reader.table:
-                raise reader.error(key, "only a claim with a model takes this key")
+        if "symmetry" in reader.table:
+            raise reader.error("symmetry", "only a claim with a model takes this key")
         source = reader.string("function", required=True)
-        parsed = _parse(reader, "function", source)
+        vector = _vector_claim(reader)
+        parsed = _parse(reader, "function", source, vector)
         function, obligations, rewritten = (
             parsed.expression,
             parsed.obligations,
@@ -225,7 +271,9 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
             raise reader.error(
                 "along", "along applies to a function text; write the model's loss as one"
             )
-        function, obligations, symbols, along, rewritten = _along(reader, prop, source, symbols)
+        function, obligations, symbols, along, rewritten = _along(
+            reader, prop, source, symbols, vector
+        )
     by_name = {s.name: s for s in symbols}
 
     if along and "variables" not in reader.table:
@@ -237,8 +285,19 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
                 "along introduces no new symbol to be the variables: list them with "
                 "variables = [...]",
             )
-    else:
+    elif vector.plain:
         variables = _variables(reader, prop, by_name, groups)
+    else:
+        variables, added = _vector_variables(reader, prop, by_name, vector, along)
+        if added:
+            # Entries of a listed vector that the function does not mention are variables
+            # all the same: whether w[0]**2 is strictly convex depends on w[1].
+            symbols = sorted([*symbols, *added], key=lambda s: s.name)
+            if len(symbols) > MAX_SYMBOLS:
+                raise reader.error(
+                    "variables", f"too many symbols: {len(symbols)} (the limit is {MAX_SYMBOLS})"
+                )
+            by_name = {s.name: s for s in symbols}
     if quantifier is Quantifier.SOME and set(variables) == set(symbols):
         # "some" quantifies the parameters; with none it would silently mean "all".
         raise reader.error(
@@ -246,15 +305,19 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
             '"some" needs parameters, but every symbol is a variable here; list the '
             "variables with variables = [...] so that the others are parameters",
         )
-    domains = _domains(reader, by_name)
+    domains = _domains(reader, by_name, vector)
     substitution = built.substitution if "model" in reader.table else ()
     conditions: tuple[Obligation, ...] = ()
     if not substitution:
         # The substituted side must be defined as written too (x -> x*y/y needs y != 0).
-        substitution, conditions = _substitution(reader, prop, by_name)
+        substitution, conditions = _substitution(reader, prop, by_name, vector)
     model_claim = None
     if "model" in reader.table and built.network is not None:
         model_claim = _model_claim(built, variables, scalar=True)
+    if not vector.plain:
+        # w[2] before w[10] (reports list parameters in this order); names without
+        # entries keep the order they always had
+        symbols = sorted(symbols, key=lambda s: symbol_order(s.name))
     return Claim(
         name=name,
         function=function,
@@ -276,7 +339,78 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         modulus=_modulus(reader, prop),
         along=along,
         model=model_claim,
+        data_digests=vector.data.digests,
     )
+
+
+def _vector_claim(reader: _Reader) -> VectorClaim:
+    """A function claim's ``shapes`` and ``data`` (vector notation), read and checked."""
+    from convexity_proofs._vector.claims import (
+        check_disjoint,
+        check_shapes_used,
+        check_used,
+        read_shapes,
+    )
+    from convexity_proofs._vector.data import read_function_data
+
+    if "shapes" not in reader.table and "data" not in reader.table:
+        return VectorClaim()
+    try:
+        shapes = {}
+        if "shapes" in reader.table:
+            shapes = read_shapes(reader.table["shapes"], max_entries=MAX_SYMBOLS)
+            check_shapes_used(shapes, _texts(reader))
+        if "data" in reader.table:
+            data = read_function_data(reader.table["data"], _base_directory(reader.file))
+            check_disjoint(shapes, data)
+            check_used(data, _texts(reader))
+            return VectorClaim(shapes, data)
+        return VectorClaim(shapes)
+    except ModelError as exc:
+        raise reader.error(exc.field, exc.message) from None
+
+
+def _texts(reader: _Reader) -> list[str]:
+    """The claim's expression texts as written: function, substitution, along."""
+    texts = [reader.table.get("function")]
+    for key in ("substitution", "along"):
+        table = reader.table.get(key)
+        if isinstance(table, dict):
+            texts.extend(table.values())
+    return [text for text in texts if isinstance(text, str)]
+
+
+def _vector_variables(
+    reader: _Reader,
+    prop: Property,
+    by_name: Mapping[str, sympy.Symbol],
+    vector: VectorClaim,
+    along: tuple[tuple[sympy.Symbol, sympy.Expr], ...],
+) -> tuple[tuple[sympy.Symbol, ...], list[sympy.Symbol]]:
+    """The variables of a claim with shapes or data (a vector name: all its entries),
+    and the entries among them that the function does not mention."""
+    from convexity_proofs._vector.claims import expand_variables
+
+    if "variables" not in reader.table:
+        if prop is Property.INVARIANT:
+            return tuple(by_name.values()), []
+        raise reader.error("variables", 'missing required field (a list of names, e.g. ["w", "b"])')
+    replaced = {}
+    if along:
+        raw_along = reader.table["along"]
+        written = {_normal_key(vector, key, "along"): key for key in raw_along}
+        replaced = {symbol.name: f"along.{written[symbol.name]}" for symbol, _ in along}
+    try:
+        return expand_variables(vector, reader.table["variables"], by_name, replaced=replaced)
+    except ModelError as exc:
+        raise reader.error(exc.field, exc.message) from None
+
+
+def _normal_key(vector: VectorClaim, key: str, prefix: str) -> str:
+    """A key of substitution/along as a symbol name (``"w[ 0]"`` -> ``w[0]``)."""
+    if vector.plain:
+        return key
+    return vector.entry(key, f"{prefix}.{key}") or key
 
 
 def _model_claim(
@@ -423,7 +557,11 @@ def _modulus(reader: _Reader, prop: Property) -> Fraction | None:
 
 
 def _along(
-    reader: _Reader, prop: Property, source: str, symbols: list[sympy.Symbol]
+    reader: _Reader,
+    prop: Property,
+    source: str,
+    symbols: list[sympy.Symbol],
+    vector: VectorClaim,
 ) -> tuple[
     sympy.Expr,
     tuple[Obligation, ...],
@@ -446,26 +584,43 @@ def _along(
         )
     by_name = {s.name: s for s in symbols}
     domains = reader.table.get("domain", {})
+    keys = _normal_keys(reader, vector, raw, "along")
+    domain_keys = {}
+    if isinstance(domains, dict):
+        for key in domains:
+            if not isinstance(key, str):
+                continue  # refused when the domain table is read
+            if key in vector.shapes:
+                # a shaped name's domain is every entry's: one that along replaces too
+                for entry in vector.space.entries(key):
+                    domain_keys.setdefault(entry, key)
+                continue
+            try:
+                domain_keys[_normal_key(vector, key, "domain")] = key
+            except ModelError:
+                continue  # the domain table's own errors are reported when it is read
     pairs: list[tuple[sympy.Symbol, sympy.Expr]] = []
     conditions = []
-    for name in sorted(raw):
-        field = f"along.{name}"
+    for written in sorted(raw):
+        field = f"along.{written}"
+        name = keys[written]
         if name not in by_name:
-            known = ", ".join(by_name) or "none"
+            known = vector.known(by_name.values()) if not vector.plain else ", ".join(by_name)
             raise reader.error(
-                field, f"{name!r} does not occur in the function (its symbols: {known})"
+                field,
+                f"{written!r} does not occur in the function (its symbols: {known or 'none'})",
             )
-        if isinstance(domains, dict) and name in domains:
+        if name in domain_keys:
             raise reader.error(
-                f"domain.{name}",
-                f"{name!r} is replaced by along.{name}: give the domain of the new variables "
+                f"domain.{domain_keys[name]}",
+                f"{name!r} is replaced by along.{written}: give the domain of the new variables "
                 "instead",
             )
-        text = raw[name]
+        text = raw[written]
         if not isinstance(text, str):
             raise reader.error(field, f"expected an expression string, found {_describe(text)}")
-        parsed = _parse(reader, field, text)
-        replaced = sorted(s.name for s in parsed.symbols if s.name in raw)
+        parsed = _parse(reader, field, text, vector)
+        replaced = sorted(s.name for s in parsed.symbols if s.name in keys.values())
         if replaced:
             raise reader.error(
                 field,
@@ -475,7 +630,7 @@ def _along(
         conditions.append(parsed.obligations)
     bindings = {symbol.name: image for symbol, image in pairs}
     try:
-        sliced = parse_function(source, max_cpu_seconds=PARSE_SECONDS, bindings=bindings)
+        sliced = vector.parse(source, max_cpu_seconds=PARSE_SECONDS, bindings=bindings)
     except ExpressionError as exc:
         raise reader.error("along", f"on this slice the function is not usable: {exc}") from None
     # Every symbol the slice is about: of the function on it, and of the expressions
@@ -514,12 +669,27 @@ def _enum(reader: _Reader, field: str, enum: type[Any], *, required: bool) -> An
         raise reader.error(field, f"expected one of {allowed}, found {value!r}") from None
 
 
-def _parse(reader: _Reader, field: str, text: str) -> ParsedFunction:
-    """Parse a function text under the CPU budget; every refusal is located at ``field``."""
+def _parse(reader: _Reader, field: str, text: str, vector: VectorClaim) -> ParsedFunction:
+    """Parse a function text under the CPU budget, in vector notation when the claim has
+    shapes or data (or the text needs it); every refusal is located at ``field``."""
     try:
-        return parse_function(text, max_cpu_seconds=PARSE_SECONDS)
+        return vector.parse(text, max_cpu_seconds=PARSE_SECONDS)
     except ExpressionError as exc:
         raise reader.error(field, str(exc)) from None
+
+
+def _normal_keys(
+    reader: _Reader, vector: VectorClaim, raw: Mapping[str, Any], prefix: str
+) -> dict[str, str]:
+    """Keys of a substitution/along table -> symbol names (entry keys normalised)."""
+    if vector.plain:
+        return {key: key for key in raw}
+    from convexity_proofs._vector.claims import normal_keys
+
+    try:
+        return normal_keys(vector, raw, prefix)
+    except ModelError as exc:
+        raise reader.error(exc.field, exc.message) from None
 
 
 def _variables(
@@ -652,10 +822,21 @@ def _unit_swap_hints(model: Any, symmetry_substitution: Any) -> tuple[Any, ...]:
     return tuple(hints)
 
 
-def _domains(reader: _Reader, by_name: Mapping[str, sympy.Symbol]) -> dict[str, Domain]:
+def _domains(
+    reader: _Reader, by_name: Mapping[str, sympy.Symbol], vector: VectorClaim
+) -> dict[str, Domain]:
     raw = reader.table.get("domain", {})
     if not isinstance(raw, dict):
         raise reader.error("domain", f"expected a table of symbol = domain, found {_describe(raw)}")
+    if not vector.plain:
+        from convexity_proofs._vector.claims import expand_domain_keys
+
+        try:
+            return expand_domain_keys(
+                vector, raw, by_name, lambda field, value: _domain(reader, field, value)
+            )
+        except ModelError as exc:
+            raise reader.error(exc.field, exc.message) from None
     domains = {}
     for name in sorted(raw):
         field = f"domain.{name}"
@@ -693,7 +874,7 @@ def _domain(reader: _Reader, field: str, value: Any) -> Domain:
 
 
 def _substitution(
-    reader: _Reader, prop: Property, by_name: Mapping[str, sympy.Symbol]
+    reader: _Reader, prop: Property, by_name: Mapping[str, sympy.Symbol], vector: VectorClaim
 ) -> tuple[tuple[tuple[sympy.Symbol, sympy.Expr], ...], tuple[Obligation, ...]]:
     """The substitution's pairs, and the definedness obligations of its texts as written."""
     if "substitution" not in reader.table:
@@ -715,14 +896,16 @@ def _substitution(
         )
     pairs = []
     conditions = []
-    for name in sorted(raw):
-        field = f"substitution.{name}"
+    keys = _normal_keys(reader, vector, raw, "substitution")
+    for written in sorted(raw):
+        field = f"substitution.{written}"
+        name = keys[written]
         if name not in by_name:
-            raise reader.error(field, f"{name!r} does not occur in the function")
-        text = raw[name]
+            raise reader.error(field, f"{written!r} does not occur in the function")
+        text = raw[written]
         if not isinstance(text, str):
             raise reader.error(field, f"expected an expression string, found {_describe(text)}")
-        parsed = _parse(reader, field, text)
+        parsed = _parse(reader, field, text, vector)
         image = parsed.expression
         unknown = sorted(s.name for s in parsed.symbols if s.name not in by_name)
         if unknown:

@@ -64,6 +64,7 @@ from convexity_proofs._obligations import (
     obligation_for,
     requirement,
 )
+from convexity_proofs._scalar_ast import Entry, Exact, NProduct, NSum, scalar_text
 from convexity_proofs._values import Obligation
 from convexity_proofs.errors import ExpressionError
 from convexity_proofs.functions._construct import Construction
@@ -72,6 +73,8 @@ __all__ = [
     "CONSTANT_NAMES",
     "FUNCTION_NAMES",
     "PARSE_CPU_SECONDS",
+    "Expansion",
+    "ExpansionContext",
     "ParsedFunction",
     "make_symbol",
     "parse_expression",
@@ -275,6 +278,18 @@ class _ParserConstruction(Construction):
             and _lattice_is_plain(args)
         ):
             return head(*args, evaluate=False)
+        if (
+            entry.unevaluated_when is not None
+            and len(args) == 1
+            and not _large(args[0])
+            and entry.unevaluated_when(args[0])
+        ):
+            # The entry's own sufficient condition for SymPy's evaluation to change
+            # nothing (but an odd function's sign): the model builders' construction,
+            # which gives the very same expression without the assumption queries (10 ms
+            # for log(1 + exp(u)) of a short u).  Large arguments are built unevaluated
+            # by the parser's construction anyway, and the condition is not linear.
+            return _registry.FAST.call(entry, *args)
         return _registry.PARSER.call(entry, *args)
 
     def log_positive_sum(self, a: sympy.Expr) -> sympy.Expr:
@@ -434,6 +449,7 @@ def parse_function(
     max_nodes: int = 100_000,
     max_cpu_seconds: float | None = PARSE_CPU_SECONDS,
     bindings: Mapping[str, sympy.Expr] | None = None,
+    expand: Expansion | None = None,
 ) -> ParsedFunction:
     """Parse untrusted ``text``, recording where the function as written is defined.
 
@@ -445,6 +461,10 @@ def parse_function(
     result (their expressions' symbols are).  Raises ExpressionError for every refusal,
     including a function that is real nowhere because a constant obligation certainly
     fails (``sqrt(-1) + x**2``), located at the offending call.
+
+    ``expand`` (vector notation, :mod:`convexity_proofs._vector`) turns the written
+    tree into a scalar tree (:mod:`convexity_proofs._scalar_ast`) before it is built;
+    it is given an :class:`ExpansionContext` for positions and the CPU budget.
     """
     started = time.process_time()
     source = _Source.prepare(text, max_length)
@@ -453,7 +473,10 @@ def parse_function(
         _check_node_count(tree, max_nodes)
         deadline = None if max_cpu_seconds is None else started + max_cpu_seconds
         builder = _Builder(source, deadline, max_cpu_seconds, bindings)
-        result = builder.build(tree.body)
+        root = tree.body
+        if expand is not None:
+            root = expand(root, ExpansionContext(source, builder._check_budget, builder.mention))
+        result = builder.build(root)
         undefined = result.has(*_UNDEFINED)
         symbols = tuple(sorted(builder.symbols, key=lambda s: s.name))
         rewritten = () if undefined else _rewritten(result, builder.obligations, symbols)
@@ -477,6 +500,30 @@ def parse_function(
         symbols=symbols,
         rewritten=rewritten,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ExpansionContext:
+    """What an expansion of the written tree may ask of the parser: positions in the
+    user's text (``where``: ``", at column C"``), the written text of a node, and the
+    CPU budget of the whole parse (``check_budget`` raises ExpressionError when spent;
+    call it every few hundred nodes made)."""
+
+    source: _Source
+    check_budget: Callable[[], None]
+    mention: Callable[[str], None] = lambda name: None
+    """Record ``name`` as a symbol of the text as written (one a zero constant folded
+    away during the expansion, as the builder records ``0*b``'s b)."""
+
+    def where(self, node: ast.AST) -> str:
+        return self.source.where_node(node)
+
+    def text(self, node: ast.AST) -> str:
+        return _short(self.source.segment(node), 60)
+
+
+Expansion = Callable[[ast.expr, ExpansionContext], ast.expr]
+"""Turns the written tree into a scalar tree (or raises ExpressionError, located)."""
 
 
 def _rewritten(
@@ -738,7 +785,13 @@ class _Source:
 
     def segment(self, node: ast.AST) -> str:
         """The exact source text of ``node`` (ast.get_source_segment re-splits the whole
-        text on every call, which is quadratic over a long sum of literals)."""
+        text on every call, which is quadratic over a long sum of literals); for a node
+        an expansion made (vector notation), its scalar text."""
+        if getattr(node, "synthetic", False) or getattr(node, "end_col_offset", None) is None:
+            try:
+                return scalar_text(node)
+            except TypeError:
+                return type(node).__name__
         start = self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
         end = self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
         return self.text[start:end]
@@ -1237,6 +1290,14 @@ class _Builder:
                 return self._literal(node)
             case ast.Name():
                 return self._name(node)
+            case Entry():
+                return self._entry(node)
+            case Exact():
+                return sympy.Rational(node.value.numerator, node.value.denominator)
+            case NSum():
+                return self._plan_nsum(node)
+            case NProduct():
+                return self._plan_nproduct(node)
             case ast.BinOp():
                 return self._plan_binop(node)
             case ast.UnaryOp():
@@ -1328,6 +1389,23 @@ class _Builder:
         self.symbols.add(symbol)
         return symbol
 
+    def mention(self, name: str) -> None:
+        """A symbol of the written text that the expansion folded away (``0*b``)."""
+        if name in self.bindings:
+            self.symbols.update(self.bindings[name].free_symbols)
+        else:
+            self.symbols.add(make_symbol(name))
+
+    def _entry(self, node: Entry) -> sympy.Expr:
+        """One entry of a shaped name (vector notation): its own real symbol."""
+        if node.name in self.bindings:
+            bound = self.bindings[node.name]
+            self.symbols.update(bound.free_symbols)
+            return bound
+        symbol = make_symbol(node.name)
+        self.symbols.add(symbol)
+        return symbol
+
     def _check_name(self, node: ast.AST, name: str) -> None:
         if len(name) > _MAX_NAME_LENGTH:
             raise ExpressionError(
@@ -1359,6 +1437,8 @@ class _Builder:
 
     def _operator_where(self, node: ast.BinOp, symbol: str) -> str:
         """The position of the operator itself (ast records only its operands)."""
+        if getattr(node, "synthetic", False) or getattr(node.left, "end_lineno", None) is None:
+            return self.source.where_node(node)
         start = self.source.offset(node.left.end_lineno, node.left.end_col_offset)  # type: ignore[arg-type]
         end = self.source.offset(node.right.lineno, node.right.col_offset)
         found = self.source.text.find(symbol, start, end)
@@ -1384,6 +1464,17 @@ class _Builder:
                 terms.append(item)
                 negated.append(negative)
 
+        return self._sum_plan(node, terms, negated)
+
+    def _plan_nsum(self, node: NSum) -> _Plan:
+        """An n-ary sum of an expansion (vector notation): built as the sums of a text."""
+        if not node.terms:
+            return _Plan([], lambda values: sympy.S.Zero)
+        return self._sum_plan(node, node.terms, node.negated)
+
+    def _sum_plan(
+        self, node: ast.expr, terms: Sequence[ast.expr], negated: Sequence[bool]
+    ) -> _Plan:
         def combine(values: list[sympy.Basic]) -> sympy.Basic:
             args = [
                 sympy.Mul(sympy.S.NegativeOne, value) if negative else value
@@ -1419,6 +1510,27 @@ class _Builder:
                 if under and not (isinstance(item, ast.Constant) and item.value):
                     divides = True
 
+        return self._product_plan(node, factors, inverted, divided, divides)
+
+    def _plan_nproduct(self, node: NProduct) -> _Plan:
+        """An n-ary product of an expansion: built as the products of a text (a divisor
+        records that it must be nonzero)."""
+        if not node.factors:
+            return _Plan([], lambda values: sympy.S.One)
+        divides = any(
+            inverse and not (isinstance(f, Exact) and f.value)
+            for f, inverse in zip(node.factors, node.inverted, strict=True)
+        )
+        return self._product_plan(node, node.factors, node.inverted, node.inverted, divides)
+
+    def _product_plan(
+        self,
+        node: ast.expr,
+        factors: Sequence[ast.expr],
+        inverted: Sequence[bool],
+        divided: Sequence[bool],
+        divides: bool,
+    ) -> _Plan:
         def heads(values: list[sympy.Basic]) -> list[_Head]:
             # A nonzero rational divisor (the 4 of 3/4) needs nothing: skip it cheaply.
             return [
@@ -1448,7 +1560,9 @@ class _Builder:
     def _divisor(self, factor: ast.expr) -> str:
         """The written text of a division by ``factor``, as ``1/d``."""
         text = self.source.segment(factor)
-        if not isinstance(factor, ast.Name | ast.Constant | ast.Call):
+        if not isinstance(factor, ast.Name | ast.Constant | ast.Call | Entry) and not (
+            isinstance(factor, Exact) and factor.value.denominator == 1 and factor.value >= 0
+        ):
             text = f"({text})"
         return _short(f"1/{text}", 80)
 

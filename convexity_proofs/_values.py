@@ -227,6 +227,11 @@ class Claim:
     #: ``model.selected`` (``variables`` is empty).  Not compared: it is derived from
     #: the claim's table.
     model: Any = field(default=None, compare=False, repr=False)
+    #: A function claim's data read from files (vector notation, ``data = { file =
+    #: ... }``): ``(name, shape, sha256)`` of each array, by name, so that a
+    #: certificate binds the numbers its claim's table only names (see
+    #: :func:`convexity_proofs._certificate.model_data_digests`).
+    data_digests: tuple[tuple[str, tuple[int, ...], str], ...] = ()
 
     @property
     def structured(self) -> bool:

@@ -8,7 +8,7 @@ what was tried), so a failing test shows *why* instead of ``assert False``.  On 
 
 Input that is not a valid claim (an unknown symbol, a bad domain) raises
 :class:`~convexity_proofs.errors.ClaimError`, and an argument of the wrong type (a
-``variables`` string, a negative ``timeout``, something that is not a claim) raises
+``variables`` set, a negative ``timeout``, something that is not a claim) raises
 :class:`~convexity_proofs.errors.ArgumentError` naming the helper and the argument; not
 :class:`AssertionError`: that is a bug in the test, not a failed claim.
 
@@ -19,7 +19,7 @@ plain text; the pytest plugin uses them too.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from rich.console import Console
@@ -62,6 +62,12 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = 60.0
+
+#: A claim's function: a text, a SymPy expression, a Python function (traced), or None
+#: with ``model=``.
+Function = str | Callable[..., Any] | Any
+#: Variable names, one name, or a mapping of name to shape.
+Variables = Sequence[str] | str | Mapping[str, Any] | None
 
 
 def report_text(verdict: Verdict, *, width: int = 100, verbose: bool = False) -> str:
@@ -130,8 +136,8 @@ def assert_claim(claim: Claim, *, timeout: float | None = DEFAULT_TIMEOUT) -> Ve
 
 def _assert(
     helper: str,
-    function: str,
-    variables: Sequence[str] | None,
+    function: object,
+    variables: object,
     prop: str,
     *,
     domain: Mapping[str, Any] | None,
@@ -139,6 +145,9 @@ def _assert(
     timeout: float | None,
     expect: str = "holds",
     modulus: object = None,
+    data: Mapping[str, Any] | None = None,
+    shapes: Mapping[str, Any] | None = None,
+    model: Mapping[str, Any] | None = None,
 ) -> Verdict:
     __tracebackhide__ = True
     # The claim is named after the helper: the name titles the report and seeds the
@@ -150,6 +159,9 @@ def _assert(
         prop,
         domain,
         substitution,
+        data=data,
+        shapes=shapes,
+        model=model,
         name=helper,
         caller=caller,
         expect=expect,
@@ -160,10 +172,12 @@ def _assert(
 
 
 def assert_invariant(
-    function: str,
+    function: Function,
     substitution: Mapping[str, str],
     *,
     domain: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    shapes: Mapping[str, Any] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Verdict:
     """Fail unless ``substitution`` (applied simultaneously, e.g. ``{"w1": "w2", "w2":
@@ -177,6 +191,8 @@ def assert_invariant(
         domain=domain,
         substitution=substitution,
         timeout=timeout,
+        data=data,
+        shapes=shapes,
     )
 
 
@@ -185,10 +201,13 @@ class PropertyAssertion(Protocol):
 
     def __call__(
         self,
-        function: str,
-        variables: Sequence[str],
+        function: Function = None,
+        variables: Variables = None,
         *,
         domain: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        shapes: Mapping[str, Any] | None = None,
+        model: Mapping[str, Any] | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> Verdict: ...
 
@@ -199,20 +218,40 @@ def _property_assertion(helper: str, prop: str, expect: str, doc: str) -> Proper
     it meets that expectation."""
 
     def assertion(
-        function: str,
-        variables: Sequence[str],
+        function: Function = None,
+        variables: Variables = None,
         *,
         domain: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        shapes: Mapping[str, Any] | None = None,
+        model: Mapping[str, Any] | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> Verdict:
         __tracebackhide__ = True
         return _assert(
-            helper, function, variables, prop, domain=domain, timeout=timeout, expect=expect
+            helper,
+            function,
+            variables,
+            prop,
+            domain=domain,
+            timeout=timeout,
+            expect=expect,
+            data=data,
+            shapes=shapes,
+            model=model,
         )
 
     assertion.__name__ = assertion.__qualname__ = helper
-    assertion.__doc__ = doc
+    assertion.__doc__ = doc + _FORMS
     return assertion
+
+
+_FORMS = (
+    "\n\n``function`` is a claim text, a SymPy expression or a Python function written "
+    "against the ``xp`` namespace (traced with ``variables={'w': (3,)}`` or ``shapes=``, "
+    "and ``data=``), as for :func:`convexity_proofs.check`; or None with ``model=`` and "
+    "``data=``."
+)
 
 
 assert_convex = _property_assertion(
@@ -331,11 +370,13 @@ assert_not_log_concave = _property_assertion(
 
 
 def assert_strongly_convex(
-    function: str,
-    variables: Sequence[str],
+    function: Function,
+    variables: Variables,
     modulus: int | str,
     *,
     domain: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    shapes: Mapping[str, Any] | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
 ) -> Verdict:
     """Fail unless ``function`` − ``modulus``/2·|x|² is proved convex in ``variables``
@@ -349,4 +390,6 @@ def assert_strongly_convex(
         domain=domain,
         timeout=timeout,
         modulus=modulus,
+        data=data,
+        shapes=shapes,
     )

@@ -140,7 +140,7 @@ def test_report_text_width_is_a_parameter() -> None:
 
 def test_helpers_name_themselves_and_the_bad_argument() -> None:
     with pytest.raises(ArgumentError, match=re.escape("assert_convex() argument 'variables'")):
-        assert_convex("x**2", "x")  # type: ignore[arg-type]
+        assert_convex("x**2", {"x"})  # type: ignore[arg-type]  # a set has no order
     with pytest.raises(ArgumentError, match=re.escape("assert_concave() argument 'timeout'")):
         assert_concave("-x**2", ["x"], timeout=-1)
     with pytest.raises(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy
 from flint import arb, arb_series
 
+from convexity_proofs.functions._construct import positive_sum
 from convexity_proofs.functions._entry import (
     CONCAVE_UP,
     POSITIVE_FIRST,
@@ -24,6 +25,7 @@ ENTRY = Entry(
     names=("log",),
     obligation=lambda u: (sympy.log, (u,)),
     head=sympy.log,
+    unevaluated_when=positive_sum,
     interval="log",
     ball=arb.log,
     series=arb_series.log,

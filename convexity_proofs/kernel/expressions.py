@@ -17,6 +17,7 @@ produce are accepted; anything else is an :class:`ExpressionDataError`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any, Final
@@ -67,6 +68,15 @@ _BUILDERS: Final[dict[str, Callable[[list[Any]], sympy.Basic]]] = {
     "Not": lambda a: sympy.Not(*a, evaluate=False),
     "ITE": lambda a: sympy.ITE(*a, evaluate=False),
 }
+
+#: A symbol's name: an identifier, or one entry of a shaped name (vector notation):
+#: ``w[0]``, ``W[1,2]`` (0-based indices, no spaces).
+_SYMBOL_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[0-9]+(?:,[0-9]+)*\])?")
+
+
+def _symbol_name(name: str) -> bool:
+    return _SYMBOL_NAME.fullmatch(name) is not None
+
 
 _CONSTANTS: Final[dict[str, sympy.Basic]] = {
     "pi": sympy.pi,
@@ -204,8 +214,10 @@ class ExpressionReader:
             raise ExpressionDataError(f"node {i}: expected [head, ...], found {node!r:.60}")
         head, rest = node[0], node[1:]
         if head == "symbol":
-            if len(rest) != 1 or not isinstance(rest[0], str) or not rest[0].isidentifier():
-                raise ExpressionDataError(f"node {i}: a symbol needs one identifier name")
+            if len(rest) != 1 or not isinstance(rest[0], str) or not _symbol_name(rest[0]):
+                raise ExpressionDataError(
+                    f"node {i}: a symbol needs one identifier name (or an entry name, w[0])"
+                )
             return self.symbol(rest[0])
         if head == "number":
             if len(rest) != 1:

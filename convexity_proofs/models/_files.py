@@ -6,6 +6,8 @@ one column, or a list of columns for several outputs).  ``data = { file = "X.npy
 y_file = "y.npy" }`` reads the inputs from a 2-D array (1-D: one input) and the targets
 from a 1-D array (one output) or a 2-D array (one column per output).  A relative path
 is relative to the claim file's directory (``base``); absolute paths are allowed.
+:func:`read_csv_columns` reads named columns the same way, as exact numbers, for the
+data arrays of a function claim (:mod:`convexity_proofs._vector.data`).
 
 Exactness.  A CSV cell written as an integer (``-3``, below 2**53 in magnitude) is
 exactly its float; any other decimal (``0.123``, ``1e-3``) is the float nearest to it,
@@ -40,7 +42,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -63,7 +65,7 @@ from convexity_proofs.models._base import (
     describe_value,
 )
 
-__all__ = ["FileData", "read_files"]
+__all__ = ["FileData", "read_csv_columns", "read_files"]
 
 _KEEP_TEXT: Final = MAX_TERMS
 """Cells (of the columns used) whose text is kept for exact SymPy rows: beyond this no
@@ -379,6 +381,97 @@ def _csv(table: Table, file: str, base: Path | None) -> FileData:
     return FileData(x, y, exact_x, exact_y)
 
 
+def read_csv_columns(
+    file: str,
+    selections: Mapping[str, object],
+    base: Path | None,
+    *,
+    max_values: int = _KEEP_TEXT,
+) -> dict[str, tuple[tuple[str, ...], tuple[tuple[Fraction, ...], ...]]]:
+    """Columns of a CSV file by name, as the exact numbers written (``0.1`` is 1/10):
+    the data arrays of a function claim (``data = { file = "train.csv", X = ["x1",
+    "x2"], y = "label" }``).
+
+    ``selections`` maps each array's name to a column name, a list of column names, or
+    ``"rest"`` (every column that no other array names; at most one array takes it).
+    Returns, per name, the columns read and one row of numbers per data row.  The file
+    is read as a model's data file is (same limits, same errors); a problem with a
+    column an array names is reported at ``data.<name>``, one with the file at
+    ``data.file``.  At most ``max_values`` numbers (rows × distinct columns) are read:
+    beyond :data:`_KEEP_TEXT` no scalar expression could be built from them anyway.
+    """
+    _keep_freed_memory()
+    header, body = _header(_line_endings(_read_bytes(file, base, "data.file")), file)
+    chosen: dict[str, list[int]] = {}
+    rest: str | None = None
+    what = 'a column name, a list of column names, or "rest"'
+    for name, value in selections.items():
+        field = f"data.{name}"
+        if value == "rest":
+            if "rest" in header:
+                raise ModelError(
+                    f'{file!r} has a column named "rest", and "rest" here means every column '
+                    'no other array names: rename the column (["rest"] selects it, as a '
+                    "matrix of one column)",
+                    field=field,
+                )
+            if rest is not None:
+                raise ModelError(
+                    f'only one array takes "rest" (the columns no other array names); '
+                    f"data.{rest} does already",
+                    field=field,
+                )
+            rest = name
+            continue
+        chosen[name] = _locate_columns(header, _column_names(value, field, what), field, file)
+    if rest is not None:
+        named = {c for cols in chosen.values() for c in cols}
+        left = [i for i in range(len(header)) if i not in named]
+        if not left:
+            raise ModelError(
+                f'{file!r} has no column that the other arrays do not name, for "rest"',
+                field=f"data.{rest}",
+            )
+        unnamed = [i + 1 for i in left if not header[i]]
+        if unnamed:
+            raise ModelError(
+                f'{file!r}: column {unnamed[0]} has no name in the header, and "rest" would '
+                "use it; name it, or list the columns: "
+                f"[{', '.join(repr(header[i]) for i in left if header[i])}]",
+                field=f"data.{rest}",
+            )
+        chosen[rest] = left
+    used = sorted({c for cols in chosen.values() for c in cols})
+    owner = {c: name for name, cols in chosen.items() for c in cols}
+    fields = [f"data.{owner[c]}" for c in used]
+    _, _, texts, _ = _used_cells(body, header, used, fields, file)
+    if texts is None or len(texts) * len(used) > max_values:
+        count = (body.count(b"\n") + 1) * len(used) if texts is None else len(texts) * len(used)
+        raise ModelError(
+            f"{file!r}: about {count} numbers in the columns used, too many to expand into "
+            f"one expression (the limit is {max_values}); a model claim (model = {{...}}) "
+            "reads larger data",
+            field="data.file",
+        )
+    at = {c: j for j, c in enumerate(used)}
+    result = {}
+    for name, cols in chosen.items():
+        rows = []
+        for i, row in enumerate(texts, 1):
+            numbers = []
+            for c in cols:
+                try:
+                    numbers.append(parse_number(row[at[c]]))
+                except ExpressionError as exc:  # pragma: no cover - cells were validated
+                    raise ModelError(
+                        f"{file!r}, row {i} (line {i + 1}), column {header[c]!r}: {exc}",
+                        field=f"data.{name}",
+                    ) from None
+            rows.append(tuple(numbers))
+        result[name] = (tuple(header[c] for c in cols), tuple(rows))
+    return result
+
+
 def _exact_texts(
     texts: list[list[str]],
     lo: int,
@@ -421,18 +514,11 @@ def _cells(
 ) -> _Cells:
     """x and y values (rows × columns), their integer-literal masks, and (small data)
     the texts of the used cells, x's then y's per row."""
-    stop = len(body)
-    while stop and body[stop - 1] in b"\r\n":
-        stop -= 1
-    if not stop:
-        raise ModelError(f"{file!r} has a header but no data rows", field="data.file")
-    fast = _fast_cells(body, stop, len(header), x_cols + y_cols)
-    if fast is None:
-        fields = ["data.x"] * len(x_cols) + ["data.y"] * len(y_cols)
-        values, exact, texts = _slow_cells(body[:stop], header, x_cols + y_cols, fields, file)
+    fields = ["data.x"] * len(x_cols) + ["data.y"] * len(y_cols)
+    values, exact, texts, fast = _used_cells(body, header, x_cols + y_cols, fields, file)
+    if not fast:
         x_at, y_at = list(range(len(x_cols))), list(range(len(x_cols), len(x_cols + y_cols)))
     else:
-        values, exact, texts = fast
         x_at, y_at = x_cols, y_cols
     return (
         _columns(values, x_at),
@@ -441,6 +527,26 @@ def _cells(
         exact[:, y_at],
         texts,
     )
+
+
+def _used_cells(
+    body: bytes, header: list[str], used: list[int], fields: list[str], file: str
+) -> tuple[np.ndarray, np.ndarray, list[list[str]] | None, bool]:
+    """The data rows: values and integer-literal masks, and (small data) the texts of
+    the used cells; the last item says whether the bulk path read them (then values
+    and masks are rows × all columns, else rows × used columns).  ``fields[j]`` is the
+    field a bad cell of column ``used[j]`` is reported at."""
+    stop = len(body)
+    while stop and body[stop - 1] in b"\r\n":
+        stop -= 1
+    if not stop:
+        raise ModelError(f"{file!r} has a header but no data rows", field="data.file")
+    fast = _fast_cells(body, stop, len(header), used)
+    if fast is None:
+        values, exact, texts = _slow_cells(body[:stop], header, used, fields, file)
+        return values, exact, texts, False
+    values, exact, texts = fast
+    return values, exact, texts, True
 
 
 def _fast_cells(
@@ -797,6 +903,11 @@ def _npy(x_name: str, y_name: Any, base: Path | None) -> FileData:
     return FileData(x, y, exact_x, exact_y)
 
 
+def _short_shape(shape: object) -> str:
+    text = repr(shape)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _load_npy(name: str, base: Path | None, field: str) -> np.ndarray:
     """The array of a .npy file, its header (dtype, shape) checked before any of the
     data is touched; read with :func:`numpy.frombuffer`, never unpickled."""
@@ -812,6 +923,20 @@ def _load_npy(name: str, base: Path | None, field: str) -> np.ndarray:
             raise ValueError(f"format version {version[0]}.{version[1]} is not read")
     except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
         raise ModelError(f"{name!r} is not a readable .npy array: {exc}", field=field) from None
+    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+        # NumPy's header reader takes any tuple: (-2, -2) or (0, 10**30) would fail
+        # later inside NumPy, and (-1, 2) would read "the rest of the file".
+        raise ModelError(
+            f"{name!r} is not a readable .npy array: its header announces the shape "
+            f"{_short_shape(shape)}, which is not a tuple of sizes",
+            field=field,
+        )
+    if any(n > MAX_DATA_VALUES for n in shape):  # (0, 10**30) holds no number, but no array
+        raise ModelError(
+            f"{name!r}: too many numbers: the header announces the shape {_short_shape(shape)} "
+            f"(the limit is {MAX_DATA_VALUES})",
+            field=field,
+        )
     if dtype.kind not in "fiu" or dtype.fields is not None or dtype.subdtype is not None:
         raise ModelError(
             f"{name!r}: expected an array of floats or integers, found dtype {dtype}",
