@@ -1360,17 +1360,7 @@ class _Builder:
         if isinstance(value, float):
             exact = _exact_decimal(self.source.segment(node), lambda: self.source.where_node(node))
             return sympy.Rational(exact.numerator, exact.denominator)
-        if isinstance(value, complex):
-            found = f"a complex number ({self._quote(node)})"
-        elif isinstance(value, str):
-            found = "a string literal"
-        elif isinstance(value, bytes):
-            found = "a bytes literal"
-        elif value is None:
-            found = "None"
-        else:
-            found = f"the literal {self._quote(node)}"
-        raise self._refuse(node, found)
+        raise self._refuse(node, refused_literal(value, self._quote(node)))
 
     def _name(self, node: ast.Name) -> sympy.Expr:
         name = node.id
@@ -1814,6 +1804,19 @@ class _Builder:
             f"the condition {self._quote(node)} compares constants"
             f"{self.source.where_node(node)}; a Piecewise condition must involve a variable"
         )
+
+
+def refused_literal(value: object, quoted: str) -> str:
+    """What a literal the grammar refuses is, for its message (``quoted``: its text)."""
+    if isinstance(value, complex):
+        return f"a complex number ({quoted})"
+    if isinstance(value, str):
+        return "a string literal"
+    if isinstance(value, bytes):
+        return "a bytes literal"
+    if value is None:
+        return "None"
+    return f"the literal {quoted}"
 
 
 def _comparison_symbol(op: ast.cmpop) -> str:

@@ -34,6 +34,7 @@ from convexity_proofs._parser import (
     FUNCTION_NAMES,
     ExpansionContext,
     _exact_decimal,
+    refused_literal,
 )
 from convexity_proofs._scalar_ast import Exact, located
 from convexity_proofs._vector import ops
@@ -412,17 +413,7 @@ class _Expander:
         if isinstance(value, float):
             exact = _exact_decimal(self.ctx.source.segment(node), lambda: self.ctx.where(node))
             return _scalar_tensor(located(Exact(exact), node))
-        if isinstance(value, complex):
-            found = f"a complex number ({self.ctx.text(node)!r})"
-        elif isinstance(value, str):
-            found = "a string literal"
-        elif isinstance(value, bytes):
-            found = "a bytes literal"
-        elif value is None:
-            found = "None"
-        else:
-            found = f"the literal {self.ctx.text(node)!r}"
-        raise self._refuse(node, found)
+        raise self._refuse(node, refused_literal(value, repr(self.ctx.text(node))))
 
     # --------------------------------------------------------------- operators
 
