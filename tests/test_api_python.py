@@ -466,3 +466,22 @@ def test_in_place_operators_on_traced_arrays_are_refused():
         return total
 
     assert check(accumulated, variables={"w": (3,)}).status is Status.PROVED
+
+
+def test_a_traced_function_may_branch_on_its_data():
+    def signed(w, y, xp):
+        total = 0
+        for k in range(2):
+            total = total + w[k] ** 2 if y[k] > 0 else total - w[k] ** 2
+        return total * float(y[0])
+
+    verdict = check(signed, variables={"w": (2,)}, data={"y": np.array([1.0, -1.0])})
+    assert verdict.status is Status.REFUTED
+    w0, w1 = make_symbol("w[0]"), make_symbol("w[1]")
+    assert sympy.expand(verdict.claim.function - (w0**2 - w1**2)) == 0
+
+    def on_a_variable(w, xp):
+        return w[0] if w[0] > 0 else -w[0]
+
+    with pytest.raises(ExpressionError, match="no truth value"):
+        check(on_a_variable, variables={"w": (1,)})

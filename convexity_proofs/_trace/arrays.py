@@ -381,10 +381,22 @@ class TracedArray:
             "build the array with xp.stack([...]) or xp.where(...) instead",
         )
 
-    def __bool__(self) -> NoReturn:
+    def __bool__(self) -> bool:
+        """A condition on data alone (``y[0] > 0``) folds to a constant, and a Python
+        ``if`` may branch on it, as with NumPy; a condition on the variables has no
+        truth value."""
+        if self.ndim == 0:
+            node = self._tensor[()]
+            if type(node) is ast.Constant and isinstance(node.value, bool):
+                return node.value
         fail(*_NO_TRUTH)
 
-    def __float__(self) -> NoReturn:
+    def __float__(self) -> float:
+        """A datum (an exact constant) is a number; a formula of the variables is not."""
+        if self.ndim == 0:
+            node = self._tensor[()]
+            if isinstance(node, Exact):
+                return float(node.value)
         fail(*_NO_NUMBER)
 
     def __complex__(self) -> NoReturn:
