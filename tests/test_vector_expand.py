@@ -9,7 +9,7 @@ obligations.
 from __future__ import annotations
 
 import re
-import time
+import tracemalloc
 from fractions import Fraction
 
 import numpy as np
@@ -376,27 +376,24 @@ def test_cpu_budget_is_polled_during_expansion() -> None:
         )
 
 
-def test_expansion_costs_no_more_than_the_scalar_text() -> None:
-    """The issue's benchmark, small enough for the suite: vector form vs scalar text."""
+def test_a_300_point_loss_is_one_flat_sum_equal_to_its_scalar_text() -> None:
+    """The benchmark's claim at a size for the suite (its speed is measured in
+    bench/vector.py, not here): one n-ary sum of 300 terms, the scalar text's function."""
     n, d = 300, 3
     rng = np.random.default_rng(0)
     rows = [[Fraction(int(v), 100) for v in rng.integers(-200, 201, d)] for _ in range(n)]
     labels = [int(v) for v in rng.choice([-1, 1], n)]
     space = Space(shapes={"w": (d,)}, data={"X": rows, "y": labels})
-    vector = f"sum(log(1 + exp(-y[i] * (X[i] @ w + b))) for i in range({n}))"
+    vector = parse_vector_function(
+        f"sum(log(1 + exp(-y[i] * (X[i] @ w + b))) for i in range({n}))", space
+    )
     terms = []
     for row, label in zip(rows, labels, strict=True):
-        score = " + ".join(f"{float(v)}*w{j}" for j, v in enumerate(row))
+        score = " + ".join(f"{float(v)}*w[{j}]" for j, v in enumerate(row))
         terms.append(f"log(1 + exp({-label}*({score} + b)))")
-    scalar = " + ".join(terms)
-    parse_function(scalar)  # warm SymPy's caches for both
-    start = time.process_time()
-    parse_vector_function(vector, space)
-    vector_seconds = time.process_time() - start
-    start = time.process_time()
-    parse_function(scalar)
-    scalar_seconds = time.process_time() - start
-    assert vector_seconds <= 2 * scalar_seconds + 0.05
+    scalar = parse_vector_function(" + ".join(terms), Space(shapes={"w": (d,)}))
+    assert vector.expression == scalar.expression
+    assert len(vector.expression.args) == n
 
 
 # ------------------------------------------------------- random agreement with NumPy
@@ -567,10 +564,14 @@ def test_random_texts_agree_with_numpy(seed: int) -> None:
 
 def test_broadcasting_many_operands_is_counted_before_it_is_built():
     text = "sum(" + " + ".join(["[w] + transpose([w])"] * 200) + ")"
-    started = time.process_time()
-    with pytest.raises(ExpressionError, match="scalar nodes"):
-        parse_vector_function(text, Space(shapes={"w": (1000,)}))
-    assert time.process_time() - started < 20  # refused before a million nodes are made
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExpressionError, match="scalar nodes"):
+            parse_vector_function(text, Space(shapes={"w": (1000,)}))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 200 * 2**20  # refused before the 200 million references are made
 
 
 def test_folding_many_fractions_is_refused_as_it_grows():
