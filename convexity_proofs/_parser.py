@@ -1442,18 +1442,7 @@ class _Builder:
         Binary Adds would cost quadratic time and deep recursion on long sums; the run is
         collected with an explicit stack.  ``a - (b - c)`` becomes ``a - b + c``, exactly.
         """
-        terms: list[ast.expr] = []
-        negated: list[bool] = []
-        stack: list[tuple[ast.expr, bool]] = [(node, False)]
-        while stack:
-            item, negative = stack.pop()
-            if isinstance(item, ast.BinOp) and isinstance(item.op, ast.Add | ast.Sub):
-                stack.append((item.right, negative != isinstance(item.op, ast.Sub)))
-                stack.append((item.left, negative))
-            else:
-                terms.append(item)
-                negated.append(negative)
-
+        terms, negated = sum_run(node)
         return self._sum_plan(node, terms, negated)
 
     def _plan_nsum(self, node: NSum) -> _Plan:
@@ -1804,6 +1793,24 @@ class _Builder:
             f"the condition {self._quote(node)} compares constants"
             f"{self.source.where_node(node)}; a Piecewise condition must involve a variable"
         )
+
+
+def sum_run(node: ast.expr) -> tuple[list[ast.expr], list[bool]]:
+    """The terms of a run of + and - through nested BinOps (parentheses included),
+    each with whether it is subtracted: ``a - (b - c)`` is a, b, c with -, + signs.
+    An explicit stack: a long sum costs no recursion."""
+    terms: list[ast.expr] = []
+    negated: list[bool] = []
+    stack: list[tuple[ast.expr, bool]] = [(node, False)]
+    while stack:
+        item, negative = stack.pop()
+        if isinstance(item, ast.BinOp) and isinstance(item.op, ast.Add | ast.Sub):
+            stack.append((item.right, negative != isinstance(item.op, ast.Sub)))
+            stack.append((item.left, negative))
+        else:
+            terms.append(item)
+            negated.append(negative)
+    return terms, negated
 
 
 def refused_literal(value: object, quoted: str) -> str:

@@ -35,6 +35,7 @@ from convexity_proofs._parser import (
     ExpansionContext,
     _exact_decimal,
     refused_literal,
+    sum_run,
 )
 from convexity_proofs._scalar_ast import Exact, located
 from convexity_proofs._vector import ops
@@ -476,17 +477,7 @@ class _Expander:
 
     def _sum(self, node: ast.BinOp, env: _Env) -> _Plan:
         """A run of + and - as one n-ary sum (linear time, one NSum per entry)."""
-        operands: list[ast.expr] = []
-        negated: list[bool] = []
-        stack: list[tuple[ast.expr, bool]] = [(node, False)]
-        while stack:
-            item, negative = stack.pop()
-            if isinstance(item, ast.BinOp) and isinstance(item.op, ast.Add | ast.Sub):
-                stack.append((item.right, negative != isinstance(item.op, ast.Sub)))
-                stack.append((item.left, negative))
-            else:
-                operands.append(item)
-                negated.append(negative)
+        operands, negated = sum_run(node)
 
         def combine(values: list[_Value]) -> _Value:
             if all(isinstance(v, int) for v in values):
