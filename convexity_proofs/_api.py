@@ -507,7 +507,7 @@ def check(
     shapes: Mapping[str, Any] | None = None,
     model: Mapping[str, Any] | None = None,
     statement: str | None = None,
-    expect: str = "holds",
+    expect: str | None = None,
     name: str = "check",
     timeout: float | None = 60.0,
     parameters: str | None = None,
@@ -538,6 +538,9 @@ def check(
     texts ("1/3").  ``parameters`` is the claim file's quantifier ("all", the default, or
     "some"); ``modulus`` the strong-convexity modulus; ``along`` the claim file's
     ``along`` substitution (judge f on a line or slice).
+    Without ``expect`` the check is exploratory: the verdict passes when it is decided
+    (proved or refuted) and reports show no PASS/FAIL; ``expect="holds"``, ``"fails"``
+    or ``"unknown"`` asserts an outcome, as a claim file does.
     Arguments of the wrong type raise :class:`~convexity_proofs.errors.ArgumentError`;
     invalid claim content raises :class:`~convexity_proofs.errors.ClaimError`; an
     operation of a traced function outside its vocabulary raises
@@ -553,21 +556,26 @@ def check(
         shapes=shapes,
         model=model,
         statement=statement,
-        expect=expect,
+        expect="holds" if expect is None else expect,
         name=name,
         parameters=parameters,
         modulus=modulus,
         along=along,
     )
     seconds = validate_timeout(timeout, where="check() argument 'timeout'")
-    return settle(table, seconds)
+    return settle(table, seconds, exploratory=expect is None)
 
 
-def settle(table: dict[str, Any], timeout: float | None) -> Verdict:
+def settle(table: dict[str, Any], timeout: float | None, *, exploratory: bool = False) -> Verdict:
     """The verdict on the claim a :func:`claim_table` describes, within ``timeout``
-    seconds (:func:`check` and the ``testing`` assertions settle their claims here)."""
+    seconds (:func:`check` and the ``testing`` assertions settle their claims here).
+    An ``exploratory`` claim passes when decided (see :attr:`Claim.exploratory`)."""
+    from dataclasses import replace
+
     from convexity_proofs._claimfile import build_claim
     from convexity_proofs._engine import Settings, check_claim
 
     claim = build_claim(table, file="<check>")
+    if exploratory:
+        claim = replace(claim, exploratory=True)
     return check_claim(claim, Settings(timeout=timeout))

@@ -24,6 +24,7 @@ from convexity_proofs._values import (
     Status,
     Verdict,
     Witness,
+    expected_passes,
 )
 from convexity_proofs.kernel.expressions import (
     ExpressionDataError,
@@ -78,7 +79,8 @@ def certificate_of(verdict: Verdict) -> dict[str, Any]:
             "property": str(claim.property),
             "quantifier": str(claim.quantifier),
             "expect": str(claim.expect),
-            "passed": verdict.passed,
+            # As the claim's table reads (an exploratory check() expects "holds").
+            "passed": expected_passes(claim.expect, verdict.status),
         },
     }
     data_digests = model_data_digests(claim)

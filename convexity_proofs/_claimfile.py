@@ -28,6 +28,7 @@ from convexity_proofs._obligations import merge, obligations_of
 from convexity_proofs._parser import ParsedFunction, make_symbol, parse_number
 from convexity_proofs._scalar_ast import symbol_order
 from convexity_proofs._structure import MODEL_LOSS, ModelClaim, ParameterLayout
+from convexity_proofs._suggest import DOMAIN_ALIASES, KEY_ALIASES, PROPERTY_ALIASES, hint
 from convexity_proofs._values import (
     NAMED_DOMAINS,
     REAL,
@@ -40,7 +41,7 @@ from convexity_proofs._values import (
     interval_domain,
 )
 from convexity_proofs._vector.claims import VectorClaim
-from convexity_proofs.errors import ClaimError, ExpressionError
+from convexity_proofs.errors import ClaimError, ClaimErrors, ExpressionError
 from convexity_proofs.models._base import ModelError
 
 #: Claim files larger than this are refused before they are parsed.
@@ -130,19 +131,32 @@ def parse_claims(text: str, *, file: str = "<string>") -> list[Claim]:
         raise ClaimError(f"too many claims: {len(tables)} (the limit is {MAX_CLAIMS})", file=file)
     lines = [i + 1 for i, line in enumerate(text.splitlines()) if _CLAIM_HEADER.match(line)]
     claims: list[Claim] = []
+    errors: list[ClaimError] = []
     seen: dict[str, int] = {}
     for index, table in enumerate(tables):
         line = lines[index] if index < len(lines) else None
-        claim = _parse_claim(table, file=file, index=index, line=line)
+        try:
+            claim = _parse_claim(table, file=file, index=index, line=line)
+        except ClaimError as exc:
+            # Every claim is checked, so that one run reports all of a file's errors.
+            errors.extend(exc.errors if isinstance(exc, ClaimErrors) else (exc,))
+            continue
         if claim.name in seen:
-            raise ClaimError(
-                f"duplicate claim name (claim #{seen[claim.name] + 1} has it too)",
-                file=file,
-                claim=claim.name,
-                field="name",
+            errors.append(
+                ClaimError(
+                    f"duplicate claim name (claim #{seen[claim.name] + 1} has it too)",
+                    file=file,
+                    claim=claim.name,
+                    field="name",
+                )
             )
+            continue
         seen[claim.name] = index
         claims.append(claim)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ClaimErrors(errors)
     return claims
 
 
@@ -211,7 +225,8 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
     unknown = sorted(set(table) - set(_CLAIM_KEYS))
     if unknown:
         allowed = ", ".join(_CLAIM_KEYS)
-        raise reader.error(unknown[0], f"unknown key (allowed keys: {allowed})")
+        tip = hint(unknown[0], _CLAIM_KEYS, KEY_ALIASES)
+        raise reader.error(unknown[0], f"unknown key{tip} (allowed keys: {allowed})")
 
     name = reader.string("name", required=True)
     if not _NAME_PATTERN.match(name):
@@ -661,12 +676,16 @@ def _canonical_table(table: Mapping[str, Any]) -> str:
 def _enum(reader: _Reader, field: str, enum: type[Any], *, required: bool) -> Any:
     if field not in reader.table and not required:
         return None
+    allowed = ", ".join(repr(m.value) for m in enum)
+    raw = reader.table.get(field)
+    if raw is not None and not isinstance(raw, str):
+        raise reader.error(field, f"expected one of {allowed}, found {_describe(raw)}")
     value = reader.string(field, required=required)
     try:
         return enum(value)
     except ValueError:
-        allowed = ", ".join(repr(m.value) for m in enum)
-        raise reader.error(field, f"expected one of {allowed}, found {value!r}") from None
+        tip = hint(value, [m.value for m in enum], PROPERTY_ALIASES)
+        raise reader.error(field, f"expected one of {allowed}, found {value!r}{tip}") from None
 
 
 def _parse(reader: _Reader, field: str, text: str, vector: VectorClaim) -> ParsedFunction:
@@ -847,30 +866,121 @@ def _domains(
 
 
 def _domain(reader: _Reader, field: str, value: Any) -> Domain:
+    if isinstance(value, str) and value.lstrip()[:1] in ("(", "["):
+        return _interval_text(reader, field, value)
     if isinstance(value, str):
         if value in NAMED_DOMAINS:
             return NAMED_DOMAINS[value]
         allowed = ", ".join(repr(n) for n in NAMED_DOMAINS)
-        raise reader.error(field, f"expected one of {allowed} or [lo, hi], found {value!r}")
+        tip = hint(value, NAMED_DOMAINS, DOMAIN_ALIASES)
+        raise reader.error(field, f"expected one of {allowed} or [lo, hi], found {value!r}{tip}")
     if not isinstance(value, list) or len(value) != 2:
         raise reader.error(
             field, f"expected a domain name or an interval [lo, hi], found {_describe(value)}"
         )
-    ends: list[Fraction] = []
-    for end in value:
-        try:
-            ends.append(parse_number(end))
-        except ExpressionError as exc:
-            raise reader.error(field, f"interval end: {exc}") from None
-    lo, hi = ends
-    if lo > hi:
-        raise reader.error(field, f"empty interval: lower end {lo} is above upper end {hi}")
-    if lo == hi:
+    lo = _interval_end(reader, field, value[0], upper=False)
+    hi = _interval_end(reader, field, value[1], upper=True)
+    return _checked_interval(reader, field, lo, hi, lo_open=False, hi_open=False)
+
+
+#: ``"(lo, hi]"``: a bracket, two ends split at the one comma, a bracket.
+_INTERVAL_TEXT = re.compile(r"\s*([\[(])([^,\[\]()]*),([^,\[\]()]*)([\])])\s*")
+_POSITIVE_INFINITY = frozenset({"inf", "+inf", "oo", "+oo", "infinity", "+infinity"})
+_NEGATIVE_INFINITY = frozenset({"-inf", "-oo", "-infinity"})
+#: ``pi``, ``-pi``, ``2*pi``, ``pi/2``, ``3*pi/4``: recognised only to refuse clearly.
+_PI_END = re.compile(r"[+-]?\s*(?:\d+\s*\*\s*)?pi(?:\s*/\s*\d+)?", re.IGNORECASE)
+
+
+def _interval_text(reader: _Reader, field: str, value: str) -> Domain:
+    """A domain written as a string, ``"(0, 1]"``, ``"[0, inf)"``: parsed by hand."""
+    if len(value) > 200:
+        raise reader.error(field, f"interval text is too long: {len(value)} characters")
+    match = _INTERVAL_TEXT.fullmatch(value)
+    if match is None:
         raise reader.error(
             field,
-            f"interval [{lo}, {hi}] is a single point: give the symbol's value in the function",
+            f"expected an interval such as '[0, 1]', '(0, 1]' or '[1, inf)', found {value!r}",
         )
-    return interval_domain(lo, hi)
+    left, lo_text, hi_text, right = match.groups()
+    lo = _interval_end(reader, field, lo_text.strip(), upper=False)
+    hi = _interval_end(reader, field, hi_text.strip(), upper=True)
+    if lo is None and left == "[":
+        raise reader.error(
+            field,
+            f"an infinite end is always open: write '({lo_text.strip()}, ...' instead of "
+            f"'[{lo_text.strip()}, ...' in {value!r}",
+        )
+    if hi is None and right == "]":
+        fixed = f"{left}{lo_text.strip()}, {hi_text.strip()})"
+        raise reader.error(
+            field, f"an infinite end is always open: write {fixed!r} instead of {value!r}"
+        )
+    lo_open = lo is not None and left == "("
+    hi_open = hi is not None and right == ")"
+    return _checked_interval(reader, field, lo, hi, lo_open=lo_open, hi_open=hi_open)
+
+
+def _interval_end(reader: _Reader, field: str, end: Any, *, upper: bool) -> Fraction | None:
+    """One end: an exact number, or ``None`` for an infinite end on its own side."""
+    side = "upper" if upper else "lower"
+    infinite: str | None = None
+    if isinstance(end, float) and math.isinf(end):
+        infinite = "+" if end > 0 else "-"
+    elif isinstance(end, str):
+        word = end.strip().lower()
+        if word in _POSITIVE_INFINITY:
+            infinite = "+"
+        elif word in _NEGATIVE_INFINITY:
+            infinite = "-"
+        elif _PI_END.fullmatch(word):
+            raise reader.error(
+                field,
+                f"{side} interval end {end!r}: pi is not supported as an interval end (the "
+                "ends of a domain are exact rational numbers); write a rational end, "
+                "knowing the claim is then about that interval, e.g. '3.14159' below pi or "
+                "'3.1416' above it",
+            )
+    if infinite is not None:
+        if (infinite == "+") != upper:
+            wanted = '"inf"' if upper else '"-inf"'
+            raise reader.error(
+                field,
+                f"{side} interval end {end!r} is infinite on the wrong side: the {side} end "
+                f"of a half-line is {wanted}",
+            )
+        return None
+    try:
+        return parse_number(end)
+    except ExpressionError as exc:
+        raise reader.error(
+            field, f'{side} interval end: {exc} (or "inf" / "-inf" for no bound)'
+        ) from None
+
+
+def _checked_interval(
+    reader: _Reader,
+    field: str,
+    lo: Fraction | None,
+    hi: Fraction | None,
+    *,
+    lo_open: bool,
+    hi_open: bool,
+) -> Domain:
+    if lo is None and hi is None:
+        return REAL
+    if lo is not None and hi is not None:
+        if lo > hi:
+            raise reader.error(field, f"empty interval: lower end {lo} is above upper end {hi}")
+        if lo == hi and (lo_open or hi_open):
+            raise reader.error(field, f"empty interval: an open end at {lo} leaves no point")
+        if lo == hi:
+            raise reader.error(
+                field,
+                f"interval [{lo}, {hi}] is a single point: give the symbol's value in the function",
+            )
+        if not (lo_open or hi_open):
+            return interval_domain(lo, hi)
+    return Domain(lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, name="interval")
 
 
 def _substitution(

@@ -13,8 +13,10 @@ from convexity_proofs._proof import ProofStep
 from convexity_proofs._values import Status, Verdict, Witness
 from convexity_proofs._wording import (
     claim_facts,
+    counts,
     location,
     outcome,
+    outcome_note,
     safe,
     safe_block,
     subject_note,
@@ -76,17 +78,28 @@ def _steps(steps: Sequence[ProofStep], depth: int = 0) -> list[str]:
     return lines
 
 
+def _verdict_cell(verdict: Verdict) -> str:
+    """``**proved**, PASS (0.12 s)``; an exploratory check without PASS/FAIL."""
+    seconds = f"{verdict.seconds:.2f} s"
+    if verdict.claim.exploratory:
+        return f"**{verdict.status}** ({seconds})"
+    note = outcome_note(verdict)
+    when = f"{note}; {seconds}" if note else seconds
+    return f"**{verdict.status}**, {outcome(verdict)} ({when})"
+
+
 def verdict_markdown(verdict: Verdict) -> str:
     """One claim's full report in Markdown (proofs complete: Markdown readers fold)."""
     claim = verdict.claim
-    lines = [f"### {safe(claim.name)}: {verdict.status} ({outcome(verdict)})", ""]
+    heading = f"### {safe(claim.name)}: {verdict.status}"
+    if not claim.exploratory:
+        heading += f" ({outcome(verdict)})"
+    lines = [heading, ""]
     lines += ["| | |", "|---|---|"]
     for label, text in claim_facts(claim):
         shown = _code(text, in_table=True) if label == "function" else _cell(text)
         lines.append(f"| {label} | {shown} |")
-    lines.append(
-        f"| verdict | **{verdict.status}**, {outcome(verdict)} ({verdict.seconds:.2f} s) |"
-    )
+    lines.append(f"| verdict | {_verdict_cell(verdict)} |")
     where = location(claim)
     if where:
         lines.append(f"| location | {_code(where, in_table=True)} |")
@@ -108,10 +121,10 @@ def verdict_markdown(verdict: Verdict) -> str:
 def summary_markdown(verdicts: Sequence[Verdict]) -> str:
     lines = ["| claim | property | expect | verdict | | seconds |", "|---|---|---|---|---|---:|"]
     for v in verdicts:
+        expect, label = ("", "") if v.claim.exploratory else (v.claim.expect, outcome(v))
         lines.append(
-            f"| {_cell(v.claim.name)} | {v.claim.property} | {v.claim.expect} | {v.status} | "
-            f"{outcome(v)} | {v.seconds:.2f} |"
+            f"| {_cell(v.claim.name)} | {v.claim.property} | {expect} | {v.status} | "
+            f"{label} | {v.seconds:.2f} |"
         )
-    passed = sum(v.passed for v in verdicts)
-    lines += ["", f"{passed} passed, {len(verdicts) - passed} failed"]
+    lines += ["", counts(verdicts)]
     return "\n".join(lines) + "\n"

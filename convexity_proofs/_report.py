@@ -32,7 +32,9 @@ from convexity_proofs._values import (
 from convexity_proofs._wording import (
     Column,
     claim_facts,
+    counts,
     location,
+    outcome_note,
     plural,
     safe,
     subject_note,
@@ -74,11 +76,7 @@ def render_verdict(verdict: Verdict, *, verbose: bool = False) -> RenderableType
     facts.add_column()
     for label, text in claim_facts(claim):
         facts.add_row(label, Text(text))
-    status = Text(str(verdict.status), style=_s(f"verdict.{verdict.status}"))
-    label, style = _PASS[verdict.passed]
-    facts.add_row(
-        "verdict", Text.assemble(status, "  ", (label, _s(style)), f"  ({verdict.seconds:.2f} s)")
-    )
+    facts.add_row("verdict", _verdict_line(verdict))
 
     parts: list[RenderableType] = [facts]
     if verdict.status is Status.PROVED:
@@ -101,6 +99,24 @@ def render_verdict(verdict: Verdict, *, verbose: bool = False) -> RenderableType
         subtitle_align="right",
         border_style=_s(f"verdict.{verdict.status}"),
     )
+
+
+def _verdict_line(verdict: Verdict) -> Text:
+    """``proved  PASS  (0.12 s)``; an exploratory check shows no PASS/FAIL, a claim
+    that expects ``unknown`` says why it passed or failed."""
+    status = Text(str(verdict.status), style=_s(f"verdict.{verdict.status}"))
+    seconds = f"{verdict.seconds:.2f} s"
+    if verdict.claim.exploratory:
+        return Text.assemble(status, f"  ({seconds})")
+    label, style = _PASS[verdict.passed]
+    note = outcome_note(verdict)
+    return Text.assemble(
+        status, "  ", (label, _s(style)), f"  ({note}; {seconds})" if note else f"  ({seconds})"
+    )
+
+
+#: The widest a summary's claim column is kept unbroken (longer names are folded).
+NAME_COLUMN_CAP = 60
 
 
 def _proof_tree(title: str, steps: Sequence[ProofStep], verbose: bool) -> Tree:
@@ -179,8 +195,11 @@ def _attempts(verdict: Verdict) -> RenderableType:
 
 def render_summary(verdicts: Sequence[Verdict]) -> RenderableType:
     table = Table(title="summary", title_justify="left")
+    # Claim names are never broken (up to NAME_COLUMN_CAP characters): the other
+    # columns fold first.
+    longest = max((len(safe(v.claim.name)) for v in verdicts), default=5)
+    table.add_column("claim", overflow="fold", min_width=min(longest, NAME_COLUMN_CAP))
     for column, justify in (
-        ("claim", "left"),
         ("property", "left"),
         ("expect", "left"),
         ("verdict", "left"),
@@ -190,14 +209,13 @@ def render_summary(verdicts: Sequence[Verdict]) -> RenderableType:
         table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for v in verdicts:
         label, style = _PASS[v.passed]
+        exploratory = v.claim.exploratory
         table.add_row(
             Text(safe(v.claim.name)),
             str(v.claim.property),
-            str(v.claim.expect),
+            "" if exploratory else str(v.claim.expect),
             Text(str(v.status), style=_s(f"verdict.{v.status}")),
-            Text(label, style=_s(style)),
+            Text("") if exploratory else Text(label, style=_s(style)),
             f"{v.seconds:.2f}",
         )
-    passed = sum(v.passed for v in verdicts)
-    footer = Text(f"{passed} passed, {len(verdicts) - passed} failed")
-    return Group(table, footer)
+    return Group(table, Text(counts(verdicts)))

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from convexity_proofs._engine import Settings
     from convexity_proofs._values import Claim, Verdict
+    from convexity_proofs.errors import ClaimError
 
 #: Seconds a worker may run past its limit before it is ended: a tenth of the limit,
 #: within [GRACE_MIN, GRACE_MAX].  The engine stops at the limit by itself when it can
@@ -642,12 +643,13 @@ def run_claims(
 
 def _load_in_worker(path: str) -> tuple[Any, ...]:
     from convexity_proofs._claimfile import load_claims
-    from convexity_proofs.errors import ClaimError
+    from convexity_proofs.errors import ClaimError, ClaimErrors
 
     try:
         return ("claims", load_claims(path))
     except ClaimError as exc:
-        return ("error", exc.message, exc.file, exc.claim, exc.field)
+        errors = exc.errors if isinstance(exc, ClaimErrors) else (exc,)
+        return ("errors", [(e.message, e.file, e.claim, e.field) for e in errors])
 
 
 #: A ``[[claim]]`` header line, as the claim-file reader counts them.
@@ -656,14 +658,17 @@ _CLAIM_HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*claim[ \t]*\]\]", re.MULTILINE)
 _COUNT_BYTES = 4 * 1024 * 1024
 
 
-def claims_in(path: str | Path) -> int:
-    """How many ``[[claim]]`` tables ``path`` appears to hold (at least 1): what the time
-    limit for loading it is multiplied by.  A cheap count of header lines, not a parse."""
+def claims_in(path: str | Path, *, at_least: int = 1) -> int:
+    """How many ``[[claim]]`` tables ``path`` appears to hold (at least ``at_least``):
+    what the time limit for loading it is multiplied by, and (with ``at_least=0``)
+    whether a file found in a directory is a claim file.  A cheap count of header lines,
+    not a parse; a file too large to count, or unreadable, counts as 1 (the reader then
+    says what is wrong with it)."""
     try:
         if os.stat(path).st_size > _COUNT_BYTES:
             return 1
         with open(path, "rb") as file:
-            return max(1, len(_CLAIM_HEADER.findall(file.read())))
+            return max(at_least, len(_CLAIM_HEADER.findall(file.read())))
     except OSError:
         return 1
 
@@ -675,16 +680,33 @@ def load_files(
     limit: float | None,
     grace: float | None = None,
 ) -> list[Claim]:
+    """Every claim of every file, in file order, as :func:`load_files_reporting` reads
+    them; raises the error of the first file (in the given order) that has one."""
+    claims, errors = load_files_reporting(files, jobs=jobs, limit=limit, grace=grace)
+    if errors:
+        raise errors[0]
+    return claims
+
+
+def load_files_reporting(
+    files: Sequence[str | Path],
+    *,
+    jobs: int = 1,
+    limit: float | None,
+    grace: float | None = None,
+) -> tuple[list[Claim], list[ClaimError]]:
     """Every claim of every file, in file order; each file is read and its claims built
     in a worker process that is ended when it runs past ``limit`` seconds for each claim
     the file holds (plus the grace): building a claim is inside its time limit too.
 
-    Raises the :class:`~convexity_proofs.errors.ClaimError` of the first file (in the
-    given order) that has one: its own located message; ``loading took longer than T s``
-    for a file past its limit; or ``internal error while loading: <type>: <message>``
-    (raised as itself when the re-raise switch is on).
+    Returns the claims of the files that load, and one error for each file that does
+    not, both in file order: a bad file does not stop the others.  A file's error is its
+    own located message (a :class:`~convexity_proofs.errors.ClaimErrors` when it has
+    several); ``loading took longer than T s`` for a file past its limit; or ``internal
+    error while loading: <type>: <message>`` (raised as itself when the re-raise switch
+    is on).
     """
-    from convexity_proofs.errors import ClaimError
+    from convexity_proofs.errors import ClaimError, ClaimErrors
 
     preload("convexity_proofs._claimfile", "convexity_proofs.models")
     results: list[list[Claim] | ClaimError | None] = [None] * len(files)
@@ -698,8 +720,11 @@ def load_files(
             if kind == "claims":
                 results[index] = rest[0]
             else:
-                message, where, claim, field = rest
-                results[index] = ClaimError(message, file=where, claim=claim, field=field)
+                found = [
+                    ClaimError(message, file=where, claim=claim, field=field)
+                    for message, where, claim, field in rest[0]
+                ]
+                results[index] = found[0] if len(found) == 1 else ClaimErrors(found)
         elif isinstance(outcome, TimedOut):
             results[index] = ClaimError(_too_long(outcome.limit, counts[index]), file=file)
         else:
@@ -708,13 +733,6 @@ def load_files(
             results[index] = ClaimError(
                 f"internal error while loading: {outcome.description}", file=file
             )
-        # Stop as soon as the first error in file order is known: later files cannot
-        # change which message is shown.
-        for result in results:
-            if result is None:
-                return False
-            if isinstance(result, ClaimError):
-                return True
         return False
 
     run_tasks(
@@ -726,12 +744,14 @@ def load_files(
         on_outcome=record,
     )
     claims: list[Claim] = []
+    errors: list[ClaimError] = []
     for result in results:
         if isinstance(result, ClaimError):
-            raise result
+            errors.append(result)
+            continue
         assert result is not None
         claims.extend(result)
-    return claims
+    return claims, errors
 
 
 def _too_long(limit: float, claims: int) -> str:

@@ -58,6 +58,9 @@ class Status(StrEnum):
 class Expect(StrEnum):
     HOLDS = "holds"
     FAILS = "fails"
+    #: A known limitation: the claim passes while the engine cannot decide it, and
+    #: fails ("unexpectedly decided") once it is proved or refuted.
+    UNKNOWN = "unknown"
 
 
 class Quantifier(StrEnum):
@@ -232,6 +235,10 @@ class Claim:
     #: certificate binds the numbers its claim's table only names (see
     #: :func:`convexity_proofs._certificate.model_data_digests`).
     data_digests: tuple[tuple[str, tuple[int, ...], str], ...] = ()
+    #: An exploratory claim (``check()`` without ``expect``) asks what is true rather
+    #: than asserting it: it passes when decided (proved or refuted), and reports show
+    #: no PASS/FAIL.  Claim files always expect something (``holds`` by default).
+    exploratory: bool = False
 
     @property
     def structured(self) -> bool:
@@ -955,7 +962,20 @@ class Attempt:
     outcome: str
 
 
-@dataclass(frozen=True, slots=True)
+def expected_passes(expect: Expect, status: Status) -> bool:
+    """Whether a claim expecting ``expect`` passes with ``status``.
+
+    ``holds`` passes when proved, ``fails`` when refuted, ``unknown`` (a known
+    limitation, like an expected failure) while undecided.
+    """
+    if expect is Expect.UNKNOWN:
+        return status is Status.UNKNOWN
+    if expect is Expect.HOLDS:
+        return status is Status.PROVED
+    return status is Status.REFUTED
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class Verdict:
     claim: Claim
     status: Status
@@ -974,9 +994,17 @@ class Verdict:
 
     @property
     def passed(self) -> bool:
-        if self.claim.expect is Expect.HOLDS:
-            return self.status is Status.PROVED
-        return self.status is Status.REFUTED
+        if self.claim.exploratory:
+            return self.status is not Status.UNKNOWN
+        return expected_passes(self.claim.expect, self.status)
+
+    def __repr__(self) -> str:
+        """One line, without the proof: ``<Verdict 'name': proved convex (PASS, 0.12 s)>``."""
+        if self.claim.exploratory:
+            how = f"{self.seconds:.2f} s"
+        else:
+            how = f"{'PASS' if self.passed else 'FAIL'}, {self.seconds:.2f} s"
+        return f"<Verdict {self.claim.name!r}: {self.status} {self.claim.property} ({how})>"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -988,6 +1016,8 @@ class Verdict:
             "passed": self.passed,
             "seconds": round(self.seconds, 3),
         }
+        if self.claim.exploratory:
+            data["exploratory"] = True
         if self.claim.parameters:
             data["parameters"] = {
                 "quantifier": str(self.claim.quantifier),

@@ -86,7 +86,7 @@ def claim_facts(claim: Claim) -> list[tuple[str, str]]:
         rows.append(
             ("domain", safe(", ".join(f"{s.name} ∈ {d.describe()}" for s, d in restricted)))
         )
-    rows.append(("property", safe(f"{claim.property} (expected to {claim.expect.value[:-1]})")))
+    rows.append(("property", safe(property_text(claim))))
     from convexity_proofs._reductions import describe_reduction
 
     reading = describe_reduction(claim)
@@ -107,8 +107,44 @@ def _judged_as(claim: Claim) -> str:
     return text + ")"
 
 
+def expectation(claim: Claim) -> str:
+    """What the claim expects, for reports: "expected to hold", "" when exploratory."""
+    if claim.exploratory:
+        return ""
+    if claim.expect.value == "unknown":
+        return "expected: unknown"
+    return f"expected to {claim.expect.value[:-1]}"
+
+
+def property_text(claim: Claim) -> str:
+    """The property and what the claim expects: ``convex (expected to hold)``."""
+    expected = expectation(claim)
+    return f"{claim.property} ({expected})" if expected else str(claim.property)
+
+
 def outcome(verdict: Verdict) -> str:
+    """PASS or FAIL; an exploratory check's neutral "decided" or "undecided"."""
+    if verdict.claim.exploratory:
+        return "decided" if verdict.passed else "undecided"
     return "PASS" if verdict.passed else "FAIL"
+
+
+def outcome_note(verdict: Verdict) -> str:
+    """Why a claim that expects ``unknown`` passed or failed, else ""."""
+    if verdict.claim.exploratory or verdict.claim.expect.value != "unknown":
+        return ""
+    if verdict.passed:
+        return "expected: unknown, a known limitation"
+    return "expected unknown: update expect"
+
+
+def counts(verdicts: Sequence[Verdict]) -> str:
+    """The summary's last line: "2 passed, 1 failed" ("2 decided, 1 unknown" when every
+    check is exploratory)."""
+    passed = sum(v.passed for v in verdicts)
+    if verdicts and all(v.claim.exploratory for v in verdicts):
+        return f"{passed} decided, {len(verdicts) - passed} unknown"
+    return f"{passed} passed, {len(verdicts) - passed} failed"
 
 
 def location(claim: Claim) -> str:

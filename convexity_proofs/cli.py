@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json", "markdown"),
+        choices=("text", "json", "markdown", "latex"),
         default="text",
         help="text: a readable report (default); json: machine-readable; "
         "markdown: a report to paste into an issue or a paper",
@@ -127,12 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def collect_files(paths: Sequence[str]) -> list[Path]:
-    """Claim files named, and every *.toml below named directories, in sorted order."""
+    """Claim files named, and every *.toml below named directories that holds a
+    ``[[claim]]`` table (a ``pyproject.toml`` is not a claim file), in sorted order.
+
+    A file named on the command line is taken as it is: without claims, it is an error
+    when read."""
+    from convexity_proofs._runner import claims_in
+
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.toml") if p.is_file()))
+            found = sorted(p for p in path.rglob("*.toml") if p.is_file())
+            files.extend(p for p in found if claims_in(p, at_least=0) > 0)
         elif path.is_file():
             files.append(path)
         else:
@@ -211,19 +218,22 @@ def _main(argv: Sequence[str] | None) -> int:
 
     try:
         # Each file is read and its claims built in a worker ended at the limit, so a
-        # file whose models take too long to build is a located error too.
-        claims = _runner.load_files(collect_files(args.paths), jobs=args.jobs, limit=args.timeout)
+        # file whose models take too long to build is a located error too.  A bad file
+        # does not stop the others: their claims are checked, its errors said at the end.
+        claims, load_errors = _runner.load_files_reporting(
+            collect_files(args.paths), jobs=args.jobs, limit=args.timeout
+        )
     except ClaimError as exc:
-        # Plain text on one line: error messages are for people and for grep.  They may
-        # quote claim text, which must not drive the terminal.
-        from convexity_proofs._safe_text import escape_control
-
-        print(f"convexity-check: error: {escape_control(str(exc))}", file=sys.stderr)
+        _print_errors([exc])
+        return EXIT_USAGE
+    if not claims:
+        _print_errors(load_errors)
         return EXIT_USAGE
     if args.show_function:
         for claim in claims:
             sys.stdout.write(_function_listing(claim))
-        return EXIT_PASSED
+        _print_errors(load_errors)
+        return EXIT_USAGE if load_errors else EXIT_PASSED
 
     from rich.console import Console
 
@@ -239,6 +249,7 @@ def _main(argv: Sequence[str] | None) -> int:
         _certificates(verdicts) if args.format == "json" or args.certificates is not None else None
     )
     _write_report(out, verdicts, args.format, verbose=args.verbose, certificates=certificates)
+    _print_errors(load_errors)
     if args.plot is not None:
         code = _plot(verdicts, args.plot)
         if code is not None:
@@ -251,7 +262,21 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_USAGE
         if not written:
             code = EXIT_FAILED
-    return code
+    # A file that could not be read is a usage error, whatever its neighbours' verdicts.
+    return EXIT_USAGE if load_errors else code
+
+
+def _print_errors(errors: Sequence[ClaimError]) -> None:
+    """Each error on its own line of standard error (a file's several errors too).
+
+    Plain text on one line each: error messages are for people and for grep.  They may
+    quote claim text, which must not drive the terminal."""
+    from convexity_proofs._safe_text import escape_control
+    from convexity_proofs.errors import ClaimErrors
+
+    for exc in errors:
+        for error in exc.errors if isinstance(exc, ClaimErrors) else (exc,):
+            print(f"convexity-check: error: {escape_control(str(error))}", file=sys.stderr)
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +393,14 @@ def _write_report(
         parts = [_guarded(verdict_markdown, v, _text_fallback) for v in verdicts]
         sys.stdout.write("\n".join(parts))
         sys.stdout.write("\n## Summary\n\n" + summary_markdown(verdicts))
+    elif form == "latex":
+        from convexity_proofs._latex import document_latex, summary_latex, tex, verdict_latex
+
+        def _latex_fallback(verdict: Verdict, error: str) -> str:
+            return tex(_text_fallback(verdict, error)) + "\n"
+
+        parts = [_guarded(verdict_latex, v, _latex_fallback) for v in verdicts]
+        sys.stdout.write(document_latex(parts, summary_latex(verdicts)))
     else:
         for verdict in verdicts:
             shown = _guarded(lambda v: render_verdict(v, verbose=verbose), verdict, _text_fallback)

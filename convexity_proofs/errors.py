@@ -49,6 +49,28 @@ class ClaimError(ConvexityProofsError):
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
+class ClaimErrors(ClaimError):
+    """Several :class:`ClaimError` s of one file, reported together.
+
+    ``errors`` holds each one (in file order); ``file``, ``claim``, ``field`` and
+    ``message`` are the first one's, so code that reads a single error still works.
+    ``str()`` is one line per error, each its own located message.
+    """
+
+    def __init__(self, errors: tuple[ClaimError, ...] | list[ClaimError]) -> None:
+        if not errors:
+            raise ValueError("ClaimErrors needs at least one error")
+        self.errors: tuple[ClaimError, ...] = tuple(errors)
+        first = self.errors[0]
+        super().__init__(first.message, file=first.file, claim=first.claim, field=first.field)
+
+    def __str__(self) -> str:
+        return "\n".join(str(error) for error in self.errors)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.errors,))
+
+
 class CheckTimeout(BaseException):
     """Raised when a claim's time budget runs out.
 

@@ -254,7 +254,7 @@ class ClaimFile(pytest.File):
 
     def collect(self) -> Iterator[ClaimItem]:
         from convexity_proofs._runner import load_files
-        from convexity_proofs.errors import ClaimError
+        from convexity_proofs.errors import ClaimError, ClaimErrors
 
         shown = self._shown_path()
         timeout = self.config.stash.get(_timeout_key, float(DEFAULT_TIMEOUT))
@@ -263,9 +263,13 @@ class ClaimFile(pytest.File):
             # take too long to build is a collection error, not a hung session.
             claims = load_files([self.path], limit=timeout)
         except ClaimError as exc:
-            # Messages name the file as the user knows it (relative to the rootdir).
-            located = ClaimError(exc.message, file=shown, claim=exc.claim, field=exc.field)
-            raise ClaimFileError(str(located)) from None
+            # Messages name the file as the user knows it (relative to the rootdir); a
+            # file with several errors says each one, on its own line.
+            errors = exc.errors if isinstance(exc, ClaimErrors) else (exc,)
+            located = [
+                ClaimError(e.message, file=shown, claim=e.claim, field=e.field) for e in errors
+            ]
+            raise ClaimFileError("\n".join(str(e) for e in located)) from None
         for claim in claims:
             claim = dataclasses.replace(claim, file=shown)
             yield ClaimItem.from_parent(self, name=claim.name, claim=claim)

@@ -32,7 +32,7 @@ from convexity_proofs._api import (
 )
 from convexity_proofs._engine import Settings, check_claim
 from convexity_proofs._report import THEME, render_verdict
-from convexity_proofs._values import Claim, Verdict
+from convexity_proofs._values import Claim, Status, Verdict
 from convexity_proofs.errors import ArgumentError
 
 __all__ = [
@@ -105,6 +105,13 @@ def report_summary(verdict: Verdict) -> str:
     _require_verdict("report_summary", verdict)
     claim = verdict.claim
     how = f" ({verdict.witness.kind} witness)" if verdict.witness is not None else ""
+    if claim.expect.value == "unknown":
+        if verdict.status is Status.UNKNOWN:
+            return f"{claim.property} claim unknown, as expected (a known limitation)"
+        return (
+            f"{claim.property} claim unexpectedly {verdict.status}{how}, expected unknown: "
+            f"update expect to {'holds' if verdict.status is Status.PROVED else 'fails'}"
+        )
     return f"{claim.property} claim {verdict.status}{how}, expected to {claim.expect.value[:-1]}"
 
 

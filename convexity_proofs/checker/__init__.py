@@ -31,7 +31,7 @@ from convexity_proofs.checker import second_order as _second_order  # noqa: F401
 from convexity_proofs.checker import structure as _structure  # noqa: F401
 from convexity_proofs.checker import witness as _witness  # noqa: F401
 from convexity_proofs.checker._core import Checker, CheckFailure
-from convexity_proofs.checker.claim import replay_verdict
+from convexity_proofs.checker.claim import expected_passes, replay_verdict
 
 __all__ = ["CheckReport", "replay", "verify_certificate"]
 
@@ -171,7 +171,7 @@ def verify_certificate(data: object, *, recheck_z3: bool = False) -> CheckReport
             "(a data file changed, or the digests were edited)",
         )
     recorded = data["verdict"]  # type: ignore[index]
-    if recorded.get("passed") != ((read.status is Status.PROVED) == (str(claim.expect) == "holds")):
+    if recorded.get("passed") != expected_passes(claim, read.status):
         return CheckReport(False, claim.name, "verdict.passed does not follow from the status")
     for key, value in (
         ("property", claim.property),

@@ -420,4 +420,10 @@ def carrier(claim: Claim) -> sympy.Expr:
 
 
 def expected_passes(claim: Claim, status: Status) -> bool:
-    return (status is Status.PROVED) == (claim.expect is Expect.HOLDS)
+    """Whether the claim passes with ``status``: ``holds`` when proved, ``fails`` when
+    refuted, ``unknown`` (a known limitation) only while undecided."""
+    if claim.expect is Expect.UNKNOWN:
+        return status is Status.UNKNOWN
+    if claim.expect is Expect.HOLDS:
+        return status is Status.PROVED
+    return status is Status.REFUTED
