@@ -645,7 +645,9 @@ def _along(
         conditions.append(parsed.obligations)
     bindings = {symbol.name: image for symbol, image in pairs}
     try:
-        sliced = vector.parse(source, max_cpu_seconds=PARSE_SECONDS, bindings=bindings)
+        sliced = vector.parse(
+            source, max_cpu_seconds=PARSE_SECONDS, bindings=bindings, declared=_declared(reader)
+        )
     except ExpressionError as exc:
         raise reader.error("along", f"on this slice the function is not usable: {exc}") from None
     # Every symbol the slice is about: of the function on it, and of the expressions
@@ -692,9 +694,24 @@ def _parse(reader: _Reader, field: str, text: str, vector: VectorClaim) -> Parse
     """Parse a function text under the CPU budget, in vector notation when the claim has
     shapes or data (or the text needs it); every refusal is located at ``field``."""
     try:
-        return vector.parse(text, max_cpu_seconds=PARSE_SECONDS)
+        return vector.parse(text, max_cpu_seconds=PARSE_SECONDS, declared=_declared(reader))
     except ExpressionError as exc:
         raise reader.error(field, str(exc)) from None
+
+
+def _declared(reader: _Reader) -> frozenset[str]:
+    """The symbol names a claim lists itself (its variables, and the keys of its domain,
+    along and substitution tables): such a name may be one that only looks like a
+    constant (``variables = ["e", ...]``), which the parser otherwise refuses."""
+    names: set[str] = set()
+    listed = reader.table.get("variables")
+    if isinstance(listed, list):
+        names.update(name for name in listed if isinstance(name, str))
+    for key in ("domain", "along", "substitution"):
+        table = reader.table.get(key)
+        if isinstance(table, dict):
+            names.update(name for name in table if isinstance(name, str))
+    return frozenset(names)
 
 
 def _normal_keys(

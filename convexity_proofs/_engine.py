@@ -36,6 +36,7 @@ from typing import Any
 
 import sympy
 
+from convexity_proofs import _progress
 from convexity_proofs._decision import UNKNOWN as _UNKNOWN
 from convexity_proofs._decision import Decision as _Decision
 from convexity_proofs._decision import at_parameters as _at_parameters
@@ -58,6 +59,7 @@ from convexity_proofs._strategy import (
 )
 from convexity_proofs._values import (
     Attempt,
+    AttemptKind,
     Claim,
     CurvatureWitness,
     ModelCurvatureWitness,
@@ -67,6 +69,7 @@ from convexity_proofs._values import (
     Quantifier,
     SegmentWitness,
     Status,
+    Uncovered,
     ValueWitness,
     Verdict,
     Witness,
@@ -143,8 +146,15 @@ class _Run:
         self.attempts: list[Attempt] = []
         self._answers: dict[tuple[int, tuple, bool], Answer] = {}
 
-    def note(self, strategy: str, outcome: str) -> None:
-        self.attempts.append(Attempt(strategy, outcome))
+    def note(
+        self,
+        strategy: str,
+        outcome: str,
+        kind: AttemptKind = AttemptKind.NOTE,
+        seconds: float | None = None,
+        uncovered: Uncovered | None = None,
+    ) -> None:
+        self.attempts.append(Attempt(strategy, outcome, kind, seconds, uncovered))
 
     def guard(self, name: str, call: Callable[[], object]) -> object:
         return guarded(name, call, self.attempts)
@@ -162,6 +172,7 @@ class _Run:
         ):
             # Said once: no proof counts until the written function is defined everywhere.
             self.note("definedness" + _pinned_label(problem), not_defined_note(problem))
+        _progress.running("the early exit" + where)
         hopeless = self.guard(
             "early exit", lambda: no_answer_possible(problem, provers_only=provers_only)
         )
@@ -170,9 +181,13 @@ class _Run:
             strategies = ()
         for strategy in strategies:
             if problem.deadline.expired():
-                self.note("time limit", f"{strategy.name} and later strategies did not run")
+                self.note(
+                    "time limit",
+                    f"{strategy.name} and later strategies did not run",
+                    AttemptKind.CUT_SHORT,
+                )
                 break
-            outcome = self._run_one(strategy, problem)
+            outcome = self._run_one(strategy, problem, where)
             if isinstance(outcome, Proved):
                 answer = Answer(
                     Status.PROVED, outcome.steps, None, outcome.strict, outcome.flat_direction
@@ -181,8 +196,6 @@ class _Run:
             if isinstance(outcome, Refuted):
                 answer = Answer(Status.REFUTED, witness=outcome.witness)
                 break
-            if isinstance(outcome, Inconclusive):
-                self.note(strategy.name + where, outcome.note)
         self._answers[key] = answer
         return answer
 
@@ -193,14 +206,26 @@ class _Run:
             return ""
         return " (is f convex?)" if problem.sign > 0 else " (is f concave?)"
 
-    def _run_one(self, strategy: Strategy, problem: Problem) -> object:
+    def _run_one(self, strategy: Strategy, problem: Problem, where: str) -> object:
+        """The strategy's outcome; an inconclusive one is noted with its running time,
+        as cut short when its share of the time ran out (more time might answer)."""
         reason = self.guard(strategy.name, lambda: strategy.why_not(problem))
         if isinstance(reason, str):
-            label = _pinned_label(problem) + self._question_label(problem)
-            self.note(strategy.name + label, f"does not apply: {reason}")
+            self.note(strategy.name + where, f"does not apply: {reason}", AttemptKind.SKIPPED)
             return None
         share = _share(problem.deadline, strategy.share)
-        return self.guard(strategy.name, lambda: strategy.run(problem.with_deadline(share)))
+        _progress.running(strategy.name + where)
+        started = time.monotonic()
+        errors = len(self.attempts)
+        outcome = self.guard(strategy.name, lambda: strategy.run(problem.with_deadline(share)))
+        seconds = time.monotonic() - started
+        if len(self.attempts) > errors:  # the guard recorded an internal error: time it
+            error = self.attempts[-1]
+            self.attempts[-1] = dataclasses.replace(error, seconds=seconds)
+        if isinstance(outcome, Inconclusive):
+            kind = AttemptKind.CUT_SHORT if share.expired() else AttemptKind.INCONCLUSIVE
+            self.note(strategy.name + where, outcome.note, kind, seconds, outcome.uncovered)
+        return outcome
 
 
 def _share(deadline: Deadline, share: float) -> Deadline:
@@ -537,7 +562,9 @@ def _invariant(run: _Run) -> _Decision:
             facts = definedness_facts(problem.function, both_sides, problem.domains)
             return _Decision(Status.PROVED, (step,), definedness=facts)
     elif step is None:
-        run.note("symbolic identity", "the difference did not reduce to 0")
+        run.note(
+            "symbolic identity", "the difference did not reduce to 0", AttemptKind.INCONCLUSIVE
+        )
     symbols = tuple(s for s, _ in problem.claim.domains)
 
     def search() -> Witness | None:
@@ -568,7 +595,9 @@ def _invariant(run: _Run) -> _Decision:
             )
             return _UNKNOWN
         return _Decision(Status.REFUTED, witness=witness)  # type: ignore[arg-type]
-    run.note("point search", "no point where the two sides certifiably differ")
+    run.note(
+        "point search", "no point where the two sides certifiably differ", AttemptKind.INCONCLUSIVE
+    )
     return _UNKNOWN
 
 
@@ -612,6 +641,7 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
             f"check_claim: settings must be a Settings, found {type(settings).__name__}"
         )
     started = time.perf_counter()
+    _progress.running("setting up the claim")
     if claim.structured:
         # Too large to expand: decided from the model's structure (same checker exit).
         from convexity_proofs._model_engine import decide_model
@@ -641,7 +671,11 @@ def check_claim(claim: Claim, settings: Settings | None = None) -> Verdict:
         decision = _UNKNOWN
     if decision.status is Status.UNKNOWN and deadline.expired():
         if not any(a.strategy == "time limit" for a in run.attempts):
-            run.note("time limit", f"the search stopped at the {timeout:g} s limit")
+            run.note(
+                "time limit",
+                f"the search stopped at the {timeout:g} s limit",
+                AttemptKind.CUT_SHORT,
+            )
     verdict = Verdict(
         claim=claim,
         status=decision.status,
@@ -701,6 +735,7 @@ def _through_checker(verdict: Verdict, run: _Run | None, started: float) -> Verd
         return verdict
     from convexity_proofs.checker import replay
 
+    _progress.running("certificate check")
     try:
         report = replay(verdict)
     except Exception as exc:  # a fault in the checker costs the verdict, never the run

@@ -13,10 +13,15 @@ from collections.abc import Sequence
 import sympy
 
 from convexity_proofs._brief import _small, brief
+from convexity_proofs._next_steps import next_steps
 from convexity_proofs._proof import ProofStep
+from convexity_proofs._proof_groups import grouped, others_text
 from convexity_proofs._values import Status, Verdict, Witness
 from convexity_proofs._wording import (
+    attempt_text,
     claim_facts,
+    counts,
+    expectation,
     location,
     outcome,
     safe,
@@ -158,7 +163,14 @@ def _steps(steps: Sequence[ProofStep]) -> list[str]:
             lines.append(r"\end{itemize}")
         if step.witness is not None:
             lines += witness_latex(step.witness)
-        lines += _steps(step.children)
+        for group in grouped(step.children):
+            lines += _steps((group.first,))
+            if group.others:
+                lines += [
+                    r"\begin{itemize}",
+                    r"\item \emph{" + tex(safe(others_text(group))) + "}",
+                    r"\end{itemize}",
+                ]
     return [*lines, r"\end{itemize}"]
 
 
@@ -173,10 +185,14 @@ def verdict_latex(verdict: Verdict) -> str:
         + f" ({outcome(verdict)})}}",
         "",
         r"\begin{description}",
-        r"\item[normal form] " + _math(claim.function),
     ]
     for label, text in claim_facts(claim):
-        shown = r"\texttt{" + tex(text) + "}" if label == "function" else tex(text)
+        if label == "normal form":
+            shown = _math(claim.function)
+        elif label == "function":
+            shown = r"\texttt{" + tex(text) + "}"
+        else:
+            shown = tex(text)
         lines.append(r"\item[" + tex(label) + "] " + shown)
     lines.append(
         r"\item[verdict] \textbf{" + tex(verdict.status) + f"}}, {outcome(verdict)} "
@@ -199,10 +215,15 @@ def verdict_latex(verdict: Verdict) -> str:
     else:
         lines += [r"\paragraph{Not settled.} What was tried:", "", r"\begin{itemize}"]
         lines += [
-            r"\item \textbf{" + tex(safe(a.strategy)) + "}: " + tex(safe(a.outcome))
+            r"\item \textbf{" + tex(safe(a.strategy)) + "}: " + tex(attempt_text(a))
             for a in verdict.attempts
         ] or [r"\item nothing"]
         lines.append(r"\end{itemize}")
+        steps = next_steps(verdict)
+        if steps:
+            lines += ["", r"\paragraph{Next steps}", "", r"\begin{itemize}"]
+            lines += [r"\item " + tex(safe(step.describe())) for step in steps]
+            lines.append(r"\end{itemize}")
     return "\n".join(lines) + "\n"
 
 
@@ -212,16 +233,15 @@ def summary_latex(verdicts: Sequence[Verdict]) -> str:
         [
             tex(safe(v.claim.name)),
             tex(v.claim.property),
-            tex(v.claim.expect),
+            tex(expectation(v.claim)),
             tex(v.status),
-            outcome(v),
+            tex(outcome(v)),
             f"{v.seconds:.2f}",
         ]
         for v in verdicts
     ]
-    passed = sum(v.passed for v in verdicts)
     lines = [r"\section*{Summary}", "", r"\begin{center}", *_table(header, rows), r"\end{center}"]
-    lines += ["", f"{passed} passed, {len(verdicts) - passed} failed", ""]
+    lines += ["", tex(counts(verdicts)), ""]
     return "\n".join(lines)
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from convexity_proofs._next_steps import next_steps
 from convexity_proofs._proof import ProofStep
+from convexity_proofs._proof_groups import grouped, others_text
 from convexity_proofs._values import Status, Verdict, Witness
 from convexity_proofs._wording import (
+    attempt_text,
     claim_facts,
     counts,
     location,
@@ -60,6 +63,8 @@ def witness_markdown(witness: Witness, prop: object = None) -> list[str]:
 
 
 def _steps(steps: Sequence[ProofStep], depth: int = 0) -> list[str]:
+    """The proof as nested items; repeated sibling steps grouped (the certificate and
+    the JSON report have every step)."""
     lines = []
     indent = "  " * depth
     for step in steps:
@@ -74,7 +79,10 @@ def _steps(steps: Sequence[ProofStep], depth: int = 0) -> list[str]:
             lines += [
                 f"{indent}  " + line if line else "" for line in witness_markdown(step.witness)
             ]
-        lines += _steps(step.children, depth + 1)
+        for group in grouped(step.children):
+            lines += _steps((group.first,), depth + 1)
+            if group.others:
+                lines.append(f"{indent}  - *{safe(others_text(group))}*")
     return lines
 
 
@@ -112,9 +120,13 @@ def verdict_markdown(verdict: Verdict) -> str:
         lines += ["**Refuted by a proof of the opposite**", "", *_steps(verdict.refuting_proof)]
     else:
         lines += ["**Not settled.** What was tried:", ""]
-        lines += [f"- **{safe(a.strategy)}**: {safe(a.outcome)}" for a in verdict.attempts] or [
+        lines += [f"- **{safe(a.strategy)}**: {attempt_text(a)}" for a in verdict.attempts] or [
             "- nothing"
         ]
+        steps = next_steps(verdict)
+        if steps:
+            lines += ["", "**Next steps**", ""]
+            lines += [f"- {safe(step.describe())}" for step in steps]
     return "\n".join(lines) + "\n"
 
 

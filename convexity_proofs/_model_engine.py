@@ -28,7 +28,15 @@ from typing import TYPE_CHECKING, Final
 from convexity_proofs._proof import ProofStep
 from convexity_proofs._strategy import guarded
 from convexity_proofs._structure import MODEL_LOSS
-from convexity_proofs._values import Attempt, Claim, Property, Quantifier, Status, Verdict
+from convexity_proofs._values import (
+    Attempt,
+    AttemptKind,
+    Claim,
+    Property,
+    Quantifier,
+    Status,
+    Verdict,
+)
 from convexity_proofs.refuters._space import Deadline
 
 if TYPE_CHECKING:
@@ -66,8 +74,8 @@ class _ModelRun:
         self._proofs: dict[int, ProofStep | None] = {}
         self._witnesses: dict[int, object] = {}
 
-    def note(self, strategy: str, outcome: str) -> None:
-        self.attempts.append(Attempt(strategy, outcome))
+    def note(self, strategy: str, outcome: str, kind: AttemptKind = AttemptKind.NOTE) -> None:
+        self.attempts.append(Attempt(strategy, outcome, kind))
 
     @property
     def has_parameters(self) -> bool:
@@ -82,9 +90,11 @@ class _ModelRun:
         step = None
         name = f"template ({'is f convex?' if sign > 0 else 'is f concave?'})"
         if self.model.template is None:
-            self.note(name, "does not apply: only linear models have a row template")
+            self.note(
+                name, "does not apply: only linear models have a row template", AttemptKind.SKIPPED
+            )
         elif self.deadline.expired():
-            self.note(name, "did not run: the time limit was reached")
+            self.note(name, "did not run: the time limit was reached", AttemptKind.CUT_SHORT)
         else:
             from convexity_proofs.provers.template import prove_template
 
@@ -96,7 +106,7 @@ class _ModelRun:
             if isinstance(outcome, ProofStep):
                 step = outcome
             elif isinstance(outcome, str):
-                self.note(name, outcome)
+                self.note(name, outcome, AttemptKind.INCONCLUSIVE)
         self._proofs[sign] = step
         return step
 
@@ -107,9 +117,13 @@ class _ModelRun:
         witness = None
         name = f"network search ({'is f convex?' if sign > 0 else 'is f concave?'})"
         if self.model.network is None:
-            self.note(name, "does not apply: the model has no numeric data to evaluate")
+            self.note(
+                name,
+                "does not apply: the model has no numeric data to evaluate",
+                AttemptKind.SKIPPED,
+            )
         elif self.deadline.expired():
-            self.note(name, "did not run: the time limit was reached")
+            self.note(name, "did not run: the time limit was reached", AttemptKind.CUT_SHORT)
         else:
             from convexity_proofs.refuters.network import find_network_witness
 
@@ -130,8 +144,9 @@ class _ModelRun:
             else:
                 self.note(
                     name,
-                    f"ran, inconclusive: no certified witness that f is not {_WHAT[sign]} "
+                    f"no certified witness that f is not {_WHAT[sign]} "
                     f"among {NETWORK_TRIES} starting points",
+                    AttemptKind.INCONCLUSIVE,
                 )
         self._witnesses[sign] = witness
         return witness
@@ -249,7 +264,11 @@ def decide_model(claim: Claim, settings: Settings) -> Verdict:
         run.attempts.append(internal_error("model engine", exc))
         status, proof, witness, refuting = Status.UNKNOWN, (), None, ()
     if status is Status.UNKNOWN and deadline.expired():
-        run.note("time limit", f"the search stopped at the {settings.timeout:g} s limit")
+        run.note(
+            "time limit",
+            f"the search stopped at the {settings.timeout:g} s limit",
+            AttemptKind.CUT_SHORT,
+        )
     return Verdict(
         claim=claim,
         status=status,

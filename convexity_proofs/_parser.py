@@ -45,7 +45,7 @@ import reprlib
 import time
 import tokenize
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -65,6 +65,7 @@ from convexity_proofs._obligations import (
     requirement,
 )
 from convexity_proofs._scalar_ast import Entry, Exact, NProduct, NSum, scalar_text
+from convexity_proofs._suggest import FUNCTION_ALIASES, did_you_mean
 from convexity_proofs._values import Obligation
 from convexity_proofs.errors import ExpressionError
 from convexity_proofs.functions._construct import Construction
@@ -328,6 +329,79 @@ _CONSTANTS: Final[dict[str, sympy.Expr]] = {"pi": sympy.pi, "E": sympy.E}
 CONSTANT_NAMES: Final[frozenset[str]] = frozenset(_CONSTANTS)
 """Names that stand for numbers rather than variables."""
 
+_NOT_A_SYMBOL: Final = (
+    "; to use {name!r} as a symbol all the same, list it in the claim's variables"
+)
+
+
+def lookalike_advice(name: str) -> str | None:
+    """Why the bare name ``name`` is refused as an implicit symbol, or None.
+
+    ``e``, ``Pi``, ``inf``, ``nan``... look like constants but are not the parser's
+    (which has ``E``, ``pi`` and no infinity), so they would silently become a variable
+    or a parameter (``e**x`` a function of e, ``cos(Pi*x)`` refuted).  A claim that
+    lists such a name itself (``variables = ["e"]``) may use it: see ``declared`` in
+    :func:`parse_function`.
+    """
+    lowered = name.lower()
+    if name == "e":
+        advice = "'e' is not Euler's number here: write exp(x) for e**x, or E for the number e"
+    elif lowered == "pi" and name != "pi":
+        advice = f"{name!r} is not the number pi (did you mean 'pi'?): pi is written in lower case"
+    elif lowered in ("inf", "infinity", "oo"):
+        advice = (
+            f"{name!r} is not a value a function can use: infinity is not a number; an "
+            'unbounded domain is written with "inf" in the domain, as in '
+            'domain = { x = [0, "inf"] }'
+        )
+    elif lowered == "nan":
+        advice = f"{name!r} is not allowed: nan (not a number) is no value of a function"
+    else:
+        return None
+    return advice + _NOT_A_SYMBOL.format(name=name)
+
+
+def function_hint(name: str, choices: Collection[str] = ()) -> str:
+    """``" (did you mean 'log'?)"`` for an unknown function ``name``, or ``""``."""
+    options = sorted({*FUNCTION_NAMES, *choices}, key=_name_order)
+    best = did_you_mean(name, options, FUNCTION_ALIASES)
+    return f" (did you mean {best!r}?)" if best is not None else ""
+
+
+_IMPLICIT_PRODUCT_RE: Final = re.compile(
+    r"(?<![A-Za-z0-9_.])((?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9]+)?)"
+    r"(?=[A-Za-z_(])"
+)
+
+
+def _implicit_products(text: str) -> list[re.Match[str]]:
+    """Each number written right before a name or a '(' (not a 0x/0o/0b literal)."""
+    return [
+        match
+        for match in _IMPLICIT_PRODUCT_RE.finditer(text)
+        if not (match.group(1) == "0" and text[match.end() : match.end() + 1] in "xXoObB")
+    ]
+
+
+def implicit_product_hint(text: str, *, call: bool = False) -> str:
+    """``"a product needs '*': did you mean '2*x'?"`` when ``text`` writes a number
+    right before a name (``2x``, a syntax error) or, for a ``call`` of a number, before
+    a parenthesis (``3(x+1)``); else ``""``.  The suggestion inserts every missing '*'."""
+    matches = _implicit_products(text)
+    if not any(call or text[m.end()] != "(" for m in matches):
+        return ""
+    fixed, last = [], 0
+    for match in matches:
+        fixed.append(text[last : match.end()] + "*")
+        last = match.end()
+    suggestion = "".join(fixed) + text[last:]
+    if len(suggestion) > 80:
+        first = matches[0]
+        after = re.match(r"[A-Za-z_][A-Za-z0-9_]*|\(", text[first.end() :])
+        number, factor = first.group(1), after.group() if after else ""
+        return f"a product needs '*': write {number}*{factor}, not {number}{factor}"
+    return f"a product needs '*': did you mean {suggestion!r}?"
+
 
 def _name_order(name: str) -> tuple[str, str]:
     """Case-insensitive, then stable between runs (frozenset order is not)."""
@@ -450,6 +524,7 @@ def parse_function(
     max_cpu_seconds: float | None = PARSE_CPU_SECONDS,
     bindings: Mapping[str, sympy.Expr] | None = None,
     expand: Expansion | None = None,
+    declared: Collection[str] = (),
 ) -> ParsedFunction:
     """Parse untrusted ``text``, recording where the function as written is defined.
 
@@ -465,6 +540,10 @@ def parse_function(
     ``expand`` (vector notation, :mod:`convexity_proofs._vector`) turns the written
     tree into a scalar tree (:mod:`convexity_proofs._scalar_ast`) before it is built;
     it is given an :class:`ExpansionContext` for positions and the CPU budget.
+
+    ``declared`` names the symbols the caller lists itself (a claim's variables): a bare
+    name that only looks like a constant (``e``, ``Pi``, ``inf``, ``nan``; see
+    :func:`lookalike_advice`) is refused unless it is declared.
     """
     started = time.process_time()
     source = _Source.prepare(text, max_length)
@@ -472,7 +551,7 @@ def parse_function(
         tree, source = _parse_tree(source)
         _check_node_count(tree, max_nodes)
         deadline = None if max_cpu_seconds is None else started + max_cpu_seconds
-        builder = _Builder(source, deadline, max_cpu_seconds, bindings)
+        builder = _Builder(source, deadline, max_cpu_seconds, bindings, declared)
         root = tree.body
         if expand is not None:
             root = expand(root, ExpansionContext(source, builder._check_budget, builder.mention))
@@ -1022,6 +1101,9 @@ def _syntax_error(source: _Source, exc: SyntaxError) -> ExpressionError:
     hint = ""
     if "\n" in source.text:
         hint = " (a line break is only allowed inside parentheses)"
+    product = implicit_product_hint(source.stripped)
+    if product:
+        hint += f"; {product}"
     return ExpressionError(f"invalid syntax{detail}{where}{hint}")
 
 
@@ -1113,11 +1195,13 @@ class _Builder:
         deadline: float | None = None,
         budget: float | None = None,
         bindings: Mapping[str, sympy.Expr] | None = None,
+        declared: Collection[str] = (),
     ) -> None:
         self.source = source
         self.deadline = deadline
         self.budget = budget
         self.bindings = dict(bindings or {})
+        self.declared = frozenset(declared)
         self.obligations: tuple[Obligation, ...] = ()
         self.symbols: set[sympy.Symbol] = set()
 
@@ -1375,15 +1459,26 @@ class _Builder:
             bound = self.bindings[name]
             self.symbols.update(bound.free_symbols)
             return bound
+        self._check_lookalike(name, node)
         symbol = make_symbol(name)
         self.symbols.add(symbol)
         return symbol
+
+    def _check_lookalike(self, name: str, node: ast.AST | None) -> None:
+        """Refuse ``e``, ``Pi``, ``inf``... as implicit symbols (see lookalike_advice)."""
+        if name in self.declared:
+            return
+        advice = lookalike_advice(name)
+        if advice is not None:
+            where = "" if node is None else self.source.where_node(node)
+            raise ExpressionError(f"the name {name!r} is refused{where}: {advice}")
 
     def mention(self, name: str) -> None:
         """A symbol of the written text that the expansion folded away (``0*b``)."""
         if name in self.bindings:
             self.symbols.update(self.bindings[name].free_symbols)
         else:
+            self._check_lookalike(name, None)
             self.symbols.add(make_symbol(name))
 
     def _entry(self, node: Entry) -> sympy.Expr:
@@ -1547,6 +1642,21 @@ class _Builder:
 
     def _plan_power(self, node: ast.BinOp) -> _Plan:
         """``a ** b``; the exponent is built (and so checked) before the base."""
+        base_node = node.left
+        if (
+            isinstance(base_node, ast.Name)
+            and base_node.id == "e"
+            and "e" not in self.declared
+            and "e" not in self.bindings
+        ):
+            exponent = _short(self.source.segment(node.right), 60)
+            written = _short(self.source.segment(node), 60)
+            raise ExpressionError(
+                f"the name 'e' is refused{self.source.where_node(base_node)}: 'e' is not "
+                f"Euler's number here (did you mean 'exp({exponent})'?): write "
+                f"exp({exponent}) for {written}, or E for the number e"
+                + _NOT_A_SYMBOL.format(name="e")
+            )
 
         def combine(values: list[sympy.Basic]) -> sympy.Basic:
             exponent, base = values
@@ -1688,17 +1798,22 @@ class _Builder:
         if not isinstance(func, ast.Name):
             if isinstance(func, ast.Attribute | ast.Lambda | ast.Subscript):
                 raise self._forbidden(func)
+            product = ""
+            if isinstance(func, ast.Constant):  # 2(x + 1) parses as a call of 2
+                product = implicit_product_hint(self.source.segment(node), call=True)
             raise self._refuse(
                 func,
                 f"calling {self._quote(func)}",
-                "only named functions can be called: "
+                (f"{product}; " if product else "")
+                + "only named functions can be called: "
                 + ", ".join(sorted(FUNCTION_NAMES, key=_name_order)),
             )
         self._check_name(func, func.id)
         if func.id not in FUNCTION_NAMES:
             raise ExpressionError(
-                f"unknown function {func.id!r}{self.source.where_node(func)}; the known "
-                "functions are " + ", ".join(sorted(FUNCTION_NAMES, key=_name_order))
+                f"unknown function {func.id!r}{function_hint(func.id)}"
+                f"{self.source.where_node(func)}; the known functions are "
+                + ", ".join(sorted(FUNCTION_NAMES, key=_name_order))
             )
         return func.id
 

@@ -11,16 +11,25 @@ imported only inside :func:`write_plots`, and only the object-oriented API is us
 nothing is left open.  Output is byte-for-byte reproducible: no dates or versions in
 the metadata and a fixed SVG id salt, so plots can be committed and diffed.
 
+The title (claim name, verdict, function) and the footer (the witness's exact data)
+are wrapped to the figure's width, at most a few lines each (then cut with "…"), and
+the figure grows taller by the lines added, so that no text runs off the picture.
+:func:`verdict_figure` (``Verdict.plot()``) returns the figure instead of writing it.
+
 What is drawn for each verdict (the first rule that applies wins):
 
 * a witness — the refuting witness of a refuted claim, else the first segment or
   curvature witness in the proof steps of a proved ``neither``/``nonconvex``/... claim:
 
   - :class:`SegmentWitness`: f along the segment from b (s = 0) to a (s = 1), its chord
-    and the gap at s = t; a contour panel of f around the segment for two variables;
+    and the gap at s = t, over a panel of f minus the chord (the gap itself, so that a
+    violation tiny beside the values of f is plain); a contour panel of f around the
+    segment for two variables;
   - :class:`CurvatureWitness`: f along the line point + s·direction, its tangent and
-    its second-order Taylor parabola; a contour panel with the point and the direction
-    for two variables;
+    its second-order Taylor parabola, over a panel of f minus its tangent (the
+    remainder, whose shape is the curvature) beside the Taylor term f″·s²/2, so that a
+    small f″ against a steep linear trend is plain; a contour panel with the point and
+    the direction for two variables;
   - :class:`OrderedWitness` (a monotonicity counterexample): f along the one variable
     in which a and b differ, from a to b (the other variables at a's values), with both
     values marked and the level of f(a); a contour panel with the arrow from a to b for
@@ -35,7 +44,9 @@ What is drawn for each verdict (the first rule that applies wins):
 * a one-variable claim settled by a proof (proved, or refuted by a proof of the
   opposite property), other than ``invariant``: f and f'' on an interval inside the
   variable's domain, with every parameter fixed at a simple value of its domain
-  (1 or −1 when allowed), stated in the figure;
+  (1 or −1 when allowed), stated in the figure; for the properties about f'' (all but
+  monotonicity and quasiconvexity, which show f'), f minus its tangent at the middle
+  of the interval under f, beside f''·(x − x0)²/2;
 * anything else (``unknown``, proofs about several variables, invariance, the reduced
   properties ``strongly-convex``/``log-concave``/``log-convex``, whose witnesses and
   proofs are about another function than f): nothing.
@@ -43,8 +54,11 @@ What is drawn for each verdict (the first rule that applies wins):
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -79,6 +93,8 @@ INSTALL_HINT = "plots need matplotlib: pip install 'convexity-proofs[plot]'"
 
 FIGSIZE = (8.0, 4.5)
 DPI = 100
+#: Height of a figure with a panel under the line panel (a remainder or a gap).
+STACKED_HEIGHT = 6.0
 #: Samples along a line, and per side of a contour grid: smooth enough, still fast.
 LINE_SAMPLES = 401
 GRID_SAMPLES = 121
@@ -108,13 +124,34 @@ _SVG_METADATA: dict[str, Any] = {"Date": None}
 _CURVE = "#1f4e99"
 _CHORD = "#d95f02"
 _MARK = "#c1121f"
-_MAX_TITLE = 90
+TITLE_SIZE = 11.5
+FOOTER_SIZE = 8.5
+#: A generous average glyph width of the text font (DejaVu Sans), in ems: the widths
+#: text is wrapped to are worked out from it and the figure's width.
+_EM_PER_CHAR = 0.62
+#: Lines of the title's first part (claim name and verdict), of its function, and of
+#: the footer; more are cut with "…" (the report has the full text).
+_MAX_NAME_LINES = 2
+_MAX_FUNCTION_LINES = 3
+_MAX_FOOTER_LINES = 5
+#: Line spacing of wrapped text, in multiples of its font size.
+_LINE_SPACING = 1.25
+#: Footer pieces are kept whole on a line when they fit; this joins them.
+_SEPARATOR = "  |  "
+#: Relative size (to |f|) under which a remainder or gap is float noise, not shape: its
+#: panel then shows it flat on the scale of f rather than magnified (see _floored).
+_NOISE = 1e-9
+#: Characters a panel title may take beside a side panel.
+_MAX_PANEL_TITLE = 48
 
 Assignment = tuple[tuple[str, Fraction], ...]
 
 
-class PlotUnavailable(ConvexityProofsError):
-    """Plots were asked for but matplotlib (the ``plot`` extra) is not installed."""
+class PlotUnavailable(ConvexityProofsError, ImportError):
+    """Plots were asked for but matplotlib (the ``plot`` extra) is not installed.
+
+    An :class:`ImportError` too, as a notebook user calling ``verdict.plot()`` expects.
+    """
 
     def __init__(self) -> None:
         super().__init__(INSTALL_HINT)
@@ -142,7 +179,7 @@ def write_plots(verdicts: Sequence[Verdict], directory: Path) -> list[Path]:
     with matplotlib.rc_context(_STYLE):
         for verdict in verdicts:
             stem = _unique_stem(verdict.claim.name, used)
-            fig = figure_class(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+            fig = _new_figure(figure_class)
             if not draw_verdict(fig, verdict):
                 continue
             used.add(stem)
@@ -151,6 +188,45 @@ def write_plots(verdicts: Sequence[Verdict], directory: Path) -> list[Path]:
                 fig.savefig(path, format=suffix[1:], dpi=DPI, metadata=metadata)
                 written.append(path)
     return written
+
+
+def verdict_figure(verdict: Verdict) -> Figure | None:
+    """The figure :func:`write_plots` would write for ``verdict``, or None when it
+    writes nothing for it (see the module docstring): for notebooks (``Verdict.plot()``).
+
+    The figure is a ``matplotlib.figure.Figure`` (no pyplot, nothing registered
+    globally) that also renders itself as PNG for Jupyter, so it shows as a cell's value
+    with or without an inline backend.  Raises :class:`PlotUnavailable` (an
+    :class:`ImportError` naming ``pip install 'convexity-proofs[plot]'``) when
+    matplotlib is not installed.
+    """
+    matplotlib, _ = load_matplotlib()
+    with matplotlib.rc_context(_STYLE):
+        fig = _new_figure(_notebook_figure_class())
+        return fig if draw_verdict(fig, verdict) else None
+
+
+def _new_figure(figure_class: type[Figure]) -> Figure:
+    return figure_class(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+
+
+@functools.cache
+def _notebook_figure_class() -> type[Figure]:
+    """A ``Figure`` with ``_repr_png_``: Jupyter shows it without pyplot or a backend."""
+    matplotlib, figure_class = load_matplotlib()
+
+    class NotebookFigure(figure_class):  # type: ignore[valid-type,misc]
+        """A figure of a verdict, shown in Jupyter as the PNG :func:`write_plots` writes."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            with matplotlib.rc_context(_STYLE):
+                self.savefig(buffer, format="png", dpi=DPI, metadata=_PNG_METADATA)
+            return buffer.getvalue()
+
+    NotebookFigure.__module__ = __name__
+    NotebookFigure.__qualname__ = "NotebookFigure"
+    return NotebookFigure
 
 
 def load_matplotlib() -> tuple[Any, type[Figure]]:
@@ -302,8 +378,7 @@ def _draw_segment(fig: Figure, verdict: Verdict, w: SegmentWitness) -> bool:
     fb, fa = along[0], along[-1]
     t = float(w.t)
 
-    axes = _panels(fig, contour=len(names) == 2)
-    ax = axes[0]
+    ax, side, below = _stacked(fig, side=len(names) == 2)
     ax.plot(s, along, color=_CURVE, lw=2, label="f(b + s·(a − b))")
     ax.plot([0, 1], [fb, fa], color=_CHORD, lw=1.6, ls="--", label="chord from f(b) to f(a)")
     ax.plot([0, 1], [fb, fa], "o", color=_CHORD, ms=5)
@@ -313,7 +388,6 @@ def _draw_segment(fig: Figure, verdict: Verdict, w: SegmentWitness) -> bool:
     ax.plot([t], [w.at_t], "o", color=_MARK, ms=7, zorder=6, label="f at s = t")
     ax.set_xlim(-0.03, 1.03)
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0\n(b)", "0.25", "0.5", "0.75", "1\n(a)"])
-    ax.set_xlabel("s  (the point b + s·(a − b))")
     ax.set_ylabel("f")
     ax.set_title(
         f"{_RELATION_CAPTION[w.relation]}: at t = {format_number(w.t)}, "
@@ -321,22 +395,50 @@ def _draw_segment(fig: Figure, verdict: Verdict, w: SegmentWitness) -> bool:
     )
     shown = np.concatenate([along, [w.at_t, w.chord]])
     _legend_with_room(ax, _limits(shown), above=w.relation != "<")
+    _draw_gap(below, s, along, w)
 
-    if len(axes) == 2:
+    if side is not None:
         box = _box_around([a, b], verdict.claim, names)
-        _contour(axes[1], fn, box, names, focus=along)
-        axes[1].plot([b[0], a[0]], [b[1], a[1]], color="white", lw=3.2, solid_capstyle="round")
-        axes[1].plot([b[0], a[0]], [b[1], a[1]], color=_CHORD, lw=1.6)
+        _contour(side, fn, box, names, focus=along)
+        side.plot([b[0], a[0]], [b[1], a[1]], color="white", lw=3.2, solid_capstyle="round")
+        side.plot([b[0], a[0]], [b[1], a[1]], color=_CHORD, lw=1.6)
         mid = b + t * (a - b)
-        axes[1].plot(*mid, "o", color=_MARK, ms=6, mec="white")
-        _mark_ends(axes[1], a, b)
-        axes[1].set_title("f around the segment (t marked)")
+        side.plot(*mid, "o", color=_MARK, ms=6, mec="white")
+        _mark_ends(side, a, b)
+        side.set_title("f around the segment (t marked)")
 
     details = f"a: {_point(w.a)}  |  b: {_point(w.b)}  |  t = {_exact(w.t)}"
     if w.argument == "permutation" and w.swap:
         details += f"  (b is a with {w.swap}, so f(a) = f(b))"
     _frame(fig, verdict, details, w.parameters)
     return True
+
+
+def _draw_gap(ax: Axes, s: np.ndarray, along: np.ndarray, w: SegmentWitness) -> None:
+    """f minus its chord along the segment: the gap whose sign settles the claim, at its
+    own scale (f may span hundreds where the gap is a tenth)."""
+    fb, fa = along[0], along[-1]
+    gap = along - (fb + s * (fa - fb))
+    at_t = _segment_gap(w)
+    t = float(w.t)
+    ax.axhline(0, color=_CHORD, lw=1.6, ls="--", label="chord (0)")
+    ax.plot(s, gap, color=_CURVE, lw=2, label="f − chord")
+    ax.vlines(t, min(at_t, 0.0), max(at_t, 0.0), color=_MARK, lw=1.2, ls=":")
+    ax.plot([t], [at_t], "o", color=_MARK, ms=7, zorder=6, label="gap at s = t")
+    ax.set_xlabel("s  (the point b + s·(a − b))")
+    ax.set_ylabel("f − chord")
+    ax.set_title(f"f minus its chord: the gap at s = t is {_num(at_t)}")
+    limits = _floored(_limits(np.concatenate([gap, [at_t, 0.0]])), along)
+    _legend_with_room(ax, limits, above=w.relation != "<", ncol=_legend_columns(ax))
+
+
+def _segment_gap(w: SegmentWitness) -> float:
+    """f(m) − chord at s = t: from the certified values (their midpoints) when recorded,
+    so that a gap far smaller than f is not lost to rounding, else from the decimals."""
+    f_m, chord = w.recorded("f_m"), w.recorded("chord")
+    if f_m is None or chord is None:
+        return float(w.at_t - w.chord)
+    return float((f_m.lo + f_m.hi) / 2 - (chord.lo + chord.hi) / 2)
 
 
 # --- ordered witnesses (monotonicity) -------------------------------------------------
@@ -506,35 +608,97 @@ def _draw_curvature(fig: Figure, verdict: Verdict, w: CurvatureWitness) -> bool:
     tangent = f0 + d1 * s
     taylor = tangent + curvature * s * s / 2
 
-    axes = _panels(fig, contour=len(names) == 2)
-    ax = axes[0]
+    ax, side, below = _stacked(fig, side=len(names) == 2)
     ax.plot(s, along, color=_CURVE, lw=2, label="f(point + s·direction)")
     ax.plot(s, taylor, color=_CHORD, lw=1.6, ls="--", label="f + f′·s + f″·s²/2")
     ax.plot(s, tangent, color="0.45", lw=1.1, ls=":", label="tangent f + f′·s")
     ax.plot([0], [f0], "o", color=_MARK, ms=7, zorder=6, label="the point (s = 0)")
-    ax.set_xlabel("s  (the point + s·direction)")
     ax.set_ylabel("f")
     word, relation = _SIGN_CAPTION.get(w.sign, _SIGN_CAPTION["!=0"])
     ax.set_title(f"f {word}: f″ = {_num(curvature)} {relation}")
     _legend_with_room(ax, _curvature_limits(along, taylor), above=w.sign != ">0")
+    _draw_remainder(below, s, along, tangent, curvature, above=w.sign != ">0")
+    below.plot([0], [0], "o", color=_MARK, ms=6, zorder=6)
+    below.set_xlabel("s  (the point + s·direction)")
 
-    if len(axes) == 2:
+    if side is not None:
         ends = [p + lo * d, p + hi * d]
         box = _box_around([p, *ends], verdict.claim, names)
-        _contour(axes[1], fn, box, names, focus=along)
-        axes[1].plot(*np.array(ends).T, color="white", lw=1.2, ls="--")
-        axes[1].annotate(
+        _contour(side, fn, box, names, focus=along)
+        side.plot(*np.array(ends).T, color="white", lw=1.2, ls="--")
+        side.annotate(
             "",
             xy=tuple(p + hi * d),
             xytext=tuple(p),
             arrowprops={"arrowstyle": "-|>", "color": _CHORD, "lw": 2, "mutation_scale": 16},
         )
-        axes[1].plot(*p, "o", color=_MARK, ms=7, mec="white")
-        axes[1].set_title("f around the point (arrow: direction)")
+        side.plot(*p, "o", color=_MARK, ms=7, mec="white")
+        side.set_title("f around the point (arrow: direction)")
 
     details = f"point: {_point(w.point)}  |  direction: {_point(w.direction)}"
     _frame(fig, verdict, details, w.parameters)
     return True
+
+
+def _draw_remainder(
+    ax: Axes,
+    s: np.ndarray,
+    along: np.ndarray,
+    tangent: np.ndarray,
+    curvature: float,
+    *,
+    above: bool,
+    abscissa: np.ndarray | None = None,
+    offset: str = "s",
+    at: str = "",
+    robust: bool = False,
+) -> None:
+    """f minus its tangent line, beside the Taylor term f″·s²/2 (s the offset from the
+    tangent point): the bending, at its own scale, with the linear trend taken out.
+
+    The curves are drawn against ``abscissa`` (default ``s``), named ``offset`` in the
+    formulas; ``at`` names the tangent point in the title (empty: the point of the panel
+    above); ``robust`` fits the y-range to the bulk of the remainder, not to a blow-up
+    near an edge of the domain.
+    """
+    x = s if abscissa is None else abscissa
+    rest = along - tangent
+    quadratic = curvature * s * s / 2
+    ax.axhline(0, color="0.45", lw=1.1, ls=":", label="tangent (0)")
+    ax.plot(x, rest, color=_CURVE, lw=2, label="f − tangent")
+    ax.plot(x, quadratic, color=_CHORD, lw=1.6, ls="--", label=f"f″·{offset}²/2")
+    ax.set_ylabel("f − tangent")
+    title = f"f minus its tangent at {at}" if at else "f minus its tangent"
+    formula = f" ≈ f″·{offset}²/2 = {_num(curvature / 2)}·{offset}²"
+    # The formula only when it fits beside a side panel too; the legend names the term.
+    ax.set_title(title + formula if len(title + formula) <= _MAX_PANEL_TITLE else title)
+    if robust:
+        lo, hi = _robust_limits(rest)
+        limits = (min(lo, 0.0), max(hi, 0.0))
+    else:
+        limits = _curvature_limits(rest, quadratic)
+    _legend_with_room(ax, _floored(limits, along), above=above, ncol=_legend_columns(ax))
+
+
+def _legend_columns(ax: Axes) -> int:
+    """Three legend entries on one row across the figure, two per row beside a panel."""
+    return 3 if ax.get_subplotspec().get_gridspec().ncols == 1 else 2
+
+
+def _floored(limits: tuple[float, float], along: np.ndarray) -> tuple[float, float]:
+    """``limits``, unless they span less than :data:`_NOISE` times the size of f (the
+    95th percentile of |f|): a remainder that is rounding noise is then shown flat, on
+    the scale over which f itself varies (1 for a constant), not magnified."""
+    lo, hi = limits
+    finite = along[np.isfinite(along)]
+    if finite.size == 0:
+        return lo, hi
+    if hi - lo >= _NOISE * float(np.percentile(np.abs(finite), 95)):
+        return lo, hi
+    f_lo, f_hi = (float(q) for q in np.percentile(finite, [5, 95]))
+    span = f_hi - f_lo if f_hi > f_lo else 1.0
+    mid = (lo + hi) / 2
+    return mid - span / 2, mid + span / 2
 
 
 def _curvature_limits(along: np.ndarray, taylor: np.ndarray) -> tuple[float, float]:
@@ -551,7 +715,7 @@ def _limits(values: np.ndarray) -> tuple[float, float]:
     return float(finite.min()), float(finite.max())
 
 
-def _legend_with_room(ax: Axes, limits: tuple[float, float], *, above: bool) -> None:
+def _legend_with_room(ax: Axes, limits: tuple[float, float], *, above: bool, ncol: int = 2) -> None:
     """A two-column legend in an empty band added above (or below) the data.
 
     "best" placement cannot avoid the curve when it spans the panel; a band of its own
@@ -565,7 +729,7 @@ def _legend_with_room(ax: Axes, limits: tuple[float, float], *, above: bool) -> 
     else:
         ax.set_ylim(lo - room, hi + pad)
     loc = "upper center" if above else "lower center"
-    ax.legend(loc=loc, ncol=2, framealpha=0.9, columnspacing=1.2, handlelength=1.8)
+    ax.legend(loc=loc, ncol=ncol, framealpha=0.9, columnspacing=1.2, handlelength=1.8)
 
 
 # --- one-variable claims settled by a proof -------------------------------------------
@@ -600,7 +764,10 @@ def _pinned_values(verdict: Verdict) -> dict[str, Fraction]:
 
 def _draw_function(fig: Figure, verdict: Verdict) -> bool:
     """f and f'' (f' for monotonicity and quasiconvexity) of a one-variable claim; the
-    parameters at the values a proof at fixed parameters used, else at simple values."""
+    parameters at the values a proof at fixed parameters used, else at simple values.
+
+    With f'', f minus its tangent at the middle of the interval goes under f: the
+    bending f'' measures, visible even when a steep linear trend hides it in f."""
     claim = verdict.claim
     (x,) = claim.variables
     pinned = _pinned_values(verdict)
@@ -618,10 +785,31 @@ def _draw_function(fig: Figure, verdict: Verdict) -> bool:
     first = claim.property in _FIRST_ORDER
     derivative, mark = (d1, "′") if first else (d2, "″")
 
-    left, right = _panels(fig, contour=True)
+    middle = _tangent_index(f, d1)
+    if first or middle is None:
+        left, right = _panels(fig, contour=True)
+        left.set_xlabel(x.name)
+    else:
+        left, right, below = _stacked(fig, side=True)
+        assert right is not None
+        x0 = float(grid[middle, 0])
+        s = grid[:, 0] - x0
+        tangent = float(f[middle]) + float(d1[middle]) * s
+        _draw_remainder(
+            below,
+            s,
+            f,
+            tangent,
+            float(d2[middle]),
+            above=True,
+            abscissa=grid[:, 0],
+            offset=_offset_name(x.name, x0),
+            at=f"{x.name} = {_num(x0)}",
+            robust=True,
+        )
+        below.set_xlabel(x.name)
     left.plot(grid[:, 0], f, color=_CURVE, lw=2)
     _robust_ylim(left, f, include_zero=False)
-    left.set_xlabel(x.name)
     left.set_ylabel(f"f({x.name})")
     left.set_title("f")
     right.axhline(0, color="0.3", lw=0.9)
@@ -641,20 +829,42 @@ def _draw_function(fig: Figure, verdict: Verdict) -> bool:
     return True
 
 
+def _offset_name(name: str, x0: float) -> str:
+    """``x``, ``(x − 2)`` or ``(x + 2)``: the offset from the tangent point, in words."""
+    if x0 == 0:
+        return name
+    return f"({name} {'−' if x0 > 0 else '+'} {_num(abs(x0))})"
+
+
+def _tangent_index(f: np.ndarray, d1: np.ndarray) -> int | None:
+    """The sample nearest the middle where f and f′ are finite (a tangent point)."""
+    finite = np.flatnonzero(np.isfinite(f) & np.isfinite(d1))
+    if finite.size == 0:
+        return None
+    middle = (f.size - 1) / 2
+    return int(finite[np.argmin(np.abs(finite - middle))])
+
+
 def _robust_ylim(ax: Axes, values: np.ndarray, *, include_zero: bool) -> None:
     """The full range, unless a blow-up near a domain edge would flatten the rest."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
+    if not np.isfinite(values).any():
         return
+    lo, hi = _robust_limits(values)
+    if include_zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    pad = 0.06 * (hi - lo) if hi > lo else 1.0
+    ax.set_ylim(lo - pad, hi + pad)
+
+
+def _robust_limits(values: np.ndarray) -> tuple[float, float]:
+    """The range of the finite ``values``, unless a blow-up would flatten the rest."""
+    finite = values[np.isfinite(values)]
     lo, hi = float(finite.min()), float(finite.max())
     r_lo, r_hi = (float(q) for q in np.percentile(finite, [5, 95]))
     if r_hi > r_lo and hi - lo > 4 * (r_hi - r_lo):
         spread = r_hi - r_lo
         lo, hi = max(lo, r_lo - 0.5 * spread), min(hi, r_hi + 0.5 * spread)
-    if include_zero:
-        lo, hi = min(lo, 0.0), max(hi, 0.0)
-    pad = 0.06 * (hi - lo) if hi > lo else 1.0
-    ax.set_ylim(lo - pad, hi + pad)
+    return lo, hi
 
 
 def _simple_value(domain: Domain) -> Fraction:
@@ -791,6 +1001,23 @@ def _panels(fig: Figure, *, contour: bool) -> list[Axes]:
     return [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])]
 
 
+def _stacked(fig: Figure, *, side: bool) -> tuple[Axes, Axes | None, Axes]:
+    """The line panel over a panel sharing its x axis (a remainder or a gap), and, when
+    ``side``, a panel beside both; the figure grows to :data:`STACKED_HEIGHT`.
+
+    Returns (line, side or None, below), created in that order (``fig.axes`` order).
+    """
+    width, height = fig.get_size_inches()
+    fig.set_size_inches(width, max(height, STACKED_HEIGHT))
+    columns = {"ncols": 2, "width_ratios": (1.15, 1)} if side else {"ncols": 1}
+    grid = fig.add_gridspec(nrows=2, height_ratios=(1.5, 1), **columns)
+    line = fig.add_subplot(grid[0, 0])
+    beside = fig.add_subplot(grid[:, 1]) if side else None
+    below = fig.add_subplot(grid[1, 0], sharex=line)
+    line.tick_params(labelbottom=False)
+    return line, beside, below
+
+
 def _frame(fig: Figure, verdict: Verdict, details: str, parameters: Assignment) -> None:
     """Title (claim, verdict, function) on top; the exact data underneath."""
     claim = verdict.claim
@@ -801,11 +1028,63 @@ def _frame(fig: Figure, verdict: Verdict, details: str, parameters: Assignment) 
         # The plot is of the function on the slice: say so, with what it is there.
         line = ", ".join(f"{s.name} = {e}" for s, e in claim.along)
         function = f"{function} along {line}: {claim.function}"
-    function = _shorten(function)
-    fig.suptitle(f"{claim.name}: {verdict_text}\nf = {function}", fontsize=11.5)
+    width = _wrap_width(fig, TITLE_SIZE)
+    title = _title_head(claim.name, verdict_text, width)
+    title += _wrap(f"f = {function}", width, _MAX_FUNCTION_LINES, separator=None)
+    fig.suptitle("\n".join(title), fontsize=TITLE_SIZE)
     if parameters:
-        details += f"  |  parameters fixed: {_point(parameters)}"
-    fig.supxlabel(_shorten(details, 150), fontsize=8.5, color="0.25")
+        details += f"{_SEPARATOR}parameters fixed: {_point(parameters)}"
+    footer = _wrap(details, _wrap_width(fig, FOOTER_SIZE), _MAX_FOOTER_LINES)
+    fig.supxlabel("\n".join(footer), fontsize=FOOTER_SIZE, color="0.25")
+    # Room for the lines beyond the two of the title and the one of the footer.
+    extra = (len(title) - 2) * TITLE_SIZE + (len(footer) - 1) * FOOTER_SIZE
+    if extra > 0:
+        width_in, height_in = fig.get_size_inches()
+        fig.set_size_inches(width_in, height_in + extra * _LINE_SPACING / 72)
+
+
+def _title_head(name: str, verdict_text: str, width: int) -> list[str]:
+    """``name: verdict`` in at most :data:`_MAX_NAME_LINES` lines: a name too long is
+    cut ("…"), never the verdict, which is the point of the title."""
+    lines = _wrap(f"{name}: {verdict_text}", width, _MAX_NAME_LINES, separator=None)
+    if lines[-1].endswith(verdict_text):
+        return lines
+    lines = _wrap(name, width - len(verdict_text) - 3, _MAX_NAME_LINES, separator=None)
+    last = lines[-1]
+    cut = last.endswith(" …")
+    lines[-1] = last.removesuffix(" …").rstrip() + ("…: " if cut else ": ") + verdict_text
+    return lines
+
+
+def _wrap_width(fig: Figure, fontsize: float) -> int:
+    """Characters of text at ``fontsize`` that fit across the figure, with a margin."""
+    return max(24, int(0.94 * fig.get_figwidth() * 72 / (fontsize * _EM_PER_CHAR)))
+
+
+def _wrap(text: str, width: int, max_lines: int, separator: str | None = _SEPARATOR) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, at most ``max_lines`` of them.
+
+    Pieces between ``separator`` stay whole on a line when they fit, so that data like
+    ``a: x = 1  |  b: x = 2`` breaks between the pieces; a piece too long for a line is
+    wrapped at spaces, never those of `` = `` (inside a word only when the word alone
+    is too long).  Lines
+    beyond ``max_lines`` are dropped, the last kept one ending in "…".
+    """
+    pieces = text.split(separator) if separator else [text]
+    joint = separator or ""
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and len(lines[-1]) + len(joint) + len(piece) <= width:
+            lines[-1] += joint + piece
+        else:
+            # "x = 1" is kept on one line: its spaces are hidden from textwrap.
+            kept = piece.replace(" = ", "\0=\0")
+            wrapped = textwrap.wrap(kept, width, break_on_hyphens=False) or [""]
+            lines.extend(line.replace("\0", " ") for line in wrapped)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: width - 2].rstrip() + " …"
+    return lines
 
 
 def _point(assignment: Assignment) -> str:
@@ -822,8 +1101,10 @@ def _num(x: float) -> str:
     return f"{x:.4g}".replace("-", "−")
 
 
-def _shorten(text: str, limit: int = _MAX_TITLE) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-__all__: list[str] = ["INSTALL_HINT", "PlotUnavailable", "draw_verdict", "write_plots"]
+__all__: list[str] = [
+    "INSTALL_HINT",
+    "PlotUnavailable",
+    "draw_verdict",
+    "verdict_figure",
+    "write_plots",
+]

@@ -12,8 +12,9 @@ can change what the terminal does or shows.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.style import Style
 from rich.table import Table
@@ -21,7 +22,9 @@ from rich.text import Text
 from rich.theme import Theme
 from rich.tree import Tree
 
+from convexity_proofs._next_steps import next_steps
 from convexity_proofs._proof import ProofStep
+from convexity_proofs._proof_groups import grouped, others_text
 from convexity_proofs._values import (
     Property,
     Status,
@@ -31,11 +34,13 @@ from convexity_proofs._values import (
 )
 from convexity_proofs._wording import (
     Column,
+    attempt_text,
     claim_facts,
     counts,
     location,
     outcome_note,
     plural,
+    property_text,
     safe,
     subject_note,
     symbol_rows,
@@ -153,12 +158,20 @@ def _add_step(parent: Tree, step: ProofStep, verbose: bool, depth: int) -> None:
             Text(f"… {plural(len(children), 'sub-step')} (--verbose)", style=_s("proof.condition"))
         )
         return
-    for child in children if verbose else children[:6]:
-        _add_step(node, child, verbose, depth + 1)
-    if not verbose and len(children) > 6:
-        node.add(
-            Text(f"… {len(children) - 6} more sub-steps (--verbose)", style=_s("proof.condition"))
-        )
+    if verbose:
+        for child in children:
+            _add_step(node, child, verbose, depth + 1)
+        return
+    # Same-shape siblings (one per data point) as one: the first in full, the others
+    # named; the steps that differ stay visible.
+    groups = grouped(children)
+    for group in groups[:6]:
+        _add_step(node, group.first, verbose, depth + 1)
+        if group.others:
+            node.add(Text(f"… {safe(others_text(group))} (--verbose)", style=_s("proof.condition")))
+    if len(groups) > 6:
+        rest = sum(g.count for g in groups[6:])
+        node.add(Text(f"… {rest} more sub-steps (--verbose)", style=_s("proof.condition")))
 
 
 def _values_table(title: str, columns: Sequence[Column]) -> Table:
@@ -186,36 +199,92 @@ def _attempts(verdict: Verdict) -> RenderableType:
     for attempt in verdict.attempts:
         # Outcomes quote the claim ("no rule for <its term>"): escaped like claim text.
         tree.add(
-            Text.assemble((safe(attempt.strategy), _s("proof.rule")), ": ", safe(attempt.outcome))
+            Text.assemble((safe(attempt.strategy), _s("proof.rule")), ": ", attempt_text(attempt))
         )
     if not verdict.attempts:
         tree.add("nothing applied")
-    return tree
+    steps = next_steps(verdict)
+    if not steps:
+        return tree
+    advice = Tree(Text("next steps", style="bold"))
+    for step in steps:
+        advice.add(Text(safe(step.describe())))
+    return Group(tree, advice)
 
 
 def render_summary(verdicts: Sequence[Verdict]) -> RenderableType:
-    table = Table(title="summary", title_justify="left")
-    # Claim names are never broken (up to NAME_COLUMN_CAP characters): the other
-    # columns fold first.
-    longest = max((len(safe(v.claim.name)) for v in verdicts), default=5)
-    table.add_column("claim", overflow="fold", min_width=min(longest, NAME_COLUMN_CAP))
-    for column, justify in (
-        ("property", "left"),
-        ("expect", "left"),
-        ("verdict", "left"),
-        ("", "left"),
-        ("seconds", "right"),
-    ):
-        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for v in verdicts:
+    """The summary table; where it cannot fit with every claim name whole, one line per
+    claim with the name first (lines wrap between words, never inside a name)."""
+    return _Summary(tuple(verdicts))
+
+
+@dataclass(frozen=True)
+class _Summary:
+    verdicts: tuple[Verdict, ...]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        table = self._table()
+        if self._width() <= options.max_width:
+            yield table
+        else:
+            yield Text("summary")
+            for v in self.verdicts:
+                yield self._line(v)
+        yield Text(counts(self.verdicts))
+
+    def _table(self) -> Table:
+        table = Table(title="summary", title_justify="left")
+        # Claim names are never broken (up to NAME_COLUMN_CAP characters): the other
+        # columns fold first.
+        longest = max((len(safe(v.claim.name)) for v in self.verdicts), default=5)
+        table.add_column("claim", overflow="fold", min_width=min(longest, NAME_COLUMN_CAP))
+        for column, justify in (
+            ("property", "left"),
+            ("expect", "left"),
+            ("verdict", "left"),
+            ("", "left"),
+            ("seconds", "right"),
+        ):
+            table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for v in self.verdicts:
+            label, style = _PASS[v.passed]
+            exploratory = v.claim.exploratory
+            table.add_row(
+                Text(safe(v.claim.name)),
+                str(v.claim.property),
+                "" if exploratory else str(v.claim.expect),
+                Text(str(v.status), style=_s(f"verdict.{v.status}")),
+                Text("") if exploratory else Text(label, style=_s(style)),
+                f"{v.seconds:.2f}",
+            )
+        return table
+
+    def _width(self) -> int:
+        """The table's width with every name whole and each other column at its widest
+        word (rich crops a table whose minimum does not fit)."""
+        rows = [
+            (
+                min(len(safe(v.claim.name)), NAME_COLUMN_CAP),
+                len(str(v.claim.property)),
+                len(str(v.claim.expect)),
+                len(str(v.status)),
+                4,
+                len(f"{v.seconds:.2f}"),
+            )
+            for v in self.verdicts
+        ]
+        headers = (5, 8, 6, 7, 0, 7)
+        widest = [max(column) for column in zip(headers, *rows, strict=False)]
+        return sum(widest) + 3 * len(widest) + 1
+
+    @staticmethod
+    def _line(v: Verdict) -> Text:
+        """The name on a line of its own, what was found indented below it."""
         label, style = _PASS[v.passed]
-        exploratory = v.claim.exploratory
-        table.add_row(
-            Text(safe(v.claim.name)),
-            str(v.claim.property),
-            "" if exploratory else str(v.claim.expect),
-            Text(str(v.status), style=_s(f"verdict.{v.status}")),
-            Text("") if exploratory else Text(label, style=_s(style)),
-            f"{v.seconds:.2f}",
+        line = Text.assemble(
+            Text(safe(v.claim.name)), "\n    ", (str(v.status), _s(f"verdict.{v.status}"))
         )
-    return Group(table, Text(counts(verdicts)))
+        if not v.claim.exploratory:
+            line.append_text(Text.assemble(" ", (label, _s(style))))
+        line.append(f"  {property_text(v.claim)}  {v.seconds:.2f} s")
+        return line

@@ -110,6 +110,8 @@ class TimedOut:
 
     limit: float
     seconds: float
+    #: The step the task had reported as running (:mod:`convexity_proofs._progress`).
+    running: str = ""
 
 
 Outcome = Done | Failed | TimedOut
@@ -194,14 +196,21 @@ def _send(writer: Any, data: bytes, spill: int | None) -> None:
     writer.send_bytes(data)
 
 
-def _child(writer: Any, payload: Any, packed: bool, spill: int | None = None) -> None:
-    """Run one task and send its outcome; never returns (``os._exit``)."""
+def _child(
+    writer: Any, payload: Any, packed: bool, spill: int | None = None, step: Any = None
+) -> None:
+    """Run one task and send its outcome; never returns (``os._exit``).  ``step``: the
+    shared block the task's current step is written to."""
     if hasattr(signal, "SIGINT"):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a Python handler could delay it
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if step is not None:
+        from convexity_proofs import _progress
+
+        _progress.install(_progress.shared_sink(step))
     started = time.perf_counter()
     try:
         fn, args = loads(payload) if packed else payload
@@ -278,6 +287,21 @@ class _Worker:
     limit: float | None
     deadline: float | None
     spill: Any = None  # the anonymous file a large answer is written to (fork only)
+    step: Any = None  # the shared block the worker's current step is written to
+
+
+#: Bytes of the block a worker writes its current step to (:mod:`._progress`).
+_STEP_BYTES = 200
+
+
+def _read_step(block: Any) -> str:
+    """The step a worker last reported (imported here, not at the top: the runner stays
+    free of the package's heavier modules until a task needs them)."""
+    if block is None:
+        return ""
+    from convexity_proofs import _progress
+
+    return _progress.read_shared(block)
 
 
 def _flush_std_streams() -> None:
@@ -310,9 +334,10 @@ def _start(
             spill = tempfile.TemporaryFile()  # unlinked already: nothing can leak
         else:
             payload, packed = dumps((fn, args)), True
+        step = ctx.RawArray("c", _STEP_BYTES)
         process = ctx.Process(
             target=_child,
-            args=(writer, payload, packed, None if spill is None else spill.fileno()),
+            args=(writer, payload, packed, None if spill is None else spill.fileno(), step),
             name=f"convexity-proofs-worker-{index}",
             daemon=True,
         )
@@ -328,7 +353,7 @@ def _start(
                 process.start()
             writer.close()
             deadline = None if limit is None else started + limit + grace
-            running.append(_Worker(index, process, reader, started, limit, deadline, spill))
+            running.append(_Worker(index, process, reader, started, limit, deadline, spill, step))
     except OSError as exc:  # no more processes or memory: this task cannot run
         return Failed(exc, describe(exc), time.monotonic() - started)
     return None
@@ -451,6 +476,7 @@ def run_tasks(
     grace: float | None = None,
     on_outcome: Callable[[int, Outcome], bool | None] | None = None,
     heartbeat: Callable[[], None] | None = None,
+    skip: Callable[[int], bool] | None = None,
 ) -> list[Outcome | None]:
     """``fn(*args)`` for each ``args``, each in its own worker process, at most ``jobs``
     at once; outcomes in input order.
@@ -463,6 +489,9 @@ def run_tasks(
     run stops (tasks not started and workers still running get ``None``); an exception
     it raises ends every worker and propagates, as does ``KeyboardInterrupt``.
     ``heartbeat()`` is called a few times a second while waiting.
+    ``skip(index)``, asked before a task starts and after each outcome for the tasks
+    still running, drops a task that is no longer wanted: it is not started, or its
+    worker is ended, and its outcome is ``None``.
     """
     if jobs < 1:
         raise ValueError(f"jobs: expected at least 1, found {jobs}")
@@ -481,6 +510,8 @@ def run_tasks(
         while pending or running:
             while pending and len(running) < jobs:
                 index, args = pending.popleft()
+                if skip is not None and skip(index):
+                    continue
                 own = limit if limits is None else limits[index]
                 extra = grace_for(own) if grace is None else grace
                 failed = _start(ctx, fn, tuple(args), index, own, extra, running)
@@ -506,7 +537,8 @@ def run_tasks(
                 elif worker.deadline is not None and now >= worker.deadline:
                     _end(worker, kill_at_once=False)
                     ended = time.monotonic() - worker.started
-                    outcome = TimedOut(worker.limit or 0.0, ended)
+                    step = _read_step(worker.step)
+                    outcome = TimedOut(worker.limit or 0.0, ended, step)
                 else:
                     continue
                 running.remove(worker)
@@ -517,6 +549,11 @@ def run_tasks(
                 pending.clear()
                 _kill_all(running)
                 return outcomes
+            if skip is not None:
+                unwanted = [w for w in running if skip(w.index)]
+                for worker in unwanted:
+                    running.remove(worker)
+                _kill_all(unwanted)
             if heartbeat is not None:
                 heartbeat()
     except BaseException:
@@ -575,8 +612,14 @@ def run_claims(
     check: Callable[[Claim, Settings], Verdict] | None = None,
     on_verdict: Callable[[int, Verdict], None] | None = None,
     heartbeat: Callable[[], None] | None = None,
+    until: Callable[[Verdict], bool] | None = None,
 ) -> list[Verdict]:
     """A verdict for each claim, in claim order, each claim checked in its own worker.
+
+    With ``until``, the run stops at the first claim *in claim order* whose verdict
+    satisfies it: the result is the verdicts of the claims up to and including that one
+    (all of them when none does), exactly what a serial run stopping there returns,
+    whatever ``jobs``.  Claims after it are not started, and those running are ended.
 
     ``limit`` is the claim's time limit in seconds (normally ``settings.timeout``); a
     worker still running ``limit + grace`` seconds after it started is ended and its
@@ -585,15 +628,20 @@ def run_claims(
     ``check`` (default: the engine's ``check_claim``) must be picklable where ``fork``
     is unavailable; tests use it to simulate hangs and crashes.
     """
-    from convexity_proofs._values import Attempt, Status, Verdict
+    from convexity_proofs._values import Attempt, AttemptKind, Status, Verdict
 
     chosen = check if check is not None else _engine_check
     if check is None:
         preload("convexity_proofs._engine")
     verdicts: list[Verdict | None] = [None] * len(claims)
     reraise = raise_internal_errors()
+    # The first claim (in claim order) that met ``until``; claims after it are dropped.
+    cutoff = len(claims)
 
-    def record(index: int, outcome: Outcome) -> None:
+    def record(index: int, outcome: Outcome) -> bool:
+        nonlocal cutoff
+        if index > cutoff:
+            return False
         claim = claims[index]
         if isinstance(outcome, Done):
             value = outcome.value
@@ -605,9 +653,22 @@ def run_claims(
                 claim=claim,
                 status=Status.UNKNOWN,
                 attempts=(
+                    *(
+                        [
+                            Attempt(
+                                outcome.running,
+                                "was running when the worker process was ended",
+                                AttemptKind.CUT_SHORT,
+                            )
+                        ]
+                        if outcome.running
+                        else []
+                    ),
                     Attempt(
                         "time limit",
                         f"stopped after {outcome.limit:g} s (the worker process was ended)",
+                        AttemptKind.CUT_SHORT,
+                        outcome.seconds,
                     ),
                 ),
                 seconds=outcome.seconds,
@@ -618,12 +679,16 @@ def run_claims(
             verdict = Verdict(
                 claim=claim,
                 status=Status.UNKNOWN,
-                attempts=(Attempt("internal error", outcome.description),),
+                attempts=(Attempt("internal error", outcome.description, AttemptKind.ERROR),),
                 seconds=outcome.seconds,
             )
         verdicts[index] = verdict
         if on_verdict is not None:
             on_verdict(index, verdict)
+        if until is not None and until(verdict):
+            cutoff = min(cutoff, index)
+        # Stop once every claim up to the cutoff has its verdict.
+        return cutoff < len(claims) and all(v is not None for v in verdicts[: cutoff + 1])
 
     run_tasks(
         _check_in_worker,
@@ -633,9 +698,11 @@ def run_claims(
         grace=grace,
         on_outcome=record,
         heartbeat=heartbeat,
+        skip=None if until is None else (lambda index: index > cutoff),
     )
-    assert all(v is not None for v in verdicts)
-    return verdicts  # type: ignore[return-value]
+    kept = verdicts[: cutoff + 1]
+    assert all(v is not None for v in kept)
+    return kept  # type: ignore[return-value]
 
 
 # --- claim files ------------------------------------------------------------------------

@@ -38,7 +38,7 @@ from convexity_proofs._early_exit import twice_differentiable
 from convexity_proofs._problem import Problem
 from convexity_proofs._proof import ProofStep
 from convexity_proofs._strategy import Inconclusive, Outcome, Proved, Refuted, Strategy
-from convexity_proofs._values import Domain, Witness
+from convexity_proofs._values import Domain, Uncovered, Witness
 from convexity_proofs.checker._core import negated
 from convexity_proofs.provers import composition, hessian, piecewise, polynomial, second_order
 from convexity_proofs.refuters import curvature, permutation, segment
@@ -71,6 +71,11 @@ def not_defined_note(problem: Problem) -> str:
         "(declare the domains of its symbols)"
     )
 
+
+#: What a prover's run says when the prover takes the function after all (its
+#: applicability check passed, so it ran: "does not apply" is only for strategies that
+#: did not run).
+DECLINED = "the prover found no form it decides after its applicability check passed"
 
 #: What a prover says when it would prove the judged expression, which does not count.
 NOT_DEFINED = (
@@ -193,7 +198,10 @@ class CompositionRules:
             return Proved((step,))
         if result.curvature is composition.Curvature.UNKNOWN:
             culprit = brief(result.culprit, 100) if result.culprit is not None else "?"
-            return Inconclusive(f"no rule for {culprit}: {result.why}")
+            uncovered = None
+            if result.culprit is not None:
+                uncovered = Uncovered(result.culprit, result.why, result.near)
+            return Inconclusive(f"no rule for {culprit}: {result.why}", uncovered)
         return Inconclusive(f"the rules show the function is {result.curvature.value}")
 
 
@@ -218,7 +226,7 @@ class SecondOrder:
             problem.signed, problem.variables, problem.domains
         )
         if result is None:
-            return Inconclusive("does not apply")
+            return Inconclusive(DECLINED)
         if result.convex is True:
             if not problem.total:
                 return Inconclusive(NOT_DEFINED)
@@ -257,7 +265,7 @@ class PolynomialDecision:
             timeout_ms=budget,
         )
         if result is None:
-            return Inconclusive("does not apply")
+            return Inconclusive(DECLINED)
         if result.convex is True and result.step is not None:
             if not problem.total:
                 return Inconclusive(NOT_DEFINED)
@@ -331,7 +339,7 @@ class SymbolicHessian:
     def run(self, problem: Problem) -> Outcome:
         result = hessian.symbolic_hessian(problem.signed, problem.variables, problem.domains)
         if result is None:
-            return Inconclusive("does not apply")
+            return Inconclusive(DECLINED)
         if result.convex is True and result.step is not None:
             if not problem.total:
                 return Inconclusive(NOT_DEFINED)

@@ -26,7 +26,13 @@ import sympy
 
 from convexity_proofs._problem import Problem
 from convexity_proofs._proof import ProofStep
-from convexity_proofs._values import RAISE_INTERNAL_ERRORS_ENV, Attempt, Witness
+from convexity_proofs._values import (
+    RAISE_INTERNAL_ERRORS_ENV,
+    Attempt,
+    AttemptKind,
+    Uncovered,
+    Witness,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,8 @@ class Refuted:
 @dataclass(frozen=True, slots=True)
 class Inconclusive:
     note: str
+    #: What no rule covers, when that is what stopped the strategy (for next steps).
+    uncovered: Uncovered | None = None
 
 
 Outcome = Proved | Refuted | Inconclusive
@@ -74,7 +82,9 @@ def internal_error(name: str, exc: BaseException) -> Attempt:
     message = str(exc).replace("\n", " ")
     if len(message) > 200:
         message = message[:197] + "..."
-    return Attempt(name, f"internal error in {name}: {type(exc).__name__}: {message}")
+    return Attempt(
+        name, f"internal error in {name}: {type(exc).__name__}: {message}", AttemptKind.ERROR
+    )
 
 
 def guarded(name: str, call: Callable[[], T], attempts: list[Attempt]) -> T | None:

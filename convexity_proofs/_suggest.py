@@ -49,15 +49,17 @@ KEY_ALIASES: dict[str, str] = {
     "prop": "property",
     "expected": "expect",
 }
+#: Every target is a function name of the parser (checked by the tests).
 FUNCTION_ALIASES: dict[str, str] = {
     "ln": "log",
     "arctan": "atan",
-    "arcsin": "asin",
-    "arccos": "acos",
-    "power": "Pow",
-    "absolute": "Abs",
-    "max": "Max",
-    "min": "Min",
+    "absolute": "abs",
+    "fabs": "abs",
+    "maximum": "max",
+    "minimum": "min",
+    "expit": "sigmoid",
+    "logistic": "sigmoid",
+    "lse": "logsumexp",
 }
 
 

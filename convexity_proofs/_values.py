@@ -954,12 +954,65 @@ class Condition:
         return {"statement": self.statement, "established_by": self.established_by}
 
 
+class AttemptKind(StrEnum):
+    """How a strategy's attempt ended without an answer."""
+
+    #: It did not run: a condition it needs failed (``outcome`` says which).
+    SKIPPED = "skipped"
+    #: It ran to its end and found no answer; more time would not change that.
+    INCONCLUSIVE = "inconclusive"
+    #: It (or the claim) ran out of time; a larger ``--timeout`` may give an answer.
+    CUT_SHORT = "cut short"
+    #: It raised an internal error, which cost its answer only.
+    ERROR = "error"
+    #: A fact about the whole run (definedness, why nothing can answer), no strategy's.
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True)
+class Uncovered:
+    """The smallest subexpression no rule covers: ``why`` the rules stopped there and
+    ``near``, the rule that came closest (``""`` when none did)."""
+
+    term: sympy.Expr
+    why: str
+    near: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """What a strategy tried and why it gave no decisive answer (shown for ``unknown``)."""
+    """What a strategy tried and why it gave no decisive answer (shown for ``unknown``).
+
+    ``seconds`` is how long it ran (None when it did not run); ``uncovered`` is what the
+    composition rules could not cover, when that is what stopped them."""
 
     strategy: str
     outcome: str
+    kind: AttemptKind = AttemptKind.INCONCLUSIVE
+    seconds: float | None = None
+    uncovered: Uncovered | None = None
+
+    @property
+    def ran(self) -> bool:
+        return self.kind in (AttemptKind.INCONCLUSIVE, AttemptKind.CUT_SHORT, AttemptKind.ERROR)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "strategy": self.strategy,
+            "outcome": self.outcome,
+            "kind": str(self.kind),
+        }
+        if self.seconds is not None:
+            data["seconds"] = round(self.seconds, 3)
+        if self.uncovered is not None:
+            from sympy import sstr
+
+            data["uncovered"] = {
+                "term": sstr(self.uncovered.term, order="none"),
+                "why": self.uncovered.why,
+                "near": self.uncovered.near,
+            }
+        return data
 
 
 def expected_passes(expect: Expect, status: Status) -> bool:
@@ -1037,12 +1090,17 @@ class Verdict:
                 "property": str(reduced.property),
                 "function": sstr(reduced.function, order="none"),
             }
+        from convexity_proofs._model_text import model_json
+
+        model = model_json(self.claim)
+        if model is not None:
+            data["model"] = model
         if self.claim.obligations:
             data["obligations"] = [ob.describe() for ob in self.claim.obligations]
         errors = [
             a.outcome if a.outcome.startswith("internal error") else f"{a.strategy}: {a.outcome}"
             for a in self.attempts
-            if a.strategy == "internal error" or a.outcome.startswith("internal error in ")
+            if a.kind is AttemptKind.ERROR
         ]
         if errors:
             data["internal_errors"] = errors
@@ -1057,9 +1115,10 @@ class Verdict:
         if self.status is Status.PROVED:
             data["proof"] = [s.to_json() for s in self.proof]
         if self.status is Status.UNKNOWN:
-            data["attempts"] = [
-                {"strategy": a.strategy, "outcome": a.outcome} for a in self.attempts
-            ]
+            from convexity_proofs._next_steps import next_steps
+
+            data["attempts"] = [a.to_json() for a in self.attempts]
+            data["next_steps"] = [step.to_json() for step in next_steps(self)]
         return data
 
     def _repr_markdown_(self) -> str:
@@ -1072,3 +1131,19 @@ class Verdict:
         from convexity_proofs._report import render_verdict
 
         return render_verdict(self)
+
+    def plot(self) -> Any:
+        """The picture ``--plot`` draws for this verdict, as a matplotlib ``Figure``, or
+        ``None`` when it draws nothing for it (unknown verdicts, invariance, value
+        witnesses, several-variable proofs, the reduced properties).
+
+        In Jupyter the figure shows as the cell's value; elsewhere save it with
+        ``fig.savefig(...)``.  No pyplot state is touched.  Needs matplotlib: without
+        it, raises :class:`ImportError` saying ``pip install 'convexity-proofs[plot]'``.
+        """
+        # The plots evaluate f in floats (convexity_proofs._numeric), search-side code
+        # the checker must not reach; the checker never calls plot(), and pictures
+        # decide nothing (tests/test_checker_imports.py names this one exception).
+        from convexity_proofs._plot import verdict_figure
+
+        return verdict_figure(self)

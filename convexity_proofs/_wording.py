@@ -17,8 +17,11 @@ from fractions import Fraction
 
 from convexity_proofs._safe_text import escape_control
 from convexity_proofs._values import (
+    Attempt,
+    AttemptKind,
     Claim,
     CurvatureWitness,
+    Enclosure,
     LevelWitness,
     ModelCurvatureWitness,
     ModelSegmentWitness,
@@ -69,6 +72,12 @@ def claim_facts(claim: Claim) -> list[tuple[str, str]]:
     if claim.statement:
         rows.append(("statement", safe_block(claim.statement)))
     rows.append(("function", safe_block(claim.source or str(claim.function))))
+    normal = normal_form_text(claim)
+    if normal:
+        rows.append(("normal form", safe(normal)))
+    from convexity_proofs._model_text import model_facts
+
+    rows += [(label, safe(text)) for label, text in model_facts(claim)]
     if claim.along:
         import sympy
 
@@ -93,6 +102,25 @@ def claim_facts(claim: Claim) -> list[tuple[str, str]]:
     if reading:
         rows.append(("meaning", safe(reading)))
     return rows
+
+
+def normal_form_text(claim: Claim) -> str:
+    """SymPy's form of the function (the one proofs are about, its terms in SymPy's
+    order), shortened; "" when it reads as the text the user wrote."""
+    from convexity_proofs._brief import brief
+    from convexity_proofs._structure import MODEL_LOSS
+
+    if claim.function == MODEL_LOSS:  # decided from the model's structure: no formula
+        return ""
+    shown = brief(claim.function, 200)
+    written = claim.source or ""
+    if not written or _spaceless(shown) == _spaceless(written):
+        return ""
+    return shown
+
+
+def _spaceless(text: str) -> str:
+    return "".join(text.split())
 
 
 def _judged_as(claim: Claim) -> str:
@@ -147,6 +175,18 @@ def counts(verdicts: Sequence[Verdict]) -> str:
     return f"{passed} passed, {len(verdicts) - passed} failed"
 
 
+def attempt_text(attempt: Attempt) -> str:
+    """An attempt's outcome, saying whether the strategy ran and for how long:
+    ``ran, inconclusive (0.12 s): no rule for sin(x)``; a skipped strategy's outcome
+    already says "does not apply: <the condition that failed>"."""
+    took = f" ({attempt.seconds:.2f} s)" if attempt.seconds is not None else ""
+    if attempt.kind is AttemptKind.INCONCLUSIVE:
+        return safe(f"ran, inconclusive{took}: {attempt.outcome}")
+    if attempt.kind is AttemptKind.CUT_SHORT and attempt.strategy != "time limit":
+        return safe(f"ran, cut short by the time limit{took}: {attempt.outcome}")
+    return safe(attempt.outcome + (took if attempt.kind is AttemptKind.ERROR else ""))
+
+
 def location(claim: Claim) -> str:
     """Where the claim was written (its file name escaped), or ""."""
     if claim.file and claim.line:
@@ -154,9 +194,47 @@ def location(claim: Claim) -> str:
     return safe(claim.file or "")
 
 
-def _approx(witness: Witness, key: str) -> float:
+#: Significant digits of the outward-rounded ends of an enclosure shown in a sentence.
+ENCLOSURE_DIGITS = 8
+#: An exact rational longer than this is shown by its enclosure's ends instead.
+EXACT_CHARACTERS = 30
+
+
+def _rounded(q: Fraction, rounding: str) -> str:
+    import decimal
+
+    context = decimal.Context(prec=ENCLOSURE_DIGITS, rounding=rounding)
+    value = context.divide(decimal.Decimal(q.numerator), decimal.Decimal(q.denominator))
+    return f"{value:g}"
+
+
+def certified_number(value: Enclosure | None, approx: float) -> str:
+    """A certified number for a sentence: the exact rational with its decimal
+    (``-1/4 ≈ -0.25``), or the decimal with the enclosure it was certified in, rounded
+    outward (``-0.0883883 ∈ [-0.088388348, -0.088388347]``)."""
+    import decimal
+
+    shown = f"{approx:.6g}"
+    if value is None:
+        return shown
+    if value.is_exact:
+        q = value.lo
+        exact = str(format_number(q))
+        if q.denominator == 1 and len(exact) <= EXACT_CHARACTERS:
+            return exact
+        if len(exact) <= EXACT_CHARACTERS:
+            return f"{exact} ≈ {shown}"
+    lo = _rounded(value.lo, decimal.ROUND_FLOOR)
+    hi = _rounded(value.hi, decimal.ROUND_CEILING)
+    return f"{shown} ∈ [{lo}, {hi}]"
+
+
+def _number(witness: Witness, key: str, approx: float | None = None) -> str:
+    """The recorded value ``key`` of a witness as :func:`certified_number` shows it."""
     value = witness.recorded(key)
-    return value.approximate() if value is not None else float("nan")
+    if approx is None:
+        approx = value.approximate() if value is not None else float("nan")
+    return certified_number(value, approx)
 
 
 def witness_subject(prop: object) -> str:
@@ -223,7 +301,7 @@ def _model_sentence(witness: ModelSegmentWitness | ModelCurvatureWitness, subjec
     )
     if isinstance(witness, ModelSegmentWitness):
         moved = int(np.count_nonzero(witness.a.floats() != witness.b.floats()))
-        f_m, chord = _approx(witness, "f_m"), _approx(witness, "chord")
+        f_m, chord = _number(witness, "f_m"), _number(witness, "chord")
         relation = {">": "above", "<": "below"}.get(witness.relation, witness.relation)
         meaning = (
             "a convex function never rises above a chord"
@@ -241,7 +319,7 @@ def _model_sentence(witness: ModelSegmentWitness | ModelCurvatureWitness, subjec
             f"{argument}a and b are points of all {size} parameters that differ in {moved} "
             f"(shown{' first ' + str(MODEL_ROWS) if moved > MODEL_ROWS else ''}; the "
             f"certificate lists every coordinate). On the segment from a to b, {subject} at "
-            f"t = {format_number(witness.t)} is {f_m:.6g}, {relation} its chord {chord:.6g}, "
+            f"t = {format_number(witness.t)} is {f_m}, {relation} its chord {chord}, "
             f"certified by rigorous forward passes: {meaning}."
         )
     moved = int(np.count_nonzero(witness.direction.numerators))
@@ -254,7 +332,7 @@ def _model_sentence(witness: ModelSegmentWitness | ModelCurvatureWitness, subjec
     return (
         f"Along the line through the point (all {size} parameters) in a direction that moves "
         f"{moved} of them, the second derivative of {subject} is "
-        f"{_approx(witness, 'second_derivative'):.6g} ({word}, certified by a rigorous "
+        f"{_number(witness, 'second_derivative')} ({word}, certified by a rigorous "
         f"second-order forward pass): {meaning}."
     )
 
@@ -310,8 +388,8 @@ def witness_sentence(witness: Witness, subject: str = "f") -> str:
             )
         return (
             f"{argument}On the segment from a to b, {subject} at t = {format_number(witness.t)} "
-            f"(the point t·a + (1−t)·b) is {witness.at_t:.6g}, {relation} its chord "
-            f"{witness.chord:.6g}: {meaning}."
+            f"(the point t·a + (1−t)·b) is {_number(witness, 'f_m', witness.at_t)}, {relation} "
+            f"its chord {_number(witness, 'chord', witness.chord)}: {meaning}."
         )
     if isinstance(witness, CurvatureWitness):
         word = "negative" if witness.sign == "<0" else "positive"
@@ -323,16 +401,18 @@ def witness_sentence(witness: Witness, subject: str = "f") -> str:
         return (
             "Along the line through the point in this direction, the second derivative of "
             f"{subject} "
-            f"is {witness.second_derivative:.6g} ({word}, certified): {meaning}."
+            f"is {_number(witness, 'second_derivative', witness.second_derivative)} "
+            f"({word}, certified): {meaning}."
         )
     if isinstance(witness, PointWitness):
         return (
-            f"At this point f = {witness.value:.6g} but the substituted function = "
-            f"{witness.substituted_value:.6g} (certified different), so the substitution "
+            f"At this point f = {_number(witness, 'value', witness.value)} but the substituted "
+            f"function = {_number(witness, 'substituted_value', witness.substituted_value)} "
+            "(certified different), so the substitution "
             "changes the function."
         )
     if isinstance(witness, OrderedWitness):
-        f_a, f_b = _approx(witness, "f_a"), _approx(witness, "f_b")
+        f_a, f_b = _number(witness, "f_a"), _number(witness, "f_b")
         relation, meaning = {
             ">": ("above", "a nondecreasing function never falls from a to b"),
             "<": ("below", "a nonincreasing function never rises from a to b"),
@@ -340,30 +420,30 @@ def witness_sentence(witness: Witness, subject: str = "f") -> str:
             "<=": ("not above", "a decreasing function falls from a to b"),
         }.get(witness.relation, (witness.relation, ""))
         return (
-            f"a <= b (one variable moved), yet f(a) = {f_a:.6g} is {relation} f(b) = {f_b:.6g} "
+            f"a <= b (one variable moved), yet f(a) = {f_a} is {relation} f(b) = {f_b} "
             f"(certified): {meaning}."
         )
     if isinstance(witness, LevelWitness):
-        f_a, f_b, f_m = (_approx(witness, k) for k in ("f_a", "f_b", "f_m"))
+        f_a, f_b, f_m = (_number(witness, k) for k in ("f_a", "f_b", "f_m"))
         if witness.relation == ">max":
             tail = (
-                f"above both ends f(a) = {f_a:.6g} and f(b) = {f_b:.6g} (certified): the "
+                f"above both ends f(a) = {f_a} and f(b) = {f_b} (certified): the "
                 "sublevel set {f <= max(f(a), f(b))} holds a and b but not the point "
                 "between them, so it is not convex and f is not quasiconvex"
             )
         else:
             tail = (
-                f"below both ends f(a) = {f_a:.6g} and f(b) = {f_b:.6g} (certified): the "
+                f"below both ends f(a) = {f_a} and f(b) = {f_b} (certified): the "
                 "superlevel set {f >= min(f(a), f(b))} is not convex, so f is not quasiconcave"
             )
         return (
             f"On the segment from a to b, f at t = {format_number(witness.t)} (the point "
-            f"t·a + (1−t)·b) is {f_m:.6g}, {tail}."
+            f"t·a + (1−t)·b) is {f_m}, {tail}."
         )
     if isinstance(witness, ValueWitness):
-        value = _approx(witness, "value")
+        value = _number(witness, "value")
         return (
-            f"At this point f = {value:.6g} <= 0 (certified): a log-concave or log-convex "
+            f"At this point f = {value} <= 0 (certified): a log-concave or log-convex "
             "function is positive everywhere."
         )
     raise TypeError(f"not a witness: {witness!r}")

@@ -3,7 +3,14 @@
 ``convexity-check PATH...`` settles claims.  Exit codes (contract): 0 every claim passed,
 1 some claim did not (``unknown`` included), 2 unusable input or options — one clear
 message, never a traceback.  ``--certificates DIR`` writes a certificate per decided
-claim (names: :mod:`convexity_proofs._certificate_files`).
+claim (names: :mod:`convexity_proofs._certificate_files`).  ``-k EXPRESSION`` selects
+claims by name (:mod:`convexity_proofs._selection`; matching none is exit 2);
+``-x``/``--fail-fast`` stops at the first claim, in claim order, that does not pass;
+``--width N`` sets the text report's width.
+
+``convexity-check --function TEXT --variables NAMES [--property P] [--domain X=D]...
+[--expect E]`` checks one function, built and validated as a ``[[claim]]`` table is;
+without ``--expect`` it is exploratory (exit 0 when decided, 1 when unknown).
 
 ``convexity-check verify CERT_OR_DIR...`` (a first argument exactly ``verify``; a claim
 directory named ``verify`` is still reached as ``./verify``) checks certificates: exit
@@ -66,6 +73,26 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _width(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of columns, found {text!r}") from None
+    if not MIN_WIDTH <= value <= MAX_WIDTH:
+        raise argparse.ArgumentTypeError(
+            f"expected {MIN_WIDTH} to {MAX_WIDTH} columns, found {value}"
+        )
+    return value
+
+
+#: The report widths ``--width`` accepts.
+MIN_WIDTH, MAX_WIDTH = 40, 1000
+#: The one-liner's options (``--function`` and what only it takes), for messages.
+_FUNCTION_OPTIONS = ("variables", "property", "domain", "parameters", "modulus", "expect")
+#: The name and file of the one claim ``--function`` builds.
+FUNCTION_CLAIM, FUNCTION_FILE = "function", "<command line>"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="convexity-check",
@@ -76,9 +103,64 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
-        help="claim files, or directories searched for *.toml (sorted)",
+        help="claim files, or directories searched for *.toml (sorted); not with --function",
+    )
+    parser.add_argument(
+        "-k",
+        "--select",
+        action="append",
+        metavar="EXPRESSION",
+        help="check only the claims whose name matches: a substring, a glob such as "
+        "'sq*' (the whole name), or words joined by and/or/not and parentheses, as "
+        "pytest's -k; case is ignored; a repeated -k adds claims (or); matching no "
+        "claim is an error (exit 2)",
+    )
+    parser.add_argument(
+        "-x",
+        "--fail-fast",
+        action="store_true",
+        help="stop at the first claim (in claim order) that does not pass; report the "
+        "claims up to it (the same with any --jobs) and exit 1",
+    )
+    one = parser.add_argument_group(
+        "one function from the command line (instead of PATH)",
+        "The same fields and the same checks as a [[claim]] table.  Without --expect the "
+        "check is exploratory: exit 0 when proved or refuted, 1 when unknown.",
+    )
+    one.add_argument(
+        "--function",
+        metavar="TEXT",
+        help='the function, in the claim-file language: "log(1 + exp(x))"',
+    )
+    one.add_argument(
+        "--variables",
+        action="append",
+        metavar="NAMES",
+        help="the variables, separated by commas or spaces (repeatable); other symbols "
+        "are parameters",
+    )
+    one.add_argument("--property", metavar="PROPERTY", help="the property (default convex)")
+    one.add_argument(
+        "--domain",
+        action="append",
+        metavar="NAME=DOMAIN",
+        help="a symbol's domain, as in a claim file: x=positive, x=[0,1], 'x=(0, 1]', "
+        "'x=[1, inf)' (repeatable)",
+    )
+    one.add_argument(
+        "--parameters",
+        metavar="all|some",
+        help="the parameters' quantifier: all (default) or some",
+    )
+    one.add_argument(
+        "--modulus", metavar="M", help="for strongly-convex: the modulus m > 0, such as 1/10"
+    )
+    one.add_argument(
+        "--expect",
+        metavar="holds|fails|unknown",
+        help="the expected outcome; without it the check is exploratory",
     )
     parser.add_argument(
         "--format",
@@ -95,6 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="time limit per claim; a claim past it is unknown (default 60)",
     )
     parser.add_argument("--verbose", action="store_true", help="show complete proof trees")
+    parser.add_argument(
+        "--width",
+        type=_width,
+        metavar="N",
+        help=f"the text report's width in columns, {MIN_WIDTH} to {MAX_WIDTH} (default: "
+        "the terminal's, or COLUMNS, or 80)",
+    )
     parser.add_argument(
         "--jobs",
         type=_jobs,
@@ -203,7 +292,18 @@ def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == [VERIFY]:
         return _verify_main(arguments[1:])
-    args = build_parser().parse_args(arguments)
+    parser = build_parser()
+    args = parser.parse_args(_function_value_joined(arguments))
+    _check_combinations(parser, args)
+    selection = None
+    if args.select:
+        from convexity_proofs._selection import SelectionError, parse_all
+
+        try:
+            selection = parse_all(args.select)
+        except SelectionError as exc:
+            _print_message(str(exc))
+            return EXIT_USAGE
     # Optional dependencies first: a missing one fails now, not after every claim.
     if args.plot is not None and not args.show_function:
         code = _plot_ready(args.plot)
@@ -216,19 +316,38 @@ def _main(argv: Sequence[str] | None) -> int:
 
     from convexity_proofs import _runner
 
-    try:
-        # Each file is read and its claims built in a worker ended at the limit, so a
-        # file whose models take too long to build is a located error too.  A bad file
-        # does not stop the others: their claims are checked, its errors said at the end.
-        claims, load_errors = _runner.load_files_reporting(
-            collect_files(args.paths), jobs=args.jobs, limit=args.timeout
-        )
-    except ClaimError as exc:
-        _print_errors([exc])
-        return EXIT_USAGE
+    load_errors: list[ClaimError] = []
+    if args.function is not None:
+        try:
+            claims = [function_claim(args)]
+        except ClaimError as exc:
+            for message in _option_messages(exc):
+                _print_message(message)
+            return EXIT_USAGE
+    else:
+        try:
+            # Each file is read and its claims built in a worker ended at the limit, so
+            # a file whose models take too long to build is a located error too.  A bad
+            # file does not stop the others: their claims are checked, its errors said
+            # at the end.
+            claims, load_errors = _runner.load_files_reporting(
+                collect_files(args.paths), jobs=args.jobs, limit=args.timeout
+            )
+        except ClaimError as exc:
+            _print_errors([exc])
+            return EXIT_USAGE
     if not claims:
         _print_errors(load_errors)
         return EXIT_USAGE
+    if selection is not None:
+        from convexity_proofs._selection import nothing_selected
+
+        selected = [claim for claim in claims if selection(claim.name)]
+        if not selected:
+            _print_message(nothing_selected(selection, [claim.name for claim in claims]))
+            _print_errors(load_errors)
+            return EXIT_USAGE
+        claims = selected
     if args.show_function:
         for claim in claims:
             sys.stdout.write(_function_listing(claim))
@@ -241,14 +360,37 @@ def _main(argv: Sequence[str] | None) -> int:
     from convexity_proofs._report import THEME
 
     settings = Settings(timeout=args.timeout)
-    out = Console(theme=THEME, highlight=False)
+    out = Console(theme=THEME, highlight=False, width=args.width)
     verdicts = _check_all(
-        claims, settings, args.jobs, show_progress=args.format != "json", limit=args.timeout
+        claims,
+        settings,
+        args.jobs,
+        show_progress=args.format != "json",
+        limit=args.timeout,
+        fail_fast=args.fail_fast,
     )
     certificates = (
         _certificates(verdicts) if args.format == "json" or args.certificates is not None else None
     )
-    _write_report(out, verdicts, args.format, verbose=args.verbose, certificates=certificates)
+    not_checked = len(claims) - len(verdicts)
+    stopped = verdicts[-1].claim.name if not_checked else None
+    _write_report(
+        out,
+        verdicts,
+        args.format,
+        verbose=args.verbose,
+        certificates=certificates,
+        stopped=None if stopped is None else (stopped, not_checked),
+    )
+    if stopped is not None:
+        from convexity_proofs._safe_text import escape_control
+
+        print(
+            f"convexity-check: --fail-fast: stopped at claim {escape_control(stopped)}, "
+            f"which did not pass; {not_checked} claim{'s' if not_checked != 1 else ''} "
+            "not checked",
+            file=sys.stderr,
+        )
     _print_errors(load_errors)
     if args.plot is not None:
         code = _plot(verdicts, args.plot)
@@ -264,6 +406,122 @@ def _main(argv: Sequence[str] | None) -> int:
             code = EXIT_FAILED
     # A file that could not be read is a usage error, whatever its neighbours' verdicts.
     return EXIT_USAGE if load_errors else code
+
+
+def _function_value_joined(arguments: Sequence[str]) -> list[str]:
+    """``--function TEXT`` as ``--function=TEXT``: the argument after ``--function`` is
+    its text even when it starts with '-' (``--function "-x**2"``), which argparse would
+    otherwise take for an option."""
+    joined: list[str] = []
+    position = 0
+    while position < len(arguments):
+        argument = arguments[position]
+        if argument == "--":
+            joined.extend(arguments[position:])
+            break
+        if argument == "--function" and position + 1 < len(arguments):
+            joined.append(f"--function={arguments[position + 1]}")
+            position += 2
+            continue
+        joined.append(argument)
+        position += 1
+    return joined
+
+
+def _check_combinations(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Exit 2 (usage and one message) for options that do not go together."""
+    if args.function is None:
+        given = [f"--{name}" for name in _FUNCTION_OPTIONS if getattr(args, name) is not None]
+        if given:
+            parser.error(f"{given[0]} describes the function of --function, which is missing")
+        if not args.paths:
+            parser.error("give claim files or directories (PATH...), or --function TEXT")
+        return
+    if args.paths:
+        parser.error(
+            "give either claim files (PATH...) or --function, not both "
+            f"(found {args.paths[0]!r} with --function)"
+        )
+    if args.select:
+        parser.error("-k selects among the claims of files; --function checks one function")
+
+
+def _print_message(message: str) -> None:
+    from convexity_proofs._safe_text import escape_control
+
+    print(f"convexity-check: error: {escape_control(message)}", file=sys.stderr)
+
+
+def function_claim(args: argparse.Namespace) -> Claim:
+    """The claim ``--function`` and its options describe, built and validated exactly as
+    a ``[[claim]]`` table (its name ``function``, its file ``<command line>``): the text
+    goes through the same safe parser, never ``eval``.  Without ``--expect`` the claim
+    is exploratory, as :func:`convexity_proofs.check` without ``expect``."""
+    import re
+    from dataclasses import replace
+
+    from convexity_proofs._api import claim_table
+    from convexity_proofs._claimfile import build_claim
+    from convexity_proofs.errors import ArgumentError
+
+    variables = None
+    if args.variables is not None:
+        variables = [n for chunk in args.variables for n in re.split(r"[\s,]+", chunk) if n]
+    domain = _domain_options(args.domain or [])
+    try:
+        table = claim_table(
+            args.function,
+            variables,
+            "convex" if args.property is None else args.property,
+            domain or None,
+            expect="holds" if args.expect is None else args.expect,
+            name=FUNCTION_CLAIM,
+            parameters=args.parameters,
+            modulus=args.modulus,
+            caller="convexity-check",
+        )
+    except ArgumentError as exc:
+        raise ClaimError(str(exc)) from None
+    claim = build_claim(table, file=FUNCTION_FILE)
+    return replace(claim, exploratory=True) if args.expect is None else claim
+
+
+def _domain_options(given: Sequence[str]) -> dict[str, str]:
+    """``--domain NAME=DOMAIN`` options as a claim's domain table (name -> the text,
+    which the claim reader reads as a domain name or an interval text)."""
+    domains: dict[str, str] = {}
+    for text in given:
+        name, equals, value = text.partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not name or not value:
+            raise ClaimError(
+                f"expected NAME=DOMAIN such as x=positive or x=[0,1], found {text!r}",
+                field="domain",
+            )
+        if name in domains:
+            raise ClaimError(f"{name!r} is given a domain twice", field=f"domain.{name}")
+        domains[name] = value
+    return domains
+
+
+def _option_messages(exc: ClaimError) -> list[str]:
+    """A claim error about the ``--function`` claim, located at the option it is about
+    (``--domain x: empty interval ...``) instead of a file's claim and field."""
+    from convexity_proofs.errors import ClaimErrors
+
+    errors = exc.errors if isinstance(exc, ClaimErrors) else (exc,)
+    lines = []
+    for error in errors:
+        field = error.field or ""
+        head, _, rest = field.partition(".")
+        if head in ("function", *_FUNCTION_OPTIONS):
+            where = f"--{head} {rest}" if rest else f"--{head}"
+            lines.append(f"{where}: {error.message}")
+        elif field:
+            lines.append(f"--function: field {field!r}: {error.message}")
+        else:
+            lines.append(error.message)
+    return lines
 
 
 def _print_errors(errors: Sequence[ClaimError]) -> None:
@@ -366,7 +624,10 @@ def _write_report(
     *,
     verbose: bool,
     certificates: list[_Certificate] | None = None,
+    stopped: tuple[str, int] | None = None,
 ) -> None:
+    """The report of ``verdicts``; ``stopped`` is (claim name, claims not checked) when
+    ``--fail-fast`` stopped the run early (the JSON report then says so)."""
     import json
 
     from convexity_proofs._markdown import summary_markdown, verdict_markdown
@@ -388,6 +649,8 @@ def _write_report(
             "results": results,
             "summary": {"total": len(verdicts), "passed": passed, "failed": len(verdicts) - passed},
         }
+        if stopped is not None:
+            document["fail_fast"] = {"stopped_at": stopped[0], "not_checked": stopped[1]}
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     elif form == "markdown":
         parts = [_guarded(verdict_markdown, v, _text_fallback) for v in verdicts]
@@ -482,10 +745,16 @@ def _check_all(
     *,
     show_progress: bool,
     limit: float | None = None,
+    fail_fast: bool = False,
 ) -> list[Verdict]:
     """Verdicts in claim order, each claim checked in a worker process that is ended at
     ``limit`` (plus a grace).  Seeds depend only on the claim, so --jobs cannot change a
-    verdict or a witness; only the measured seconds differ."""
+    verdict or a witness; only the measured seconds differ.
+
+    With ``fail_fast``, the verdicts of the claims up to and including the first one in
+    claim order that does not pass (all of them when every one passes): the same list
+    whatever ``jobs``.  The progress bar (standard error, a terminal only, transient)
+    names the claim running."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -501,7 +770,7 @@ def _check_all(
     progress = None
     if show_progress and err.is_terminal and len(claims) > 1:
         progress = Progress(
-            TextColumn("checking claims"),
+            TextColumn("{task.description}", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -511,12 +780,17 @@ def _check_all(
             # that another thread holds.  The runner's heartbeat refreshes instead.
             auto_refresh=False,
         )
+    finished = [False] * len(claims)
     with progress or nullcontext():
-        task = progress.add_task("claims", total=len(claims)) if progress else None
+        task = None
+        if progress is not None:
+            task = progress.add_task(progress_label(claims, finished, jobs), total=len(claims))
 
         def advance(index: int, verdict: Verdict) -> None:
+            finished[index] = True
             if progress is not None and task is not None:
-                progress.advance(task)
+                label = progress_label(claims, finished, jobs)
+                progress.update(task, advance=1, description=label)
                 progress.refresh()
 
         return _runner.run_claims(
@@ -526,7 +800,30 @@ def _check_all(
             limit=settings.timeout if limit is None else limit,
             on_verdict=advance,
             heartbeat=progress.refresh if progress is not None else None,
+            until=(lambda verdict: not verdict.passed) if fail_fast else None,
         )
+
+
+#: The most characters of a claim name the progress bar shows.
+_PROGRESS_NAME = 40
+
+
+def progress_label(claims: Sequence[Claim], finished: Sequence[bool], jobs: int) -> str:
+    """``checking <name>`` (``+ 2 more`` with several running) for the progress bar.
+
+    Workers start in claim order, one as each ends, so the claims running are the
+    unfinished ones among the first (finished + jobs)."""
+    from convexity_proofs._safe_text import escape_control
+
+    started = min(len(claims), sum(finished) + jobs)
+    running = [i for i in range(started) if not finished[i]]
+    if not running:
+        return "checking claims"
+    name = escape_control(claims[running[0]].name)
+    if len(name) > _PROGRESS_NAME:
+        name = name[: _PROGRESS_NAME - 1] + "…"
+    more = f" + {len(running) - 1} more" if len(running) > 1 else ""
+    return f"checking {name}{more}"
 
 
 def _plot_ready(directory: Path) -> int | None:

@@ -248,9 +248,14 @@ def test_a_hung_claim_is_unknown_at_the_limit_and_the_others_settle(
     assert (square["status"], saddle["status"]) == ("proved", "refuted")
     assert square["passed"] and saddle["passed"]
     assert hangs["status"] == "unknown" and not hangs["passed"]
-    assert hangs["attempts"] == [
-        {"strategy": "time limit", "outcome": "stopped after 0.5 s (the worker process was ended)"}
-    ]
+    (ended,) = hangs["attempts"]
+    assert ended.pop("seconds") >= 0.5
+    assert ended == {
+        "strategy": "time limit",
+        "outcome": "stopped after 0.5 s (the worker process was ended)",
+        "kind": "cut short",
+    }
+    assert [step["kind"] for step in hangs["next_steps"]] == ["more time can help"]
     assert doc["summary"] == {"total": 3, "passed": 2, "failed": 1}
 
 
@@ -272,8 +277,9 @@ def test_a_crashing_claim_costs_only_itself(
     assert square["passed"] and saddle["passed"]
     assert crashes["status"] == "unknown"
     assert crashes["attempts"] == [
-        {"strategy": "internal error", "outcome": "RuntimeError: engine bug"}
+        {"strategy": "internal error", "outcome": "RuntimeError: engine bug", "kind": "error"}
     ]
+    assert [step["kind"] for step in crashes["next_steps"]] == ["internal error"]
 
 
 def test_with_the_reraise_switch_a_crash_propagates(

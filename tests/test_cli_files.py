@@ -9,46 +9,16 @@ import pytest
 from convexity_proofs import ClaimError, parse_claims
 from convexity_proofs.cli import collect_files, main
 from convexity_proofs.errors import ClaimErrors
+from tests._claim_text import claim_toml
 
-GOOD = """
-[[claim]]
-name = "square"
-function = "x**2"
-variables = ["x"]
-property = "convex"
-"""
-BAD = """
-[[claim]]
-name = "broken"
-function = "x**2"
-variables = ["x"]
-property = "convexish"
-"""
-TWO_BAD = """
-[[claim]]
-name = "first"
-function = "x**2"
-variables = ["x"]
-property = "convexish"
-
-[[claim]]
-name = "fine"
-function = "x**2"
-variables = ["x"]
-property = "convex"
-
-[[claim]]
-name = "second"
-function = "x**2"
-variables = ["y"]
-property = "convex"
-
-[[claim]]
-name = "fine"
-function = "x**4"
-variables = ["x"]
-property = "convex"
-"""
+GOOD = claim_toml("square")
+BAD = claim_toml("broken", prop="convexish")
+TWO_BAD = (
+    claim_toml("first", prop="convexish")
+    + claim_toml("fine")
+    + claim_toml("second", variables=("y",))
+    + claim_toml("fine", "x**4")
+)
 PYPROJECT = """
 [project]
 name = "something"

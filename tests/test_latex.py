@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from convexity_proofs import check
 from convexity_proofs._claimfile import load_claims
 from convexity_proofs._engine import check_claim
 from convexity_proofs._latex import tex, verdicts_latex
 from convexity_proofs._values import Status
 
 CLAIMS = Path(__file__).resolve().parent.parent / "claims" / "basics.toml"
+MODELS = CLAIMS.parent / "models.toml"
 
 
 def _balanced(text: str) -> bool:
@@ -45,9 +47,20 @@ def verdicts():
         if len(found) == 3:
             break
     hostile = dataclasses.replace(
-        next(iter(found.values())).claim, name="\\input{/etc/passwd} $x$ & #_^%~"
+        next(iter(found.values())).claim,
+        name="\\input{/etc/passwd} $x$ & #_^%~",
+        source="x**2 # \\write18{rm -rf /} }{ \u202e",
     )
-    return [*found.values(), dataclasses.replace(next(iter(found.values())), claim=hostile)]
+    # an unknown with next steps, a proof with grouped steps, a model claim
+    unknown = check("x*log(x)", ["x"], expect="holds")
+    grouped = check(
+        "sum(log(1 + exp(-y[i]*(w*x[i] + b))) for i in range(40))",
+        ["w", "b"],
+        data={"x": list(range(1, 41)), "y": [(-1) ** i for i in range(40)]},
+    )
+    model = check_claim(next(c for c in load_claims(MODELS) if c.name == "mlp-is-not-convex"))
+    hostile_verdict = dataclasses.replace(next(iter(found.values())), claim=hostile)
+    return [*found.values(), hostile_verdict, unknown, grouped, model]
 
 
 def test_document_structure(verdicts) -> None:
@@ -58,6 +71,7 @@ def test_document_structure(verdicts) -> None:
     for v in verdicts:
         assert tex(v.claim.name) in text
     assert "\\input{" not in text
+    assert "Next steps" in text and "for each of the other" in text and "formula" in text
     statuses = {v.status for v in verdicts}
     if Status.PROVED in statuses:
         assert "Proof" in text
@@ -67,8 +81,28 @@ def test_document_structure(verdicts) -> None:
 
 def test_escape() -> None:
     assert tex("\\input{a}") == "\\textbackslash{}input\\{a\\}"
-    for ch in "$&#^_%~":
-        assert ch not in tex(ch).replace("\\" + ch, "") or ch in "^~"
+    assert {ch: tex(ch) for ch in "$&#_%"} == {ch: "\\" + ch for ch in "$&#_%"}
+    assert tex("^~") == "\\textasciicircum{}\\textasciitilde{}"
+    # outside ASCII: a known symbol becomes math, anything else a visible code point
+    assert tex("≤") == "$\\le$"
+    assert tex("\u202e") == "\\texttt{[U+202E]}"
+
+
+def test_hostile_function_text_is_printed_not_run(verdicts) -> None:
+    text = verdicts_latex(verdicts)
+    assert "\\write18" not in text and "\\input{" not in text
+    assert "\\textbackslash{}write18" in text
+    assert _balanced(text)
+
+
+def test_exploratory_summary_is_neutral(verdicts) -> None:
+    exploratory = [
+        dataclasses.replace(v, claim=dataclasses.replace(v.claim, exploratory=True))
+        for v in verdicts
+    ]
+    text = verdicts_latex(exploratory)
+    assert "passed" not in text.split("\\section*{Summary}")[1]
+    assert "decided" in text and "FAIL" not in text
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no pdflatex")

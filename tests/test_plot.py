@@ -151,7 +151,12 @@ def test_a_refuting_segment_shows_f_above_its_chord_beside_a_contour(
 def test_a_flat_segment_says_f_lies_on_its_chord(verdicts: dict[str, Verdict]) -> None:
     fig, _ = _figure(verdicts["flat"])
     assert fig.axes[0].get_title().startswith("f lies on its chord")
-    assert len(fig.axes) == 1  # one variable: no contour panel
+    assert len(fig.axes) == 2  # one variable: f over its gap, no contour panel
+    gap = fig.axes[1]
+    assert gap.get_title() == "f minus its chord: the gap at s = t is 0"
+    # A gap of rounding noise is drawn flat, on the scale of f, not magnified.
+    lo, hi = gap.get_ylim()
+    assert hi - lo > 0.5
 
 
 @needs_matplotlib
@@ -159,7 +164,8 @@ def test_a_curvature_witness_shows_the_sign_of_f2(verdicts: dict[str, Verdict]) 
     fig, _ = _figure(verdicts["curvature2"])
     assert fig.axes[0].get_title() == "f curves downward: f″ = −2 < 0"
     assert "direction: x = 1, y = −1" in fig.get_supxlabel()
-    assert len(fig.axes) == 3  # line, contour, colour bar
+    assert len(fig.axes) == 4  # line, contour, remainder, colour bar
+    assert fig.axes[2].get_ylabel() == "f − tangent"
 
 
 @needs_matplotlib
@@ -174,10 +180,165 @@ def test_a_proved_one_variable_claim_shows_f_and_f2_with_parameters_stated(
     verdicts: dict[str, Verdict],
 ) -> None:
     fig, _ = _figure(verdicts["proved1-param"])
-    assert [ax.get_ylabel() for ax in fig.axes] == ["f(x)", "f″(x)"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["f(x)", "f″(x)", "f − tangent"]
     assert "parameters fixed: a = 1" in fig.get_supxlabel()
     f2 = fig.axes[1].get_lines()[-1].get_ydata()
     assert np.allclose(f2, 2.0)  # a*x**2 with a = 1
+    # Under f: f minus its tangent at x = 0, which for x**2 is x**2 itself.
+    below = fig.axes[2]
+    assert below.get_title() == "f minus its tangent at x = 0 ≈ f″·x²/2 = 1·x²"
+    _, rest, taylor = below.get_lines()
+    x = rest.get_xdata()
+    assert np.allclose(rest.get_ydata(), x**2) and np.allclose(taylor.get_ydata(), x**2)
+
+
+# --- the remainder and the gap: small curvature against a steep trend --------------
+
+
+def _lines(ax) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {line.get_label(): line for line in ax.get_lines()}
+
+
+@needs_matplotlib
+@pytest.mark.parametrize("variables", [["x"], ["x", "y"]])
+def test_a_small_curvature_shows_in_the_remainder_under_a_steep_line(
+    variables: list[str],
+) -> None:
+    # f'' = -1/10 along the witness's line, against a slope of 100 (200 for two).
+    function = "100*x - x**2/20" if variables == ["x"] else "100*x + 100*y - x*y/20"
+    verdict = check(function, variables)
+    w = verdict.witness
+    assert verdict.status is Status.REFUTED and w is not None and w.kind == "curvature"
+    assert w.second_derivative == pytest.approx(-0.1)
+    fig, drawn = _figure(verdict)
+    assert drawn
+    line, below = fig.axes[0], fig.axes[2 if len(variables) == 2 else 1]
+    assert line.get_title() == "f curves downward: f″ = −0.1 < 0"
+    assert below.get_title() == "f minus its tangent ≈ f″·s²/2 = −0.05·s²"
+    assert below.get_ylabel() == "f − tangent"
+    assert below.get_shared_x_axes().joined(line, below)
+    curves = _lines(below)
+    rest, taylor = curves["f − tangent"], curves["f″·s²/2"]
+    s = rest.get_xdata()
+    assert s.min() < 0 < s.max()
+    # The remainder is the curvature: -s**2/20, and so is the Taylor term beside it.
+    assert np.allclose(rest.get_ydata(), -(s**2) / 20, atol=1e-9)
+    assert np.allclose(taylor.get_ydata(), -(s**2) / 20)
+    # ... drawn at its own scale: the bending fills the panel instead of a hairline.
+    lo, hi = below.get_ylim()
+    assert hi - lo < 0.2 and lo < -0.04
+    f_lo, f_hi = line.get_ylim()
+    assert f_hi - f_lo > 100
+
+
+@needs_matplotlib
+def test_a_tiny_segment_violation_shows_in_the_gap_panel() -> None:
+    verdict = check("100*x - abs(x - 1)/20", ["x"])
+    w = verdict.witness
+    assert verdict.status is Status.REFUTED and w is not None and w.kind == "segment"
+    fig, drawn = _figure(verdict)
+    assert drawn and len(fig.axes) == 2
+    line, gap = fig.axes
+    assert gap.get_title() == "f minus its chord: the gap at s = t is 0.15"
+    assert gap.get_shared_x_axes().joined(line, gap)
+    curves = _lines(gap)
+    along = curves["f − chord"]
+    assert np.allclose(along.get_ydata()[[0, -1]], 0.0, atol=1e-9)
+    mark = curves["gap at s = t"]
+    assert mark.get_xdata().tolist() == [float(w.t)]
+    assert mark.get_ydata().tolist() == pytest.approx([0.15])
+    lo, hi = gap.get_ylim()
+    assert hi - lo < 1 and hi > 0.15
+
+
+# --- titles and footers fit the figure ------------------------------------------------
+
+LONG_NAME = "the convexity of a weighted sum of squares as stated in the appendix " * 3
+LONG_FUNCTION = " + ".join(f"a{i}*x**2" for i in range(30))
+
+
+@pytest.fixture(scope="module")
+def long_verdict() -> Verdict:
+    verdict = check(LONG_FUNCTION, ["x"], domain={f"a{i}": "positive" for i in range(30)})
+    assert verdict.status is Status.PROVED
+    return _named(verdict, LONG_NAME)
+
+
+@needs_matplotlib
+def test_long_titles_and_footers_are_wrapped_inside_the_figure(long_verdict: Verdict) -> None:
+    fig, drawn = _figure(long_verdict)
+    assert drawn
+    title, footer = fig.get_suptitle().split("\n"), fig.get_supxlabel().split("\n")
+    assert len(title) > 2 and len(footer) > 1
+    # Cut, never the verdict; data pieces like "a3 = 1" are never split across lines.
+    assert title[0].startswith("the convexity of") and title[1].endswith("…: proved convex")
+    assert title[-1].endswith("…")
+    assert all(line.startswith("a") or line.startswith("p") for line in footer[1:])
+    assert "parameters fixed: a0 = 1, a1 = 1" in fig.get_supxlabel()
+    # The figure grew for the extra lines.
+    assert fig.get_figheight() > 6.0
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)  # a drawn figure: the constrained layout is applied
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    box = fig.bbox
+    for text in (fig._suptitle, fig._supxlabel):
+        extent = text.get_window_extent(renderer)
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()
+        assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text.get_text()
+    # The panels kept their room: nothing overlaps the footer or the title.
+    for ax in fig.axes:
+        panel = ax.get_tightbbox(renderer)
+        assert panel.y0 >= fig._supxlabel.get_window_extent(renderer).y1 - 1
+        assert panel.y1 <= fig._suptitle.get_window_extent(renderer).y0 + 1
+
+
+@needs_matplotlib
+def test_short_titles_and_footers_are_unchanged(verdicts: dict[str, Verdict]) -> None:
+    fig, _ = _figure(verdicts["segment2"])
+    assert fig.get_suptitle() == "segment2: refuted convex\nf = abs(w1*w2 - 1)"
+    assert "\n" not in fig.get_supxlabel()
+
+
+# --- verdict.plot() for notebooks -----------------------------------------------------
+
+
+@needs_matplotlib
+def test_verdict_plot_returns_the_figure_write_plots_draws(
+    verdicts: dict[str, Verdict], tmp_path: Path
+) -> None:
+    from matplotlib.figure import Figure
+
+    verdict = verdicts["curvature2"]
+    fig = verdict.plot()
+    assert isinstance(fig, Figure)
+    assert [ax.get_title() for ax in fig.axes[:3]] == [
+        "f curves downward: f″ = −2 < 0",
+        "f around the point (arrow: direction)",
+        "f minus its tangent ≈ f″·s²/2 = −1·s²",
+    ]
+    assert fig.get_suptitle().startswith("curvature2: refuted convex")
+    # It shows itself in Jupyter as the PNG write_plots writes, pyplot or not.
+    png = fig._repr_png_()
+    (written, _) = write_plots([verdict], tmp_path)
+    assert png.startswith(PNG_SIGNATURE) and png == written.read_bytes()
+
+
+@needs_matplotlib
+def test_verdict_plot_is_none_when_nothing_is_drawn(verdicts: dict[str, Verdict]) -> None:
+    assert verdicts["unknown"].plot() is None
+    assert verdicts["invariance"].plot() is None
+
+
+def test_verdict_plot_without_matplotlib_raises_an_import_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    verdict = check("x**4", ["x"])
+    with pytest.raises(ImportError, match=r"pip install 'convexity-proofs\[plot\]'"):
+        verdict.plot()
 
 
 # --- ordered and level witnesses -----------------------------------------------------

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
 import xml.etree.ElementTree as ET
 
 import pytest
+
+# Imported before any pytester run: pytester restores sys.modules after each in-process
+# run, and a C extension dropped from sys.modules cannot be loaded again in the same
+# process ("cannot load module more than once per process", numpy 2); a worker forked
+# by a later run would need it.  And the tests monkeypatch the runner the plugin uses:
+# it must be the one module object every run sees.
+for _module in ("_claimfile", "_engine", "_runner"):
+    importlib.import_module(f"convexity_proofs.{_module}")
 
 pytest_plugins = ["pytester"]
 

@@ -31,6 +31,7 @@ from convexity_proofs._runner import (
 from convexity_proofs._values import (
     RAISE_INTERNAL_ERRORS_ENV,
     Attempt,
+    AttemptKind,
     Claim,
     Property,
     Status,
@@ -90,9 +91,14 @@ def test_a_hung_claim_is_ended_at_the_limit_and_the_others_are_settled(jobs: int
         Status.PROVED,
         Status.PROVED,
     ]
-    assert verdicts[1].attempts == (
-        Attempt("time limit", f"stopped after {LIMIT:g} s (the worker process was ended)"),
+    # cut short, with how long the worker ran before it was ended
+    (ended,) = verdicts[1].attempts
+    assert (ended.strategy, ended.outcome, ended.kind) == (
+        "time limit",
+        f"stopped after {LIMIT:g} s (the worker process was ended)",
+        AttemptKind.CUT_SHORT,
     )
+    assert ended.seconds is not None and ended.seconds >= LIMIT
     assert no_workers_left()
 
 
@@ -115,17 +121,21 @@ def test_a_crash_costs_only_its_claim(jobs: int, guard_on: None) -> None:
         Status.UNKNOWN,
         Status.PROVED,
     ]
-    assert verdicts[1].attempts == (Attempt("internal error", "ValueError: boom in crash"),)
+    assert verdicts[1].attempts == (
+        Attempt("internal error", "ValueError: boom in crash", AttemptKind.ERROR),
+    )
     assert verdicts[3].attempts == (
         Attempt(
             "internal error",
             "WorkerDied: the worker process ended without an answer (exit code 3)",
+            AttemptKind.ERROR,
         ),
     )
     assert verdicts[4].attempts == (
         Attempt(
             "internal error",
             "WorkerDied: the worker process ended without an answer (killed by signal SIGKILL)",
+            AttemptKind.ERROR,
         ),
     )
     assert no_workers_left()

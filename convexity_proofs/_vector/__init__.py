@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Final
 
 import sympy
@@ -59,6 +59,7 @@ def parse_vector_function(
     *,
     max_cpu_seconds: float | None = PARSE_CPU_SECONDS,
     bindings: Mapping[str, sympy.Expr] | None = None,
+    declared: Collection[str] = (),
 ) -> ParsedFunction:
     """Parse a text in vector notation over ``space``: parse_function with the
     expander; every refusal an ExpressionError with the column."""
@@ -67,6 +68,7 @@ def parse_vector_function(
         max_cpu_seconds=max_cpu_seconds,
         bindings=bindings,
         expand=functools.partial(_expand, space=space),
+        declared=declared,
     )
 
 

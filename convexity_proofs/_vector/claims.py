@@ -31,7 +31,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -146,15 +146,23 @@ class VectorClaim:
         *,
         max_cpu_seconds: float | None = PARSE_CPU_SECONDS,
         bindings: Mapping[str, sympy.Expr] | None = None,
+        declared: Collection[str] = (),
     ) -> ParsedFunction:
         """A text of the claim (function, substitution, along), in vector notation when
-        it needs it; a scalar text with no shapes or data is parsed as it always was."""
+        it needs it; a scalar text with no shapes or data is parsed as it always was.
+        ``declared``: names the claim lists itself (see parse_function)."""
         from convexity_proofs._vector import needs_expansion, parse_vector_function
 
         if not needs_expansion(text, self.space):
-            return parse_function(text, max_cpu_seconds=max_cpu_seconds, bindings=bindings)
+            return parse_function(
+                text, max_cpu_seconds=max_cpu_seconds, bindings=bindings, declared=declared
+            )
         return parse_vector_function(
-            text, self.space, max_cpu_seconds=max_cpu_seconds, bindings=bindings
+            text,
+            self.space,
+            max_cpu_seconds=max_cpu_seconds,
+            bindings=bindings,
+            declared=declared,
         )
 
     # ------------------------------------------------------------------- names

@@ -34,6 +34,8 @@ from convexity_proofs._parser import (
     FUNCTION_NAMES,
     ExpansionContext,
     _exact_decimal,
+    function_hint,
+    implicit_product_hint,
     refused_literal,
     sum_run,
 )
@@ -737,10 +739,17 @@ class _Expander:
         if not isinstance(func, ast.Name):
             if isinstance(func, ast.Attribute):
                 self._visit(func, {})  # raises the attribute message
+            product = ""
+            if isinstance(func, ast.Constant):  # 2(x + 1) parses as a call of 2
+                product = implicit_product_hint(self.ctx.source.segment(node), call=True)
             raise self._error(
                 func,
                 f"calling {self.ctx.text(func)!r} is not allowed",
-                "only named functions can be called: " + _KNOWN + ", " + _KNOWN_VECTOR,
+                (f"{product}; " if product else "")
+                + "only named functions can be called: "
+                + _KNOWN
+                + ", "
+                + _KNOWN_VECTOR,
             )
         name = func.id
         if node.keywords:
@@ -767,7 +776,7 @@ class _Expander:
         if name not in FUNCTION_NAMES and name not in VECTOR_NAMES:
             raise self._error(
                 func,
-                f"unknown function {name!r}",
+                f"unknown function {name!r}{function_hint(name, VECTOR_NAMES)}",
                 f"the known functions are {_KNOWN}, and for arrays {_KNOWN_VECTOR}",
             )
         if name in _VECTOR_ARITY:
@@ -817,9 +826,12 @@ class _Expander:
             return node.value
         if isinstance(node, ast.Constant) and type(node.value) is int and node.value in (1, 2):
             return node.value
+        tip = ""
+        if isinstance(node, ast.Name) and node.id.lower() in ("inf", "infinity", "oo"):
+            tip = " (did you mean 'inf'?)"
         raise self._error(
             node,
-            f"the order of norm() must be 1, 2, inf or 'fro', found {self.ctx.text(node)!r}",
+            f"the order of norm() must be 1, 2, inf or 'fro', found {self.ctx.text(node)!r}{tip}",
         )
 
     def _piecewise(self, node: ast.Call, env: _Env) -> _Plan:

@@ -82,6 +82,8 @@ class Analysis:
     step: ProofStep | None  # None for constants and bare variables (nothing to say)
     culprit: sympy.Expr | None = None
     why: str = ""
+    #: For UNKNOWN: the rule that came closest to covering the culprit ("" if none).
+    near: str = ""
 
 
 #: A prover for subexpressions no rule covers, given the subexpression and the variables
@@ -258,7 +260,7 @@ class Composer:
                 return regrouped
             culprit = next((p for p in parts if p.curvature is Curvature.UNKNOWN), None)
             if culprit is not None:
-                return Analysis(Curvature.UNKNOWN, None, culprit.culprit, culprit.why)
+                return Analysis(Curvature.UNKNOWN, None, culprit.culprit, culprit.why, culprit.near)
             return self._unknown(expr, "a sum of convex and concave terms")
         children = distinct_steps(p.step for p in parts)
         return Analysis(curvature, ProofStep("sum", expr, curvature.conclusion, children=children))
@@ -284,7 +286,9 @@ class Composer:
             curvature = inner.curvature.negated()
         if fact is None:
             return self._unknown(
-                expr, f"the sign of the coefficient {_show(constant)} is not fixed on the domain"
+                expr,
+                f"the sign of the coefficient {_show(constant)} is not fixed on the domain",
+                "scaling",
             )
         step = ProofStep("scaling", expr, curvature.conclusion, (fact,), children)
         return Analysis(curvature, step)
@@ -297,6 +301,7 @@ class Composer:
                     expr,
                     f"{atom.name} needs argument {_show(args[cond.arg or 0])} to be "
                     f"{cond.sign} on the whole domain, which could not be established",
+                    atom.name,
                 )
         inner = [self.analyse(a) for a in args]
         for analysis in inner:
@@ -313,7 +318,9 @@ class Composer:
                     distinct_steps(a.step for a in inner),
                 )
                 return Analysis(target, step)
-        return self._unknown(expr, f"{atom.name} of these arguments fits no composition rule")
+        return self._unknown(
+            expr, f"{atom.name} of these arguments fits no composition rule", atom.name
+        )
 
     def _composes(
         self,
@@ -388,8 +395,8 @@ class Composer:
             self._pieces[expr, sign] = _subdivided(expr, sign, self.domains)
         return self._pieces[expr, sign]
 
-    def _unknown(self, expr: sympy.Expr, why: str) -> Analysis:
-        return Analysis(Curvature.UNKNOWN, None, expr, why)
+    def _unknown(self, expr: sympy.Expr, why: str, near: str = "") -> Analysis:
+        return Analysis(Curvature.UNKNOWN, None, expr, why, near)
 
 
 #: Budget of the subdivision fallback of :meth:`Composer.sign` (pieces per sign).

@@ -28,6 +28,7 @@ from functools import lru_cache
 import numpy as np
 import sympy
 
+from convexity_proofs._one_symbol import one_symbol_polynomial
 from convexity_proofs._values import Domain, Obligation
 
 _SIMPLE = [Fraction(v) for v in ("0", "1", "-1", "1/2", "-1/2", "2", "-2", "3", "-3", "1/3")]
@@ -267,7 +268,7 @@ def _narrowed(
     for ob in obligations:
         if ob.kind not in ("positive", "nonnegative") or isinstance(ob.subject, sympy.Piecewise):
             continue
-        found = _one_symbol_polynomial(ob.argument)
+        found = one_symbol_polynomial(ob.argument, _NARROW_NODES)
         if found is None or found[0] not in out:
             continue
         symbol, coefficients = found
@@ -280,28 +281,6 @@ def is_empty(domain: Domain) -> bool:
     if domain.lo is None or domain.hi is None:
         return False
     return domain.lo > domain.hi or (domain.lo == domain.hi and (domain.lo_open or domain.hi_open))
-
-
-def _one_symbol_polynomial(u: sympy.Expr) -> tuple[sympy.Symbol, list[Fraction]] | None:
-    """(s, [c0, c1, c2]) when ``u`` is c0 + c1·s + c2·s² with rational c_i."""
-    nodes = 0
-    for _ in sympy.preorder_traversal(u):
-        nodes += 1
-        if nodes > _NARROW_NODES:
-            return None
-    free = u.free_symbols
-    if len(free) != 1:
-        return None
-    (symbol,) = free
-    try:
-        poly = sympy.Poly(u, symbol)
-    except sympy.PolynomialError:
-        return None
-    if poly.degree() > 2 or not all(c.is_Rational for c in poly.all_coeffs()):
-        return None
-    coefficients = [Fraction(int(c.p), int(c.q)) for c in reversed(poly.all_coeffs())]
-    coefficients += [Fraction(0)] * (3 - len(coefficients))
-    return symbol, coefficients  # type: ignore[return-value]
 
 
 def _sqrt_bounds(q: Fraction) -> tuple[Fraction, Fraction]:

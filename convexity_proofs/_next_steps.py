@@ -1,0 +1,279 @@
+"""What to do next about an ``unknown`` verdict, worked out from what failed.
+
+Computed on demand from the verdict (its claim and its typed attempts), never from the
+attempts' prose:
+
+* a definedness obligation the domain does not establish: the exact ``domain = {...}``
+  line that establishes it, when the argument is linear in one symbol (``log(x - 1)``
+  needs ``x = "(1, inf)"``), else the condition to establish;
+* the subexpression no composition rule covers, why, and the rule that came closest;
+* whether a larger ``--timeout`` can help (a strategy, or the claim, was cut short; the
+  step that was running is named) or cannot (every strategy that applied ran to its end);
+* an internal error, which is a bug to report.
+
+Each step is a :class:`NextStep` (typed data); :meth:`NextStep.describe` makes the prose.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from convexity_proofs._values import (
+    NAMED_DOMAINS,
+    RAISE_INTERNAL_ERRORS_ENV,
+    AttemptKind,
+    Claim,
+    Domain,
+    Obligation,
+    Status,
+    Verdict,
+    format_number,
+)
+
+
+class StepKind(StrEnum):
+    DECLARE_DOMAIN = "declare domain"
+    RESTRICT_DOMAIN = "restrict domain"
+    UNCOVERED_TERM = "uncovered term"
+    MORE_TIME = "more time can help"
+    NO_MORE_TIME = "more time cannot help"
+    INTERNAL_ERROR = "internal error"
+
+
+@dataclass(frozen=True, slots=True)
+class NextStep:
+    """One thing to do. ``subject``: the condition, term or strategies it is about;
+    ``line``: an exact line for the claim file (``""`` when there is none); ``detail``:
+    the rest (why no rule applies, the step that was running, the error)."""
+
+    kind: StepKind
+    subject: str = ""
+    line: str = ""
+    detail: str = ""
+    near: str = ""
+
+    def describe(self) -> str:
+        if self.kind is StepKind.DECLARE_DOMAIN:
+            return (
+                f"declare the domain: the function as written is defined only where "
+                f"{self.subject}; {self.detail} `{self.line}`"
+            )
+        if self.kind is StepKind.RESTRICT_DOMAIN:
+            return (
+                f"restrict the domain so that {self.subject} holds everywhere on it "
+                f"(the function as written needs it{self.detail})"
+            )
+        if self.kind is StepKind.UNCOVERED_TERM:
+            near = f"; the rule that came closest: {self.near}" if self.near else ""
+            return (
+                f"no composition rule covers {self.subject} ({self.detail}){near}: "
+                "rewrite that term, restrict the domain so the rule's condition holds, "
+                "or state a smaller claim about it"
+            )
+        if self.kind is StepKind.MORE_TIME:
+            return f"a larger --timeout can help: {self.subject} {self.detail}"
+        if self.kind is StepKind.NO_MORE_TIME:
+            return f"a larger --timeout cannot help: {self.detail}"
+        return (
+            f"{self.subject} failed with an internal error ({self.detail}); that is a bug "
+            f"worth reporting (set {RAISE_INTERNAL_ERRORS_ENV}=1 to see the traceback)"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": str(self.kind), "text": self.describe()}
+        for key in ("subject", "line", "detail", "near"):
+            value = getattr(self, key)
+            if value:
+                data[key] = value
+        return data
+
+
+def next_steps(verdict: Verdict) -> tuple[NextStep, ...]:
+    """What to do about an ``unknown`` verdict (``()`` for a decided one)."""
+    if verdict.status is not Status.UNKNOWN:
+        return ()
+    steps: list[NextStep] = []
+    if any(a.strategy.startswith("definedness") for a in verdict.attempts):
+        steps += _definedness_steps(verdict.claim)
+    seen: set[str] = set()
+    for attempt in verdict.attempts:
+        uncovered = attempt.uncovered
+        if uncovered is None:
+            continue
+        term = sympy.sstr(uncovered.term, order="none")
+        if term in seen:
+            continue
+        seen.add(term)
+        steps.append(NextStep(StepKind.UNCOVERED_TERM, term, "", uncovered.why, uncovered.near))
+    steps += _time_steps(verdict)
+    for attempt in verdict.attempts:
+        if attempt.kind is AttemptKind.ERROR:
+            steps.append(NextStep(StepKind.INTERNAL_ERROR, attempt.strategy, "", attempt.outcome))
+    return tuple(steps)
+
+
+# --- time -------------------------------------------------------------------------------
+
+
+def _time_steps(verdict: Verdict) -> list[NextStep]:
+    attempts = verdict.attempts
+    cut = [a for a in attempts if a.kind is AttemptKind.CUT_SHORT and a.strategy != "time limit"]
+    limit = [a for a in attempts if a.kind is AttemptKind.CUT_SHORT and a.strategy == "time limit"]
+    if cut or limit:
+        names = ", ".join(dict.fromkeys(a.strategy for a in cut))
+        subject = f"{names} {'was' if len(cut) == 1 else 'were'} cut short" if cut else ""
+        running = _running_step(verdict)
+        detail = ""
+        if running and [a.strategy for a in cut] == [running]:
+            detail = "(it was running when the time ran out)"
+        elif running:
+            detail = f"(the time ran out while {running} was running)"
+        if not subject:
+            subject, detail = "the claim was cut short", f"({limit[0].outcome})"
+        return [NextStep(StepKind.MORE_TIME, subject, "", detail)]
+    ran = [a for a in attempts if a.kind is AttemptKind.INCONCLUSIVE]
+    if not ran and any(a.kind is AttemptKind.ERROR for a in attempts):
+        return []  # what failed is an error, which time does not mend: its step says so
+    if ran:
+        detail = (
+            f"every strategy that applied ran to its end ({len(ran)} ran, inconclusive; "
+            "their effort is set by counts, not by time)"
+        )
+    else:
+        detail = "no strategy applied to this claim, so there was nothing to run longer"
+    return [NextStep(StepKind.NO_MORE_TIME, "", "", detail)]
+
+
+def _running_step(verdict: Verdict) -> str:
+    """The strategy that was running when the claim's time ran out, or ""."""
+    attempts = verdict.attempts
+    for index, attempt in enumerate(attempts):
+        if attempt.strategy == "time limit" and attempt.kind is AttemptKind.CUT_SHORT:
+            before = [a for a in attempts[:index] if a.ran]
+            if before and before[-1].kind is AttemptKind.CUT_SHORT:
+                return before[-1].strategy
+            return ""
+    return ""
+
+
+# --- definedness ------------------------------------------------------------------------
+
+
+def _definedness_steps(claim: Claim) -> list[NextStep]:
+    """The domain line that establishes every obligation the domain leaves open, when
+    each is a sign condition on a linear function of one symbol; else the conditions."""
+    from convexity_proofs._obligations import decisive
+    from convexity_proofs.kernel import intervals
+
+    domains = dict(claim.domains)
+    missing = [
+        ob for ob in claim.obligations if intervals.defined(decisive(ob), domains) is not True
+    ]
+    if not missing:
+        return []
+    needed: dict[sympy.Symbol, Domain] = {}
+    open_conditions: list[Obligation] = []
+    for ob in missing:
+        found = _half_line(ob)
+        if found is None:
+            open_conditions.append(ob)
+            continue
+        symbol, half = found
+        current = needed.get(symbol, domains.get(symbol, NAMED_DOMAINS["real"]))
+        both = _intersect(current, half)
+        if both is None:
+            open_conditions.append(ob)
+            continue
+        needed[symbol] = both
+    steps: list[NextStep] = []
+    names = {s.name for s, _ in claim.domains} | {s.name for s in needed}
+    if needed and all(name.isidentifier() for name in names):
+        entries = dict(domains)
+        entries.update(needed)
+        shown = ", ".join(
+            f"{s.name} = {_domain_value(d)}"
+            for s, d in sorted(entries.items(), key=lambda item: item[0].name)
+            if d.name != "real"
+        )
+        restricted = any(d.name != "real" for d in domains.values())
+        verb = (
+            "replace the claim's domain line with" if restricted else "add this line to the claim:"
+        )
+        conditions = " and ".join(ob.describe() for ob in missing if ob not in open_conditions)
+        steps.append(NextStep(StepKind.DECLARE_DOMAIN, conditions, f"domain = {{ {shown} }}", verb))
+    elif needed:
+        open_conditions = missing
+    for ob in open_conditions:
+        text = f", from {ob.text}" if ob.text else ""
+        steps.append(NextStep(StepKind.RESTRICT_DOMAIN, ob.describe(), "", text))
+    return steps
+
+
+def _half_line(ob: Obligation) -> tuple[sympy.Symbol, Domain] | None:
+    """``a*x + b > 0`` (or ``>= 0``, ``!= 0``) as the half-line of x it asks for."""
+    if ob.kind not in ("positive", "nonnegative", "nonzero"):
+        return None
+    from convexity_proofs._one_symbol import one_symbol_polynomial
+
+    found = one_symbol_polynomial(ob.argument)
+    if found is None:
+        return None
+    x, (b, a, square) = found
+    if a == 0 or square:
+        return None
+    root = -b / a
+    closed = ob.kind == "nonnegative"
+    # x != root: the side of the root that holds x > root (a user can pick the other)
+    upward = a > 0 or ob.kind == "nonzero"
+    if upward:
+        return x, Domain(lo=root, lo_open=not closed, name="interval")
+    return x, Domain(hi=root, hi_open=not closed, name="interval")
+
+
+def _intersect(d: Domain, e: Domain) -> Domain | None:
+    lo, lo_open = _tighter(d.lo, d.lo_open, e.lo, e.lo_open, max)
+    hi, hi_open = _tighter(d.hi, d.hi_open, e.hi, e.hi_open, min)
+    if lo is not None and hi is not None and (lo > hi or (lo == hi and (lo_open or hi_open))):
+        return None
+    both = Domain(lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, name="interval")
+    for name, named in NAMED_DOMAINS.items():
+        if (named.lo, named.hi, named.lo_open, named.hi_open) == (lo, hi, lo_open, hi_open):
+            return Domain(lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, name=name)
+    return both
+
+
+def _tighter(
+    p: Fraction | None, p_open: bool, q: Fraction | None, q_open: bool, pick: Any
+) -> tuple[Fraction | None, bool]:
+    """The tighter of two ends (``pick``: max for lower ends, min for upper ones)."""
+    if p is None:
+        return q, q_open
+    if q is None:
+        return p, p_open
+    if p == q:
+        return p, p_open or q_open
+    return (p, p_open) if pick(p, q) == p else (q, q_open)
+
+
+def _domain_value(d: Domain) -> str:
+    """A domain as a claim file writes it: a word, ``[a, b]`` or ``"(a, b]"``."""
+    if d.name != "interval":
+        return json.dumps(d.name)
+    lo = "-inf" if d.lo is None else str(format_number(d.lo))
+    hi = "inf" if d.hi is None else str(format_number(d.hi))
+    if d.lo is not None and d.hi is not None and not d.lo_open and not d.hi_open:
+        return f"[{_toml_number(d.lo)}, {_toml_number(d.hi)}]"
+    left = "(" if d.lo is None or d.lo_open else "["
+    right = ")" if d.hi is None or d.hi_open else "]"
+    return json.dumps(f"{left}{lo}, {hi}{right}")
+
+
+def _toml_number(q: Fraction) -> str:
+    value = format_number(q)
+    return str(value) if isinstance(value, int) else json.dumps(value)
