@@ -36,10 +36,14 @@ from convexity_proofs._values import (
     format_number,
 )
 
+#: The file name of a claim given by ``convexity-check --function`` (cli.FUNCTION_FILE).
+COMMAND_LINE = "<command line>"
+
 
 class StepKind(StrEnum):
     DECLARE_DOMAIN = "declare domain"
     RESTRICT_DOMAIN = "restrict domain"
+    NOWHERE_DEFINED = "defined nowhere"
     UNCOVERED_TERM = "uncovered term"
     MORE_TIME = "more time can help"
     NO_MORE_TIME = "more time cannot help"
@@ -61,8 +65,14 @@ class NextStep:
     def describe(self) -> str:
         if self.kind is StepKind.DECLARE_DOMAIN:
             return (
-                f"declare the domain: the function as written is defined only where "
-                f"{self.subject}; {self.detail} `{self.line}`"
+                f"declare the domain: the function as written needs {self.subject}, which "
+                f"the domain does not establish; {self.detail} `{self.line}`"
+            )
+        if self.kind is StepKind.NOWHERE_DEFINED:
+            return (
+                f"the function as written needs {self.subject}, which holds on no interval "
+                "of the domain (the domains given, or its other conditions, exclude it): "
+                "no domain line helps; change the function or the domain"
             )
         if self.kind is StepKind.RESTRICT_DOMAIN:
             return (
@@ -143,10 +153,10 @@ def _time_steps(verdict: Verdict) -> list[NextStep]:
     if ran:
         detail = (
             f"every strategy that applied ran to its end ({len(ran)} ran, inconclusive; "
-            "their effort is set by counts, not by time)"
+            "their effort is set by counts and fixed caps, not by --timeout)"
         )
     else:
-        detail = "no strategy applied to this claim, so there was nothing to run longer"
+        detail = "nothing was stopped by the time limit: what stopped the engine is above"
     return [NextStep(StepKind.NO_MORE_TIME, "", "", detail)]
 
 
@@ -179,18 +189,27 @@ def _definedness_steps(claim: Claim) -> list[NextStep]:
         return []
     needed: dict[sympy.Symbol, Domain] = {}
     open_conditions: list[Obligation] = []
+    nowhere: list[Obligation] = []
     for ob in missing:
-        found = _half_line(ob)
+        found = _half_lines(ob)
         if found is None:
             open_conditions.append(ob)
             continue
-        symbol, half = found
+        symbol, halves = found
         current = needed.get(symbol, domains.get(symbol, NAMED_DOMAINS["real"]))
-        both = _intersect(current, half)
-        if both is None:
-            open_conditions.append(ob)
+        usable = [d for d in (_intersect(current, half) for half in halves) if d is not None]
+        if not usable:
+            # Inside a Piecewise branch the condition binds only where the branch is
+            # taken: a domain avoiding the branch may still do, so no "nowhere" then.
+            guarded = isinstance(ob.subject, sympy.Piecewise)
+            (open_conditions if guarded else nowhere).append(ob)
             continue
-        needed[symbol] = both
+        needed[symbol] = usable[0]
+    if nowhere:
+        # Declared domains (or other obligations) leave no interval where this holds: no
+        # domain line helps, the function or the domain must change.
+        conditions = " and ".join(ob.describe() for ob in nowhere)
+        return [NextStep(StepKind.NOWHERE_DEFINED, conditions)]
     steps: list[NextStep] = []
     names = {s.name for s, _ in claim.domains} | {s.name for s in needed}
     if needed and all(name.isidentifier() for name in names):
@@ -205,18 +224,29 @@ def _definedness_steps(claim: Claim) -> list[NextStep]:
         verb = (
             "replace the claim's domain line with" if restricted else "add this line to the claim:"
         )
+        line = f"domain = {{ {shown} }}"
+        if claim.file == COMMAND_LINE:  # a one-liner check: the options, not a TOML line
+            verb = "run it again with"
+            line = " ".join(
+                f"--domain {s.name}={_domain_value(d).strip(chr(34))}"
+                for s, d in sorted(entries.items(), key=lambda item: item[0].name)
+                if d.name != "real"
+            )
         conditions = " and ".join(ob.describe() for ob in missing if ob not in open_conditions)
-        steps.append(NextStep(StepKind.DECLARE_DOMAIN, conditions, f"domain = {{ {shown} }}", verb))
+        steps.append(NextStep(StepKind.DECLARE_DOMAIN, conditions, line, verb))
     elif needed:
         open_conditions = missing
     for ob in open_conditions:
         text = f", from {ob.text}" if ob.text else ""
+        if isinstance(ob.subject, sympy.Piecewise):
+            text += ", where its Piecewise branch is taken"
         steps.append(NextStep(StepKind.RESTRICT_DOMAIN, ob.describe(), "", text))
     return steps
 
 
-def _half_line(ob: Obligation) -> tuple[sympy.Symbol, Domain] | None:
-    """``a*x + b > 0`` (or ``>= 0``, ``!= 0``) as the half-line of x it asks for."""
+def _half_lines(ob: Obligation) -> tuple[sympy.Symbol, list[Domain]] | None:
+    """``a*x + b > 0`` (or ``>= 0``) as the half-line of x it asks for; ``!= 0`` as the
+    two half-lines beside the root (the upper one first)."""
     if ob.kind not in ("positive", "nonnegative", "nonzero"):
         return None
     from convexity_proofs._one_symbol import one_symbol_polynomial
@@ -229,17 +259,17 @@ def _half_line(ob: Obligation) -> tuple[sympy.Symbol, Domain] | None:
         return None
     root = -b / a
     closed = ob.kind == "nonnegative"
-    # x != root: the side of the root that holds x > root (a user can pick the other)
-    upward = a > 0 or ob.kind == "nonzero"
-    if upward:
-        return x, Domain(lo=root, lo_open=not closed, name="interval")
-    return x, Domain(hi=root, hi_open=not closed, name="interval")
+    above = Domain(lo=root, lo_open=not closed, name="interval")
+    below = Domain(hi=root, hi_open=not closed, name="interval")
+    if ob.kind == "nonzero":
+        return x, [above, below]
+    return x, [above if a > 0 else below]
 
 
 def _intersect(d: Domain, e: Domain) -> Domain | None:
     lo, lo_open = _tighter(d.lo, d.lo_open, e.lo, e.lo_open, max)
     hi, hi_open = _tighter(d.hi, d.hi_open, e.hi, e.hi_open, min)
-    if lo is not None and hi is not None and (lo > hi or (lo == hi and (lo_open or hi_open))):
+    if lo is not None and hi is not None and lo >= hi:  # empty, or one point: no interval
         return None
     both = Domain(lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, name="interval")
     for name, named in NAMED_DOMAINS.items():

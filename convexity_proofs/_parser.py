@@ -330,7 +330,9 @@ CONSTANT_NAMES: Final[frozenset[str]] = frozenset(_CONSTANTS)
 """Names that stand for numbers rather than variables."""
 
 _NOT_A_SYMBOL: Final = (
-    "; to use {name!r} as a symbol all the same, list it in the claim's variables"
+    "; to use {name!r} as a symbol all the same, declare it: in the claim's variables if "
+    "the property is about it, else as a parameter with a domain entry "
+    '(domain = {{ {name} = "real" }}; on the command line --variables or --domain)'
 )
 
 

@@ -11,7 +11,7 @@ can change what the terminal does or shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -232,50 +232,55 @@ class _Summary:
                 yield self._line(v)
         yield Text(counts(self.verdicts))
 
+    def _columns(self) -> list[tuple[str, str, Callable[[Verdict], Text]]]:
+        """(header, justify, cell) of each column; when every check is exploratory, no
+        expect and PASS/FAIL columns (nothing was expected)."""
+        judged = not all(v.claim.exploratory for v in self.verdicts)
+
+        def expect(v: Verdict) -> Text:
+            return Text("" if v.claim.exploratory else str(v.claim.expect))
+
+        def mark(v: Verdict) -> Text:
+            label, style = _PASS[v.passed]
+            return Text("") if v.claim.exploratory else Text(label, style=_s(style))
+
+        columns: list[tuple[str, str, Callable[[Verdict], Text]]] = [
+            ("claim", "left", lambda v: Text(safe(v.claim.name))),
+            ("property", "left", lambda v: Text(str(v.claim.property))),
+        ]
+        if judged:
+            columns.append(("expect", "left", expect))
+        columns.append(
+            ("verdict", "left", lambda v: Text(str(v.status), style=_s(f"verdict.{v.status}")))
+        )
+        if judged:
+            columns.append(("", "left", mark))
+        columns.append(("seconds", "right", lambda v: Text(f"{v.seconds:.2f}")))
+        return columns
+
     def _table(self) -> Table:
         table = Table(title="summary", title_justify="left")
+        columns = self._columns()
         # Claim names are never broken (up to NAME_COLUMN_CAP characters): the other
         # columns fold first.
         longest = max((len(safe(v.claim.name)) for v in self.verdicts), default=5)
-        table.add_column("claim", overflow="fold", min_width=min(longest, NAME_COLUMN_CAP))
-        for column, justify in (
-            ("property", "left"),
-            ("expect", "left"),
-            ("verdict", "left"),
-            ("", "left"),
-            ("seconds", "right"),
-        ):
-            table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        for index, (header, justify, _) in enumerate(columns):
+            width = min(longest, NAME_COLUMN_CAP) if index == 0 else None
+            table.add_column(header, justify=justify, overflow="fold", min_width=width)  # type: ignore[arg-type]
         for v in self.verdicts:
-            label, style = _PASS[v.passed]
-            exploratory = v.claim.exploratory
-            table.add_row(
-                Text(safe(v.claim.name)),
-                str(v.claim.property),
-                "" if exploratory else str(v.claim.expect),
-                Text(str(v.status), style=_s(f"verdict.{v.status}")),
-                Text("") if exploratory else Text(label, style=_s(style)),
-                f"{v.seconds:.2f}",
-            )
+            table.add_row(*(cell(v) for _, _, cell in columns))
         return table
 
     def _width(self) -> int:
         """The table's width with every name whole and each other column at its widest
         word (rich crops a table whose minimum does not fit)."""
-        rows = [
-            (
-                min(len(safe(v.claim.name)), NAME_COLUMN_CAP),
-                len(str(v.claim.property)),
-                len(str(v.claim.expect)),
-                len(str(v.status)),
-                4,
-                len(f"{v.seconds:.2f}"),
-            )
-            for v in self.verdicts
-        ]
-        headers = (5, 8, 6, 7, 0, 7)
-        widest = [max(column) for column in zip(headers, *rows, strict=False)]
-        return sum(widest) + 3 * len(widest) + 1
+        widths = []
+        for index, (header, _, cell) in enumerate(self._columns()):
+            cells = [len(cell(v).plain) for v in self.verdicts]
+            if index == 0:
+                cells = [min(n, NAME_COLUMN_CAP) for n in cells]
+            widths.append(max([len(header), *cells]))
+        return sum(widths) + 3 * len(widths) + 1
 
     @staticmethod
     def _line(v: Verdict) -> Text:

@@ -226,7 +226,21 @@ def certified_number(value: Enclosure | None, approx: float) -> str:
             return f"{exact} ≈ {shown}"
     lo = _rounded(value.lo, decimal.ROUND_FLOOR)
     hi = _rounded(value.hi, decimal.ROUND_CEILING)
-    return f"{shown} ∈ [{lo}, {hi}]"
+    return f"{_inside(value)} ∈ [{lo}, {hi}]"
+
+
+def _inside(value: Enclosure) -> str:
+    """The shortest decimal (6 significant digits or more) that lies in the enclosure,
+    so the number shown is one the certificate allows."""
+    import decimal
+
+    mid = (value.lo + value.hi) / 2
+    for digits in range(6, 41):
+        context = decimal.Context(prec=digits, rounding=decimal.ROUND_HALF_EVEN)
+        shown = context.divide(decimal.Decimal(mid.numerator), decimal.Decimal(mid.denominator))
+        if value.lo <= Fraction(shown) <= value.hi:
+            return f"{shown:g}"
+    return f"{context.divide(decimal.Decimal(mid.numerator), decimal.Decimal(mid.denominator)):g}"
 
 
 def _number(witness: Witness, key: str, approx: float | None = None) -> str:

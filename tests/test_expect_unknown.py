@@ -74,7 +74,9 @@ def test_check_without_an_expectation_is_exploratory() -> None:
         shown = text(render_verdict(verdict)) + text(render_summary([verdict]))
         assert "PASS" not in shown and "FAIL" not in shown
         assert verdict.to_json()["exploratory"] is True
-    assert "1 decided, 1 unknown" in text(render_summary([decided, undecided]))
+    summary = text(render_summary([decided, undecided]))
+    assert "1 decided, 1 unknown" in summary
+    assert "expect" not in summary, "nothing was expected: no expect column"
 
 
 def test_check_with_an_expectation_is_judged() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import time
 from pathlib import Path
 
@@ -159,3 +160,43 @@ def test_every_report_shows_the_next_steps() -> None:
     assert [s["kind"] for s in data["next_steps"]] == ["declare domain", "more time cannot help"]
     assert data["next_steps"][0]["line"] == line
     assert {a["kind"] for a in data["attempts"]} == {"note"}
+
+
+def test_conditions_that_hold_nowhere_get_no_impossible_line() -> None:
+    for function, variables, prop, domain in (
+        ("log(x) + log(-x)", ["x"], "concave", None),
+        ("log(x - 1)", ["x"], "concave", {"x": "negative"}),
+        ("sqrt(x - 1)*sqrt(1 - x) + y**2", ["y"], "convex", None),  # at most one point
+    ):
+        verdict = check(function, variables, prop, domain)
+        assert verdict.status is Status.UNKNOWN
+        steps = kinds(verdict)
+        assert StepKind.NOWHERE_DEFINED in steps, function
+        assert StepKind.DECLARE_DOMAIN not in steps and StepKind.RESTRICT_DOMAIN not in steps
+
+
+def test_a_divisor_may_be_avoided_on_either_side() -> None:
+    verdict = check("1/(x - 1)", ["x"], "concave", {"x": [-5, 1]})
+    (step,) = [s for s in next_steps(verdict) if s.kind is StepKind.DECLARE_DOMAIN]
+    assert step.line == 'domain = { x = "[-5, 1)" }'
+
+
+def test_a_condition_inside_a_branch_is_never_called_impossible() -> None:
+    verdict = check(
+        "Piecewise((log(x-2), x > 1), (-x**2, True))", ["x"], "concave", {"x": [0, "3/2"]}
+    )
+    assert StepKind.NOWHERE_DEFINED not in kinds(verdict)
+    assert StepKind.RESTRICT_DOMAIN in kinds(verdict)
+
+
+def test_a_one_liner_is_told_the_option_to_add(capsys) -> None:
+    from convexity_proofs import cli
+    from convexity_proofs._next_steps import COMMAND_LINE
+
+    assert cli.FUNCTION_FILE == COMMAND_LINE
+    args = ["--function", "log(2*x - 3)", "--variables", "x", "--property", "concave"]
+    assert cli.main([*args, "--format", "json"]) == 1
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    (step,) = [s for s in result["next_steps"] if s["kind"] == "declare domain"]
+    assert step["line"] == "--domain x=(3/2, inf)"
+    assert cli.main([*args, *step["line"].split(" ", 1), "--format", "json"]) == 0

@@ -97,7 +97,7 @@ def test_lookalike_constant_is_refused_with_advice(text: str, name: str, words: 
     assert message.startswith(f"the name {name!r} is refused, at column ")
     for word in words:
         assert word in message
-    assert "list it in the claim's variables" in message
+    assert "declare it: in the claim's variables" in message and "domain = {" in message
 
 
 def test_the_real_constants_still_parse() -> None:

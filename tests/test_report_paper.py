@@ -65,9 +65,13 @@ def test_certified_numbers_show_the_exact_value_or_the_enclosure() -> None:
     assert certified_number(Enclosure.exact(Fraction(-1, 4)), -0.25) == "-1/4 ≈ -0.25"
     lo, hi = Fraction(-63245554, 10**9), Fraction(-63245553, 10**9)
     shown = certified_number(Enclosure(lo, hi), float((lo + hi) / 2))
-    assert shown.startswith("-0.0632456 ∈ [")
-    ends = shown.split("∈ [")[1].rstrip("]").split(", ")
+    decimal, _, interval = shown.partition(" ∈ [")
+    ends = interval.rstrip("]").split(", ")
     assert Fraction(ends[0]) <= lo and hi <= Fraction(ends[1]), "rounded outward"
+    assert lo <= Fraction(decimal) <= hi, "the decimal shown is one the enclosure allows"
+    # a value just below 16 is never shown as 16
+    near = Enclosure(Fraction(15999986, 10**6), Fraction(15999987, 10**6))
+    assert not certified_number(near, 16.0).startswith("16 ")
 
 
 def test_a_witness_sentence_names_the_exact_second_derivative() -> None:
