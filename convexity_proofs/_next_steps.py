@@ -17,6 +17,7 @@ Each step is a :class:`NextStep` (typed data); :meth:`NextStep.describe` makes t
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -228,7 +229,7 @@ def _definedness_steps(claim: Claim) -> list[NextStep]:
         if claim.file == COMMAND_LINE:  # a one-liner check: the options, not a TOML line
             verb = "run it again with"
             line = " ".join(
-                f"--domain {s.name}={_domain_value(d).strip(chr(34))}"
+                "--domain " + shlex.quote(f"{s.name}={_domain_value(d).strip(chr(34))}")
                 for s, d in sorted(entries.items(), key=lambda item: item[0].name)
                 if d.name != "real"
             )

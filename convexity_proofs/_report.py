@@ -98,7 +98,7 @@ def render_verdict(verdict: Verdict, *, verbose: bool = False) -> RenderableType
     where = location(claim)
     return Panel(
         Group(*parts),
-        title=Text(safe(claim.name), style=_s("claim.name")),
+        title=Text(safe(claim.name), style=_s("claim.name"), overflow="ellipsis"),
         # A str subtitle would be parsed as markup: the file name is text, not markup.
         subtitle=Text(where) if where else None,
         subtitle_align="right",

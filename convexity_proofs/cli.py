@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
@@ -516,7 +517,15 @@ def _option_messages(exc: ClaimError) -> list[str]:
         head, _, rest = field.partition(".")
         if head in ("function", *_FUNCTION_OPTIONS):
             where = f"--{head} {rest}" if rest else f"--{head}"
-            lines.append(f"{where}: {error.message}")
+            # the claim file's spelling of the value, as the option is written
+            message = re.sub(r'\bmodulus = "([^"]*)"', r"--modulus \1", error.message)
+            lines.append(f"{where}: {message}")
+        elif field == "substitution":
+            lines.append(
+                "--property invariant: an invariant claim needs a substitution, which the "
+                "one-liner cannot give: write it in a claim file "
+                '(substitution = { w1 = "w2", w2 = "w1" })'
+            )
         elif field:
             lines.append(f"--function: field {field!r}: {error.message}")
         else:

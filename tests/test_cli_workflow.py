@@ -438,7 +438,11 @@ def test_function_parameters_modulus_and_several_domains(capsys) -> None:
         ),
         (
             ["--function", "x**2", "--variables", "x", "--property", "strongly-convex"],
-            "--modulus: missing",
+            "--modulus: missing: a strongly-convex claim needs --modulus 1/10",
+        ),
+        (
+            ["--function", "x**2", "--variables", "x", "--property", "invariant"],
+            "--property invariant: an invariant claim needs a substitution",
         ),
         (
             ["--function", "x**2", "--variables", "x", "--parameters", "some"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shlex
 import time
 from pathlib import Path
 
@@ -198,5 +199,5 @@ def test_a_one_liner_is_told_the_option_to_add(capsys) -> None:
     assert cli.main([*args, "--format", "json"]) == 1
     (result,) = json.loads(capsys.readouterr().out)["results"]
     (step,) = [s for s in result["next_steps"] if s["kind"] == "declare domain"]
-    assert step["line"] == "--domain x=(3/2, inf)"
-    assert cli.main([*args, *step["line"].split(" ", 1), "--format", "json"]) == 0
+    assert step["line"] == "--domain 'x=(3/2, inf)'"  # ready for a shell
+    assert cli.main([*args, *shlex.split(step["line"]), "--format", "json"]) == 0

@@ -100,3 +100,9 @@ def test_a_formula_claim_has_no_model_rows() -> None:
     verdict = check("x**2", ["x"])
     assert "model" not in verdict.to_json()
     assert "formula" not in dict(claim_facts(verdict.claim))
+
+
+def test_a_title_too_long_for_the_panel_is_cut_visibly() -> None:
+    name = "a-very-long-common-prefix-for-claims-number-one"
+    first_line = text(render_verdict(check("x**2", ["x"], name=name)), width=40).splitlines()[0]
+    assert "…" in first_line and len(first_line) <= 40
