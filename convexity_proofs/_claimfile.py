@@ -26,6 +26,16 @@ import sympy
 
 from convexity_proofs._obligations import merge, obligations_of
 from convexity_proofs._parser import ParsedFunction, make_symbol, parse_number
+from convexity_proofs._pi_domains import (
+    PRESERVED,
+    Change,
+    ExactInterval,
+    below,
+    change_of,
+    changed_obligation,
+    exact,
+    pi_end,
+)
 from convexity_proofs._scalar_ast import symbol_order
 from convexity_proofs._structure import MODEL_LOSS, ModelClaim, ParameterLayout
 from convexity_proofs._suggest import DOMAIN_ALIASES, KEY_ALIASES, PROPERTY_ALIASES, hint
@@ -321,6 +331,19 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
             "variables with variables = [...] so that the others are parameters",
         )
     domains = _domains(reader, by_name, vector)
+    changes = _changed_variables(reader, prop, vector, domains, by_name)
+    if changes:
+        # x = lo + (hi - lo)·u: the claim is decided about f(x(u)) on u's interval.
+        mapping = {c.original: c.image for c in changes}
+        renamed = {c.original: c.symbol for c in changes}
+        function = function.xreplace(mapping)
+        obligations = tuple(changed_obligation(ob, mapping) for ob in obligations)
+        variables = tuple(renamed.get(s, s) for s in variables)
+        symbols = [renamed.get(s, s) for s in symbols]  # in the order written
+        for c in changes:
+            del domains[c.original.name]
+            domains[c.symbol.name] = c.domain
+        by_name = {s.name: s for s in symbols}
     substitution = built.substitution if "model" in reader.table else ()
     conditions: tuple[Obligation, ...] = ()
     if not substitution:
@@ -355,6 +378,7 @@ def _parse_claim(table: Mapping[str, Any], *, file: str, index: int, line: int |
         along=along,
         model=model_claim,
         data_digests=vector.data.digests,
+        reparametrized=tuple((c.original.name, c.describe()) for c in changes),
     )
 
 
@@ -949,13 +973,13 @@ def _interval_end(reader: _Reader, field: str, end: Any, *, upper: bool) -> Frac
             infinite = "+"
         elif word in _NEGATIVE_INFINITY:
             infinite = "-"
+        elif pi_end(end) is not None:
+            return pi_end(end)  # type: ignore[return-value]  # resolved by _checked_interval
         elif _PI_END.fullmatch(word):
             raise reader.error(
                 field,
-                f"{side} interval end {end!r}: pi is not supported as an interval end (the "
-                "ends of a domain are exact rational numbers); write a rational end, "
-                "knowing the claim is then about that interval, e.g. '3.14159' below pi or "
-                "'3.1416' above it",
+                f"{side} interval end {end!r}: write pi in lower case, a multiple as "
+                "'3*pi/4' (a '*' before pi)",
             )
     if infinite is not None:
         if (infinite == "+") != upper:
@@ -985,6 +1009,8 @@ def _checked_interval(
 ) -> Domain:
     if lo is None and hi is None:
         return REAL
+    if isinstance(lo, sympy.Expr) or isinstance(hi, sympy.Expr):
+        return _exact_interval(reader, field, lo, hi, lo_open=lo_open, hi_open=hi_open)  # type: ignore[return-value]
     if lo is not None and hi is not None:
         if lo > hi:
             raise reader.error(field, f"empty interval: lower end {lo} is above upper end {hi}")
@@ -998,6 +1024,58 @@ def _checked_interval(
         if not (lo_open or hi_open):
             return interval_domain(lo, hi)
     return Domain(lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, name="interval")
+
+
+def _exact_interval(
+    reader: _Reader,
+    field: str,
+    lo: Fraction | sympy.Expr | None,
+    hi: Fraction | sympy.Expr | None,
+    *,
+    lo_open: bool,
+    hi_open: bool,
+) -> ExactInterval:
+    """An interval with an end at a multiple of pi (see :mod:`._pi_domains`)."""
+    lo_x = None if lo is None else exact(lo)
+    hi_x = None if hi is None else exact(hi)
+    if lo_x is not None and hi_x is not None and below(lo_x, hi_x) is not True:
+        raise reader.error(
+            field,
+            f"empty interval: lower end {sympy.sstr(lo_x)} is not below upper end "
+            f"{sympy.sstr(hi_x)}",
+        )
+    return ExactInterval(lo_x, hi_x, lo_open, hi_open)
+
+
+def _changed_variables(
+    reader: _Reader,
+    prop: Property,
+    vector: VectorClaim,
+    domains: dict[str, Any],
+    by_name: Mapping[str, sympy.Symbol],
+) -> tuple[Change, ...]:
+    """The change of variable of each symbol whose domain has a pi end; checks that the
+    claim is one the change keeps the meaning of."""
+    exact_ones = sorted(name for name, d in domains.items() if isinstance(d, ExactInterval))
+    if not exact_ones:
+        return ()
+    field = f"domain.{exact_ones[0]}"
+    why = None
+    if prop not in PRESERVED:
+        why = f"the property {prop} (a change of variable does not keep its meaning)"
+    elif not vector.plain:
+        why = "vector notation"
+    elif "model" in reader.table:
+        why = "a model claim"
+    elif "along" in reader.table:
+        why = "a claim with along"
+    if why is not None:
+        raise reader.error(
+            field,
+            f"a pi end is supported for a plain function claim, not for {why}; write rational ends",
+        )
+    taken = set(by_name)
+    return tuple(change_of(by_name[name], domains[name], taken) for name in exact_ones)
 
 
 def _substitution(

@@ -213,7 +213,8 @@ def _definedness_steps(claim: Claim) -> list[NextStep]:
         return [NextStep(StepKind.NOWHERE_DEFINED, conditions)]
     steps: list[NextStep] = []
     names = {s.name for s, _ in claim.domains} | {s.name for s in needed}
-    if needed and all(name.isidentifier() for name in names):
+    # After a change of variable (a pi end) the symbols are not the ones written: no line.
+    if needed and not claim.reparametrized and all(name.isidentifier() for name in names):
         entries = dict(domains)
         entries.update(needed)
         shown = ", ".join(

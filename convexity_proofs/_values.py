@@ -239,6 +239,9 @@ class Claim:
     #: than asserting it: it passes when decided (proved or refuted), and reports show
     #: no PASS/FAIL.  Claim files always expect something (``holds`` by default).
     exploratory: bool = False
+    #: Symbols whose written domain has a pi end, each with its change of variable
+    #: (:mod:`convexity_proofs._pi_domains`): the claim is about f(x(u)) in u.
+    reparametrized: tuple[tuple[str, str], ...] = ()
 
     @property
     def structured(self) -> bool:
@@ -1078,6 +1081,8 @@ class Verdict:
             }
         if self.claim.rewritten:
             data["rewritten"] = list(self.claim.rewritten)
+        if self.claim.reparametrized:
+            data["reparametrized"] = dict(self.claim.reparametrized)
         from convexity_proofs._reductions import describe_reduction, reduced_claim
 
         reduced = reduced_claim(self.claim)

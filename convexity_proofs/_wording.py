@@ -95,6 +95,10 @@ def claim_facts(claim: Claim) -> list[tuple[str, str]]:
         rows.append(
             ("domain", safe(", ".join(f"{s.name} ∈ {d.describe()}" for s, d in restricted)))
         )
+    for _, change in claim.reparametrized:
+        rows.append(
+            ("change of variable", safe(change + ": the claim is decided in the new variable"))
+        )
     rows.append(("property", safe(property_text(claim))))
     from convexity_proofs._reductions import describe_reduction
 
