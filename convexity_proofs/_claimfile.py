@@ -1038,6 +1038,12 @@ def _exact_interval(
     """An interval with an end at a multiple of pi (see :mod:`._pi_domains`)."""
     lo_x = None if lo is None else exact(lo)
     hi_x = None if hi is None else exact(hi)
+    if lo_x is not None and hi_x is not None and (hi_x - lo_x).is_zero and not (lo_open or hi_open):
+        raise reader.error(
+            field,
+            f"interval [{sympy.sstr(lo_x)}, {sympy.sstr(hi_x)}] is a single point: give the "
+            "symbol's value in the function",
+        )
     if lo_x is not None and hi_x is not None and below(lo_x, hi_x) is not True:
         raise reader.error(
             field,

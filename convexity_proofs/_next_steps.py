@@ -242,6 +242,8 @@ def _definedness_steps(claim: Claim) -> list[NextStep]:
         text = f", from {ob.text}" if ob.text else ""
         if isinstance(ob.subject, sympy.Piecewise):
             text += ", where its Piecewise branch is taken"
+        for _, change in claim.reparametrized:  # the condition is written in the new variable
+            text += f"; {change}"
         steps.append(NextStep(StepKind.RESTRICT_DOMAIN, ob.describe(), "", text))
     return steps
 

@@ -96,6 +96,7 @@ def test_half_line_claims_are_decided_on_the_half_line_only() -> None:
         ('[0, "3pi"]', ["expected a number"]),
         ('"[pi, 3]"', ["empty", "pi"]),
         ('"(pi, pi]"', ["empty"]),
+        ('"[pi, pi]"', ["single point"]),
     ],
 )
 def test_bad_domains_are_located_errors(written: str, words: list[str]) -> None:
