@@ -973,8 +973,8 @@ def _interval_end(reader: _Reader, field: str, end: Any, *, upper: bool) -> Frac
             infinite = "+"
         elif word in _NEGATIVE_INFINITY:
             infinite = "-"
-        elif pi_end(end) is not None:
-            return pi_end(end)  # type: ignore[return-value]  # resolved by _checked_interval
+        elif (multiple := _pi_multiple(reader, field, side, end)) is not None:
+            return multiple  # type: ignore[return-value]  # resolved by _checked_interval
         elif _PI_END.fullmatch(word):
             raise reader.error(
                 field,
@@ -1024,6 +1024,13 @@ def _checked_interval(
         if not (lo_open or hi_open):
             return interval_domain(lo, hi)
     return Domain(lo=lo, hi=hi, lo_open=lo_open, hi_open=hi_open, name="interval")
+
+
+def _pi_multiple(reader: _Reader, field: str, side: str, end: str) -> sympy.Expr | None:
+    try:
+        return pi_end(end)
+    except ExpressionError as exc:
+        raise reader.error(field, f"{side} interval end: {exc}") from None
 
 
 def _exact_interval(

@@ -25,6 +25,7 @@ from typing import Any
 
 import sympy
 
+from convexity_proofs._brief import brief
 from convexity_proofs._values import (
     NAMED_DOMAINS,
     RAISE_INTERNAL_ERRORS_ENV,
@@ -36,6 +37,9 @@ from convexity_proofs._values import (
     Verdict,
     format_number,
 )
+
+#: The most definedness conditions a report examines for its domain hints.
+OBLIGATIONS_EXAMINED = 256
 
 #: The file name of a claim given by ``convexity-check --function`` (cli.FUNCTION_FILE).
 COMMAND_LINE = "<command line>"
@@ -117,7 +121,7 @@ def next_steps(verdict: Verdict) -> tuple[NextStep, ...]:
         uncovered = attempt.uncovered
         if uncovered is None:
             continue
-        term = sympy.sstr(uncovered.term, order="none")
+        term = brief(uncovered.term, 200)  # a term of a large sum is shown shortened
         if term in seen:
             continue
         seen.add(term)
@@ -183,9 +187,11 @@ def _definedness_steps(claim: Claim) -> list[NextStep]:
     from convexity_proofs.kernel import intervals
 
     domains = dict(claim.domains)
-    missing = [
-        ob for ob in claim.obligations if intervals.defined(decisive(ob), domains) is not True
-    ]
+    # A report is not a search: at most OBLIGATIONS_EXAMINED conditions are examined (a
+    # sum over data can carry thousands); with more, no line is offered (it could miss one).
+    examined = claim.obligations[:OBLIGATIONS_EXAMINED]
+    complete = len(examined) == len(claim.obligations)
+    missing = [ob for ob in examined if intervals.defined(decisive(ob), domains) is not True]
     if not missing:
         return []
     needed: dict[sympy.Symbol, Domain] = {}
@@ -214,7 +220,8 @@ def _definedness_steps(claim: Claim) -> list[NextStep]:
     steps: list[NextStep] = []
     names = {s.name for s, _ in claim.domains} | {s.name for s in needed}
     # After a change of variable (a pi end) the symbols are not the ones written: no line.
-    if needed and not claim.reparametrized and all(name.isidentifier() for name in names):
+    exact_line = complete and not claim.reparametrized
+    if needed and exact_line and all(name.isidentifier() for name in names):
         entries = dict(domains)
         entries.update(needed)
         shown = ", ".join(

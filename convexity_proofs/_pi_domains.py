@@ -31,9 +31,13 @@ from fractions import Fraction
 import sympy
 
 from convexity_proofs._values import Domain, Obligation, Property
+from convexity_proofs.errors import ExpressionError
 
 #: ``pi``, ``-pi``, ``2*pi``, ``pi/2``, ``3*pi/4`` (lower case; ``3pi`` needs its '*').
 PI_END = re.compile(r"([+-]?)\s*(?:(\d+)\s*\*\s*)?pi(?:\s*/\s*(\d+))?")
+
+#: The most digits of a multiple or divisor of pi (as for number literals).
+MAX_DIGITS = 100
 
 #: The properties an increasing affine change of one variable preserves.
 PRESERVED = frozenset(
@@ -76,11 +80,17 @@ class ExactInterval:
 
 
 def pi_end(text: str) -> sympy.Expr | None:
-    """``"3*pi/4"`` as the exact number 3·pi/4, or None when the text is not a pi end."""
+    """``"3*pi/4"`` as the exact number 3·pi/4, or None when the text is not a pi end;
+    :class:`ExpressionError` when its numbers are too long."""
     match = PI_END.fullmatch(text.strip())
     if match is None:
         return None
     sign, numerator, denominator = match.groups()
+    for digits in (numerator, denominator):
+        if digits is not None and len(digits) > MAX_DIGITS:  # int() of it would be refused
+            raise ExpressionError(
+                f"number is too long: more than {MAX_DIGITS} digits (the limit is {MAX_DIGITS})"
+            )
     if denominator is not None and int(denominator) == 0:
         return None
     value = sympy.Rational(int(numerator or 1), int(denominator or 1)) * sympy.pi

@@ -1008,10 +1008,10 @@ class Attempt:
         if self.seconds is not None:
             data["seconds"] = round(self.seconds, 3)
         if self.uncovered is not None:
-            from sympy import sstr
+            from convexity_proofs._brief import brief
 
             data["uncovered"] = {
-                "term": sstr(self.uncovered.term, order="none"),
+                "term": brief(self.uncovered.term, 200),
                 "why": self.uncovered.why,
                 "near": self.uncovered.near,
             }

@@ -201,3 +201,13 @@ def test_a_one_liner_is_told_the_option_to_add(capsys) -> None:
     (step,) = [s for s in result["next_steps"] if s["kind"] == "declare domain"]
     assert step["line"] == "--domain 'x=(3/2, inf)'"  # ready for a shell
     assert cli.main([*args, *shlex.split(step["line"]), "--format", "json"]) == 0
+
+
+def test_with_more_conditions_than_examined_no_line_is_offered() -> None:
+    from convexity_proofs._next_steps import OBLIGATIONS_EXAMINED
+
+    terms = " + ".join(f"log(x - {k})" for k in range(OBLIGATIONS_EXAMINED + 1))
+    verdict = check(terms, ["x"], "concave")
+    assert verdict.status is Status.UNKNOWN
+    assert StepKind.DECLARE_DOMAIN not in kinds(verdict)
+    assert StepKind.RESTRICT_DOMAIN in kinds(verdict)

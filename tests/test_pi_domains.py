@@ -111,3 +111,10 @@ def test_properties_a_change_would_alter_are_refused(extra, words) -> None:
 def test_every_preserved_property_is_a_property() -> None:
     assert Property.STRONGLY_CONVEX not in PRESERVED and Property.INVARIANT not in PRESERVED
     assert Property.CONVEX in PRESERVED and Property.LOG_CONCAVE in PRESERVED
+
+
+def test_a_pi_multiple_with_too_many_digits_is_a_located_error() -> None:
+    for end in (f'"{"9" * 5000}*pi"', f'"pi/{"7" * 5000}"'):
+        with pytest.raises(ClaimError) as info:
+            claim("x**2", f"[0, {end}]")
+        assert info.value.field == "domain.x" and "too long" in str(info.value)
